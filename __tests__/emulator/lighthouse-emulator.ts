@@ -1,0 +1,503 @@
+/**
+ * A local stand-in for the Lighthouse API (version 2020-03-24): real HTTP on
+ * 127.0.0.1, TC3 signatures checked with our own verifier, image and share
+ * state kept in memory, the documented response shapes and error codes, and
+ * faults that a test can inject on the Nth call of an action.
+ */
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { verifyRequest } from './signature.js'
+
+export const API_VERSION = '2020-03-24'
+
+export const REGIONS = [
+  'ap-bangkok',
+  'ap-beijing',
+  'ap-chengdu',
+  'ap-guangzhou',
+  'ap-hongkong',
+  'ap-jakarta',
+  'ap-nanjing',
+  'ap-seoul',
+  'ap-shanghai',
+  'ap-singapore',
+  'ap-tokyo',
+  'eu-frankfurt',
+  'na-ashburn',
+  'na-siliconvalley',
+  'sa-saopaulo'
+]
+
+/** States from which an image never becomes NORMAL by itself. */
+const FAILED_STATES = ['CREATEFAILED', 'SYNCING_FAILED', 'OFFLINE', 'ISOLATED']
+
+export type Fault =
+  | { kind: 'error'; code: string; message?: string }
+  | { kind: 'http'; status: number }
+  | { kind: 'drop' }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'non-json' }
+
+export interface EmulatedBlueprint {
+  id: string
+  state: string
+  /** PRIVATE (custom), PUBLIC or SHARED. */
+  type: string
+  name: string
+  /** How many accounts the image may be shared with. */
+  shareQuota: number
+  /** Account ID → time the share was made. */
+  shares: Map<string, string>
+}
+
+export interface EmulatedCredential {
+  secretId: string
+  secretKey: string
+  /** Temporary credentials: the request must carry this X-TC-Token. */
+  token?: string
+  /** Actions CAM allows; all when absent. */
+  allowedActions?: string[]
+}
+
+export interface CallRecord {
+  action: string
+  params: Record<string, unknown>
+  region: string
+  language: string
+  requestId: string
+  /** The error code answered, or the fault applied; undefined on success. */
+  outcome?: string
+  at: number
+}
+
+type Params = Record<string, unknown>
+type Handler = (params: Params) => Params
+
+class ApiFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+interface PendingFault {
+  action: string
+  fromCall: number
+  remaining: number
+  fault: Fault
+}
+
+export class LighthouseEmulator {
+  /** The account that owns the images and the credentials. */
+  readonly ownerUin: string
+  readonly calls: CallRecord[] = []
+  /** Per action; the API documents 20 requests a second. */
+  requestsPerSecond = 20
+  private readonly blueprints = new Map<string, EmulatedBlueprint>()
+  private readonly credentials = new Map<string, EmulatedCredential>()
+  private readonly rootAccounts = new Set<string>()
+  private readonly subAccounts = new Set<string>()
+  private readonly otherSiteAccounts = new Set<string>()
+  private readonly faults: PendingFault[] = []
+  private readonly callCounts = new Map<string, number>()
+  private readonly recentCalls = new Map<string, number[]>()
+  private server?: Server
+
+  constructor(options: { ownerUin?: string } = {}) {
+    this.ownerUin = options.ownerUin ?? '100000000001'
+  }
+
+  /** Starts listening on a free port of 127.0.0.1; resolves to the endpoint URL. */
+  async start(): Promise<string> {
+    const server = createServer((req, res) => void this.handle(req, res))
+    this.server = server
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return this.endpoint
+  }
+
+  get endpoint(): string {
+    const address = this.server?.address() as AddressInfo | null
+    if (!address) throw new Error('The emulator is not started.')
+    return `http://127.0.0.1:${address.port}`
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server
+    if (!server) return
+    this.server = undefined
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+
+  addCredential(credential: EmulatedCredential): this {
+    this.credentials.set(credential.secretId, credential)
+    return this
+  }
+
+  addBlueprint(
+    blueprint: Partial<Omit<EmulatedBlueprint, 'shares'>> & { id: string; sharedWith?: string[] }
+  ): this {
+    const shares = new Map<string, string>()
+    for (const account of blueprint.sharedWith ?? []) shares.set(account, new Date().toISOString())
+    this.blueprints.set(blueprint.id, {
+      id: blueprint.id,
+      state: blueprint.state ?? 'NORMAL',
+      type: blueprint.type ?? 'PRIVATE',
+      name: blueprint.name ?? blueprint.id,
+      shareQuota: blueprint.shareQuota ?? 10_000,
+      shares
+    })
+    for (const account of blueprint.sharedWith ?? []) this.rootAccounts.add(account)
+    return this
+  }
+
+  setBlueprintState(id: string, state: string): void {
+    this.blueprint(id).state = state
+  }
+
+  blueprint(id: string): EmulatedBlueprint {
+    const found = this.blueprints.get(id)
+    if (!found) throw new Error(`The emulator has no blueprint ${id}.`)
+    return found
+  }
+
+  sharesOf(id: string): string[] {
+    return [...this.blueprint(id).shares.keys()]
+  }
+
+  /** Accounts that exist: root accounts, sub-users, or root accounts on the other site. */
+  addAccounts(kind: 'root' | 'sub' | 'other-site', ids: Iterable<string>): this {
+    const set = { root: this.rootAccounts, sub: this.subAccounts, 'other-site': this.otherSiteAccounts }[
+      kind
+    ]
+    for (const id of ids) set.add(id)
+    return this
+  }
+
+  /** Applies `fault` to the `nth` call of `action` from now (1 = the next), `times` calls in a row. */
+  inject(action: string, fault: Fault, options: { nth?: number; times?: number } = {}): this {
+    const made = this.callCounts.get(action) ?? 0
+    this.faults.push({
+      action,
+      fromCall: made + (options.nth ?? 1),
+      remaining: options.times ?? 1,
+      fault
+    })
+    return this
+  }
+
+  callsTo(action: string): CallRecord[] {
+    return this.calls.filter((c) => c.action === action)
+  }
+
+  /** Action names in the order they were called. */
+  get actions(): string[] {
+    return this.calls.map((c) => c.action)
+  }
+
+  private readonly handlers: Record<string, Handler> = {
+    DescribeBlueprints: (p) => this.describeBlueprints(p),
+    DescribeBlueprintsShareAcrossAccountInfos: (p) => this.describeShareInfos(p),
+    ShareBlueprintAcrossAccounts: (p) => this.changeShares(p, 'share'),
+    CancelShareBlueprintAcrossAccounts: (p) => this.changeShares(p, 'cancel')
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const body = Buffer.concat(chunks)
+    const header = (name: string): string => {
+      const value = req.headers[name]
+      return Array.isArray(value) ? value.join(',') : (value ?? '')
+    }
+    const action = header('x-tc-action')
+    const requestId = randomUUID()
+    let params: Params = {}
+    try {
+      params = JSON.parse(body.toString('utf8') || '{}') as Params
+    } catch {
+      // answered below as InvalidParameter
+    }
+    const record: CallRecord = {
+      action,
+      params,
+      region: header('x-tc-region'),
+      language: header('x-tc-language'),
+      requestId,
+      at: Date.now()
+    }
+    this.calls.push(record)
+    const count = (this.callCounts.get(action) ?? 0) + 1
+    this.callCounts.set(action, count)
+
+    const fault = this.takeFault(action, count)
+    if (fault) record.outcome = fault.kind === 'error' ? fault.code : fault.kind
+    switch (fault?.kind) {
+      case 'drop':
+        req.socket.destroy()
+        return
+      case 'http':
+        res.writeHead(fault.status, { 'Content-Type': 'text/html' })
+        res.end(`<html><body>${fault.status} from the gateway</body></html>`)
+        return
+      case 'non-json':
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        res.end('<html><body>not JSON</body></html>')
+        return
+      case 'delay':
+        await new Promise((resolve) => setTimeout(resolve, fault.ms))
+        if (res.destroyed || req.socket.destroyed) return
+        record.outcome = undefined
+        break
+    }
+
+    try {
+      if (fault?.kind === 'error') {
+        throw new ApiFailure(fault.code, fault.message ?? `Injected ${fault.code}.`)
+      }
+      this.authenticate(req, header, body, action, record)
+      const handler = this.handlers[action]
+      if (!handler) throw new ApiFailure('InvalidAction', `The action ${action} does not exist.`)
+      this.throttle(action)
+      if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+        throw new ApiFailure('InvalidParameter', 'The request body is not a JSON object.')
+      }
+      this.answer(res, { ...handler(params), RequestId: requestId })
+    } catch (error) {
+      // A bug in the emulator shows up as InternalError rather than a hung request.
+      const failure =
+        error instanceof ApiFailure ? error : new ApiFailure('InternalError', String(error))
+      record.outcome = failure.code
+      this.answer(res, { Error: { Code: failure.code, Message: failure.message }, RequestId: requestId })
+    }
+  }
+
+  private answer(res: ServerResponse, response: Params): void {
+    res.writeHead(200, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify({ Response: response }))
+  }
+
+  private takeFault(action: string, count: number): Fault | undefined {
+    const pending = this.faults.find(
+      (f) => f.action === action && count >= f.fromCall && f.remaining > 0
+    )
+    if (!pending) return undefined
+    pending.remaining -= 1
+    return pending.fault
+  }
+
+  private authenticate(
+    req: IncomingMessage,
+    header: (name: string) => string,
+    body: Buffer,
+    action: string,
+    record: CallRecord
+  ): void {
+    if (req.method !== 'POST') throw new ApiFailure('InvalidParameter', 'Only POST is emulated.')
+    if (!header('content-type').startsWith('application/json')) {
+      throw new ApiFailure('InvalidParameter', 'Content-Type must be application/json.')
+    }
+    const headers: Record<string, string> = {}
+    for (const name of Object.keys(req.headers)) headers[name] = header(name)
+    const url = new URL(req.url ?? '/', 'http://emulator')
+    const verdict = verifyRequest(
+      { method: 'POST', path: url.pathname, query: url.search.slice(1), headers, body },
+      (secretId) => this.credentials.get(secretId)?.secretKey,
+      Math.floor(Date.now() / 1000)
+    )
+    if (!verdict.ok) throw new ApiFailure(verdict.code, verdict.message)
+    const credential = this.credentials.get(verdict.secretId)!
+    const token = header('x-tc-token')
+    if ((credential.token ?? '') !== token) {
+      throw new ApiFailure(
+        'UnauthorizedOperation.TokenInvalid',
+        'The token in the request is invalid for these credentials.'
+      )
+    }
+    if (header('x-tc-version') !== API_VERSION) {
+      throw new ApiFailure('NoSuchVersion', `Version ${header('x-tc-version')} is not supported.`)
+    }
+    if (!record.region) throw new ApiFailure('MissingParameter', 'The request is missing X-TC-Region.')
+    if (!REGIONS.includes(record.region)) {
+      throw new ApiFailure('UnsupportedRegion', `Region ${record.region} is not supported.`)
+    }
+    if (record.language && !['en-US', 'zh-CN'].includes(record.language)) {
+      throw new ApiFailure('InvalidParameterValue', `X-TC-Language ${record.language} is not supported.`)
+    }
+    if (credential.allowedActions && !credential.allowedActions.includes(action)) {
+      throw new ApiFailure('UnauthorizedOperation.NoPermission', `No permission for lighthouse:${action}.`)
+    }
+  }
+
+  private throttle(action: string): void {
+    const now = Date.now()
+    const recent = (this.recentCalls.get(action) ?? []).filter((t) => now - t < 1000)
+    if (recent.length >= this.requestsPerSecond) {
+      this.recentCalls.set(action, recent)
+      throw new ApiFailure(
+        'RequestLimitExceeded',
+        `More than ${this.requestsPerSecond} requests a second to ${action}.`
+      )
+    }
+    recent.push(now)
+    this.recentCalls.set(action, recent)
+  }
+
+  private describeBlueprints(params: Params): Params {
+    const ids = optionalStringList(params, 'BlueprintIds', 100)
+    const { offset, limit } = paging(params)
+    for (const id of ids ?? []) checkBlueprintIdFormat(id)
+    const matching = [...this.blueprints.values()].filter((b) => !ids || ids.includes(b.id))
+    return {
+      TotalCount: matching.length,
+      BlueprintSet: matching.slice(offset, offset + limit).map((b) => ({
+        BlueprintId: b.id,
+        BlueprintName: b.name,
+        BlueprintType: b.type,
+        BlueprintState: b.state,
+        BlueprintShared: b.shares.size > 0,
+        Platform: 'LINUX_UNIX',
+        PlatformType: 'LINUX_UNIX',
+        OsName: 'Ubuntu Server 22.04 LTS 64bit',
+        CreatedTime: '2026-11-01T00:00:00Z'
+      }))
+    }
+  }
+
+  private describeShareInfos(params: Params): Params {
+    const ids = optionalStringList(params, 'BlueprintIds', 100)
+    if (!ids || ids.length === 0) throw new ApiFailure('MissingParameter', 'BlueprintIds is required.')
+    const { offset, limit } = paging(params)
+    const accountFilter = accountIdFilter(params)
+    const infos = ids.flatMap((id) => {
+      checkBlueprintIdFormat(id)
+      const blueprint = this.blueprints.get(id)
+      if (!blueprint) {
+        throw new ApiFailure('ResourceNotFound.BlueprintIdNotFound', `The image ID ${id} does not exist.`)
+      }
+      return [...blueprint.shares]
+        .filter(([account]) => !accountFilter || accountFilter.includes(account))
+        .map(([AccountId, CreatedTime]) => ({ BlueprintId: id, AccountId, CreatedTime }))
+    })
+    return {
+      TotalCount: infos.length,
+      BlueprintShareAcrossAccountInfoSet: infos.slice(offset, offset + limit)
+    }
+  }
+
+  private changeShares(params: Params, change: 'share' | 'cancel'): Params {
+    const id = params.BlueprintId
+    if (typeof id !== 'string' || !id) throw new ApiFailure('MissingParameter', 'BlueprintId is required.')
+    const accounts = optionalStringList(params, 'AccountIds', 10)
+    if (!accounts || accounts.length === 0) {
+      throw new ApiFailure('MissingParameter', 'AccountIds is required.')
+    }
+    checkBlueprintIdFormat(id)
+    const blueprint = this.blueprints.get(id)
+    if (!blueprint || blueprint.type === 'SHARED') {
+      throw new ApiFailure('ResourceNotFound.PrivateBlueprintNotFound', `The custom image ${id} does not exist.`)
+    }
+    if (blueprint.type !== 'PRIVATE') {
+      throw new ApiFailure('InvalidParameterValue.InvalidBlueprintId', `${id} is not a custom image.`)
+    }
+    if (FAILED_STATES.includes(blueprint.state)) {
+      throw new ApiFailure('InvalidParameterValue.InvalidBlueprintState', `The image state is ${blueprint.state}.`)
+    }
+    if (blueprint.state !== 'NORMAL') {
+      throw new ApiFailure(
+        'UnsupportedOperation.BlueprintCurStateInvalid',
+        `The image state ${blueprint.state} does not support this operation.`
+      )
+    }
+    for (const account of accounts) this.checkAccount(account)
+
+    if (change === 'cancel') {
+      const notShared = accounts.filter((a) => !blueprint.shares.has(a))
+      if (notShared.length > 0) {
+        throw new ApiFailure('UnsupportedOperation.BlueprintHasNotShared', 'The image has not been shared.')
+      }
+      for (const account of accounts) blueprint.shares.delete(account)
+      return {}
+    }
+    if (accounts.some((a) => blueprint.shares.has(a))) {
+      throw new ApiFailure(
+        'UnsupportedOperation.BlueprintAlreadyShared',
+        'The image has already been shared. The operation is not supported.'
+      )
+    }
+    if (blueprint.shares.size + new Set(accounts).size > blueprint.shareQuota) {
+      throw new ApiFailure(
+        'LimitExceeded.ShareBlueprintAcrossAccountQuotaLimitExceeded',
+        'The image quota is insufficient to share images to the specified account.'
+      )
+    }
+    const now = new Date().toISOString()
+    for (const account of accounts) blueprint.shares.set(account, now)
+    return {}
+  }
+
+  /** The per-account errors: like the real API, the message does not say which account. */
+  private checkAccount(account: string): void {
+    if (account === this.ownerUin) {
+      throw new ApiFailure('InvalidParameterValue.AccountIdSameWithUin', 'The account is the current user.')
+    }
+    if (this.otherSiteAccounts.has(account)) {
+      throw new ApiFailure(
+        'InvalidParameterValue.AccountIdInvalidAccountArea',
+        'Sharing images to accounts in different sites is not allowed.'
+      )
+    }
+    if (this.subAccounts.has(account)) {
+      throw new ApiFailure('InvalidParameterValue.AccountIdsNotOwnerAccount', 'The account ID is not a root account.')
+    }
+    if (!this.rootAccounts.has(account)) {
+      throw new ApiFailure('InvalidParameterValue.AccountIdsNotExist', 'The account ID does not exist.')
+    }
+  }
+}
+
+function checkBlueprintIdFormat(id: string): void {
+  if (!/^lhbp-[a-z0-9]{8}$/.test(id)) {
+    throw new ApiFailure(
+      'InvalidParameterValue.BlueprintIdMalformed',
+      `Invalid parameter value: the image ID format is invalid: ${id}.`
+    )
+  }
+}
+
+function optionalStringList(params: Params, name: string, max: number): string[] | undefined {
+  const value = params[name]
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new ApiFailure('InvalidParameter', `${name} must be an array of strings.`)
+  }
+  if (value.length > max) {
+    throw new ApiFailure('InvalidParameterValue', `${name} can hold at most ${max} values.`)
+  }
+  return value as string[]
+}
+
+function paging(params: Params): { offset: number; limit: number } {
+  const offset = params.Offset ?? 0
+  const limit = params.Limit ?? 20
+  if (!Number.isInteger(offset) || (offset as number) < 0) {
+    throw new ApiFailure('InvalidParameterValue', 'Offset must be a whole number of at least 0.')
+  }
+  if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > 100) {
+    throw new ApiFailure('InvalidParameterValue', 'Limit must be from 1 to 100.')
+  }
+  return { offset: offset as number, limit: limit as number }
+}
+
+function accountIdFilter(params: Params): string[] | undefined {
+  const filters = params.Filters
+  if (filters === undefined) return undefined
+  if (!Array.isArray(filters)) throw new ApiFailure('InvalidParameter', 'Filters must be an array.')
+  const filter = filters.find((f) => f?.Name === 'account-id')
+  if (!filter) return undefined
+  const values = optionalStringList(filter, 'Values', 5)
+  return values ?? []
+}

@@ -1,0 +1,81 @@
+/** Runs the bundled action the way a runner does: `node dist/index.js` with INPUT_* variables. */
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ACTION_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
+
+export interface ActionResult {
+  exitCode: number | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+}
+
+/** The runner's name for an input: upper case, spaces to underscores, hyphens kept. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+/**
+ * Starts the action as a child process (asynchronously, so an emulator in
+ * this process keeps answering). The environment is built from scratch: no
+ * credentials or proxies leak in from the machine running the tests.
+ */
+export async function runAction(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): Promise<ActionResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'share-blueprint-'))
+  const outputFile = join(dir, 'output')
+  const summaryFile = join(dir, 'summary')
+  await writeFile(outputFile, '')
+  await writeFile(summaryFile, '')
+  const childEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_REPOSITORY: 'octo-org/golden-images',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    RUNNER_TEMP: dir,
+    ...env
+  }
+  for (const [name, value] of Object.entries(inputs)) childEnv[inputVariable(name)] = value
+  try {
+    const { exitCode, stdout, stderr } = await new Promise<{
+      exitCode: number | null
+      stdout: string
+      stderr: string
+    }>((resolve, reject) => {
+      const child = spawn(process.execPath, [ACTION_ENTRY], { env: childEnv })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      child.on('error', reject)
+      child.on('close', (code) => resolve({ exitCode: code, stdout, stderr }))
+    })
+    return {
+      exitCode,
+      stdout,
+      stderr,
+      outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
+      summary: await readFile(summaryFile, 'utf8')
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** Reads the `name<<delimiter ... delimiter` blocks @actions/core writes. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const block = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
+  for (const match of text.matchAll(block)) outputs[match[1]] = match[3]
+  return outputs
+}

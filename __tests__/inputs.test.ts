@@ -1,0 +1,106 @@
+import { describe, expect, jest, test } from '@jest/globals'
+import {
+  InputError,
+  parseAccountIds,
+  parseEndpoint,
+  readShareInputs,
+  type GetInput
+} from '../src/inputs.js'
+
+const inputs =
+  (values: Record<string, string>): GetInput =>
+  (name) =>
+    values[name] ?? ''
+
+const valid = { 'blueprint-id': 'lhbp-6jc6l8yb', 'account-ids': '700000164995', region: 'ap-guangzhou' }
+
+describe('readShareInputs', () => {
+  test('reads every input and applies the defaults', () => {
+    expect(readShareInputs(inputs(valid), {}, jest.fn())).toEqual({
+      blueprintId: 'lhbp-6jc6l8yb',
+      accountIds: ['700000164995'],
+      region: 'ap-guangzhou',
+      endpoint: { protocol: 'https://', host: 'lighthouse.intl.tencentcloudapi.com' },
+      language: 'en-US'
+    })
+  })
+
+  test('takes the region from TENCENTCLOUD_REGION when the input is empty', () => {
+    const { region: _, ...rest } = valid
+    const read = readShareInputs(inputs(rest), { TENCENTCLOUD_REGION: 'ap-tokyo' }, jest.fn())
+    expect(read.region).toBe('ap-tokyo')
+  })
+
+  test('prefers the region input over the environment', () => {
+    const read = readShareInputs(inputs(valid), { TENCENTCLOUD_REGION: 'ap-tokyo' }, jest.fn())
+    expect(read.region).toBe('ap-guangzhou')
+  })
+
+  test('warns about, but accepts, a region not in the documented list', () => {
+    const warn = jest.fn()
+    const read = readShareInputs(inputs({ ...valid, region: 'ap-mumbai' }), {}, warn)
+    expect(read.region).toBe('ap-mumbai')
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('Region "ap-mumbai" is not in the list'))
+  })
+
+  test.each([
+    [{ 'blueprint-id': '' }, 'Input "blueprint-id" is required'],
+    [{ 'blueprint-id': 'lhbp-ABCDEFGH' }, 'Input "blueprint-id" is not a Lighthouse blueprint ID: "lhbp-ABCDEFGH"'],
+    [{ 'blueprint-id': 'img-6jc6l8yb' }, '"img-6jc6l8yb"'],
+    [{ 'account-ids': '' }, 'Input "account-ids" is required'],
+    [{ 'account-ids': ' , \n ' }, 'Input "account-ids" has no account IDs in it'],
+    [{ 'account-ids': '700000164995, 12a4' }, 'Input "account-ids" has an invalid account ID: "12a4"'],
+    [{ region: '' }, 'No region: set the "region" input'],
+    [{ region: 'Guangzhou' }, 'Input "region" is not a region name: "Guangzhou"'],
+    [{ language: 'fr-FR' }, 'Input "language" must be en-US or zh-CN, not "fr-FR"'],
+    [{ endpoint: 'http://lighthouse.example.com' }, 'Use https']
+  ])('rejects %j', (override, message) => {
+    expect(() => readShareInputs(inputs({ ...valid, ...override }), {}, jest.fn())).toThrow(
+      new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    )
+  })
+})
+
+describe('parseAccountIds', () => {
+  test('splits on commas, spaces and newlines and drops duplicates, keeping order', () => {
+    expect(parseAccountIds('3, 1\n2 \n\n 1,3,,4\t5', 'account-ids')).toEqual(['3', '1', '2', '4', '5'])
+  })
+
+  test('names every invalid ID at once', () => {
+    expect(() => parseAccountIds('1, -2, x3, 4', 'account-ids')).toThrow(
+      'Input "account-ids" has invalid account IDs: "-2", "x3".'
+    )
+  })
+
+  test('throws InputError', () => {
+    expect(() => parseAccountIds('abc', 'account-ids')).toThrow(InputError)
+  })
+})
+
+describe('parseEndpoint', () => {
+  test.each([
+    ['lighthouse.tencentcloudapi.com', 'https://', 'lighthouse.tencentcloudapi.com'],
+    ['https://lighthouse.intl.tencentcloudapi.com', 'https://', 'lighthouse.intl.tencentcloudapi.com'],
+    ['https://lighthouse.intl.tencentcloudapi.com/', 'https://', 'lighthouse.intl.tencentcloudapi.com'],
+    ['https://proxy.internal:8443', 'https://', 'proxy.internal:8443'],
+    ['http://127.0.0.1:8080', 'http://', '127.0.0.1:8080'],
+    ['http://127.9.8.7:1', 'http://', '127.9.8.7:1'],
+    ['http://localhost:3000', 'http://', 'localhost:3000'],
+    ['http://[::1]:3000', 'http://', '[::1]:3000']
+  ])('accepts %s', (value, protocol, host) => {
+    expect(parseEndpoint(value)).toEqual({ protocol, host })
+  })
+
+  test.each([
+    ['http://lighthouse.tencentcloudapi.com', 'Use https'],
+    ['http://10.0.0.1:8080', 'Use https'],
+    ['http://128.0.0.1', 'Use https'],
+    ['ftp://lighthouse.tencentcloudapi.com', 'Only https://'],
+    ['https://lighthouse.tencentcloudapi.com/v3', 'no path'],
+    ['https://user:pw@lighthouse.tencentcloudapi.com', 'no path, query or user name'],
+    ['light house', 'Give a host name']
+  ])('rejects %s', (value, why) => {
+    expect(() => parseEndpoint(value)).toThrow(`Input "endpoint" is not a valid endpoint: "${value}".`)
+    expect(() => parseEndpoint(value)).toThrow(why)
+  })
+})

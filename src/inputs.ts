@@ -1,0 +1,155 @@
+/** Reads and validates every input before any API call. */
+
+/** A problem with what the workflow passed in: reported as is, never retried. */
+export class InputError extends Error {
+  override name = 'InputError'
+}
+
+/** Reads one input, trimmed; '' when it is not set. */
+export type GetInput = (name: string) => string
+
+export type Language = 'en-US' | 'zh-CN'
+
+export interface Endpoint {
+  /** As the SDK wants it: 'https://' or 'http://'. */
+  protocol: 'https://' | 'http://'
+  /** Host name, with ':port' when one is given. */
+  host: string
+}
+
+export interface ShareInputs {
+  blueprintId: string
+  accountIds: string[]
+  region: string
+  endpoint: Endpoint
+  language: Language
+}
+
+export const DEFAULT_ENDPOINT = 'lighthouse.intl.tencentcloudapi.com'
+
+/** Regions where ShareBlueprintAcrossAccounts is offered, from the API document. */
+export const SUPPORTED_REGIONS: readonly string[] = [
+  'ap-bangkok',
+  'ap-beijing',
+  'ap-chengdu',
+  'ap-guangzhou',
+  'ap-hongkong',
+  'ap-jakarta',
+  'ap-nanjing',
+  'ap-seoul',
+  'ap-shanghai',
+  'ap-singapore',
+  'ap-tokyo',
+  'eu-frankfurt',
+  'na-ashburn',
+  'na-siliconvalley',
+  'sa-saopaulo'
+]
+
+const BLUEPRINT_ID = /^lhbp-[a-z0-9]{8}$/
+const ACCOUNT_ID = /^[0-9]+$/
+const REGION = /^[a-z]+(-[a-z0-9]+)+$/
+const LANGUAGES: readonly Language[] = ['en-US', 'zh-CN']
+
+export function readShareInputs(
+  getInput: GetInput,
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void
+): ShareInputs {
+  const blueprintId = parseBlueprintId(required(getInput, 'blueprint-id'))
+  const accountIds = parseAccountIds(required(getInput, 'account-ids'), 'account-ids')
+  const region = parseRegion(getInput('region') || env.TENCENTCLOUD_REGION?.trim() || '')
+  if (!SUPPORTED_REGIONS.includes(region)) {
+    warn(
+      `Region "${region}" is not in the list documented for ShareBlueprintAcrossAccounts ` +
+        `(${SUPPORTED_REGIONS.join(', ')}); trying it anyway.`
+    )
+  }
+  const endpoint = parseEndpoint(getInput('endpoint') || DEFAULT_ENDPOINT)
+  const language = parseLanguage(getInput('language') || 'en-US')
+  return { blueprintId, accountIds, region, endpoint, language }
+}
+
+function required(getInput: GetInput, name: string): string {
+  const value = getInput(name)
+  if (!value) throw new InputError(`Input "${name}" is required and was not given.`)
+  return value
+}
+
+export function parseBlueprintId(value: string): string {
+  if (!BLUEPRINT_ID.test(value)) {
+    throw new InputError(
+      `Input "blueprint-id" is not a Lighthouse blueprint ID: "${value}". ` +
+        'Expected "lhbp-" followed by 8 lowercase letters or digits, e.g. lhbp-6jc6l8yb.'
+    )
+  }
+  return value
+}
+
+/** Splits on commas, spaces and newlines; keeps the first of each duplicate, in order. */
+export function parseAccountIds(value: string, inputName: string): string[] {
+  const ids = value.split(/[\s,]+/).filter(Boolean)
+  const invalid = ids.filter((id) => !ACCOUNT_ID.test(id))
+  if (invalid.length > 0) {
+    const list = invalid.map((id) => `"${id}"`).join(', ')
+    throw new InputError(
+      `Input "${inputName}" has ${invalid.length === 1 ? 'an invalid account ID' : 'invalid account IDs'}: ${list}. ` +
+        'Give the numeric account ID of each root account (Account Center > Account Information), ' +
+        'separated by commas, spaces or newlines.'
+    )
+  }
+  if (ids.length === 0) {
+    throw new InputError(`Input "${inputName}" has no account IDs in it: "${value}".`)
+  }
+  return [...new Set(ids)]
+}
+
+export function parseRegion(value: string): string {
+  if (!value) {
+    throw new InputError(
+      'No region: set the "region" input (e.g. ap-guangzhou) or the TENCENTCLOUD_REGION environment variable.'
+    )
+  }
+  if (!REGION.test(value)) {
+    throw new InputError(`Input "region" is not a region name: "${value}". Expected e.g. ap-guangzhou.`)
+  }
+  return value
+}
+
+export function parseLanguage(value: string): Language {
+  const language = LANGUAGES.find((l) => l === value)
+  if (!language) {
+    throw new InputError(`Input "language" must be en-US or zh-CN, not "${value}".`)
+  }
+  return language
+}
+
+/**
+ * A host name, or a URL with scheme and optional port. Plain http is only for
+ * loopback hosts (a local emulator): credentials must never cross a network unencrypted.
+ */
+export function parseEndpoint(value: string, inputName = 'endpoint'): Endpoint {
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
+  const bad = (why: string): InputError =>
+    new InputError(`Input "${inputName}" is not a valid endpoint: "${value}". ${why}`)
+  let url: URL
+  try {
+    url = new URL(hasScheme ? value : `https://${value}`)
+  } catch {
+    throw bad('Give a host name such as lighthouse.intl.tencentcloudapi.com, or an https:// URL.')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw bad('Only https:// (or http:// to a loopback address) is supported.')
+  }
+  if (url.username || url.password || url.search || url.hash || url.pathname !== '/') {
+    throw bad('Give only the scheme, host and port, with no path, query or user name.')
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw bad('Use https: plain http is only allowed to a loopback address (127.0.0.1, localhost, ::1).')
+  }
+  return { protocol: url.protocol === 'http:' ? 'http://' : 'https://', host: url.host }
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
+}

@@ -1,0 +1,124 @@
+/** What happened to each account, as step outputs and as the job summary. */
+
+export type AccountResult = 'shared' | 'already-shared' | 'failed' | 'not-attempted'
+
+export interface AccountOutcome {
+  accountId: string
+  result: AccountResult
+  requestId?: string
+  reason?: string
+}
+
+/** Filled in as the run goes, so a run that fails half-way still reports what it did. */
+export class ShareReport {
+  blueprintState = ''
+  /** RequestIds of the share calls, in order. */
+  readonly requestIds: string[] = []
+  private readonly outcomes = new Map<string, AccountOutcome>()
+
+  constructor(
+    readonly blueprintId: string,
+    readonly region: string,
+    readonly identity: string,
+    accountIds: readonly string[]
+  ) {
+    for (const accountId of accountIds) {
+      this.outcomes.set(accountId, { accountId, result: 'not-attempted' })
+    }
+  }
+
+  record(
+    accountIds: readonly string[],
+    result: AccountResult,
+    details: { requestId?: string; reason?: string } = {}
+  ): void {
+    for (const accountId of accountIds) {
+      this.outcomes.set(accountId, { accountId, result, ...details })
+    }
+  }
+
+  get accounts(): AccountOutcome[] {
+    return [...this.outcomes.values()]
+  }
+
+  accountsWith(result: AccountResult): string[] {
+    return this.accounts.filter((a) => a.result === result).map((a) => a.accountId)
+  }
+}
+
+export function setOutputs(report: ShareReport, setOutput: (name: string, value: string) => void): void {
+  setOutput('request-id', report.requestIds.at(-1) ?? '')
+  setOutput('request-ids', JSON.stringify(report.requestIds))
+  setOutput('shared-account-ids', JSON.stringify(report.accountsWith('shared')))
+  setOutput('already-shared-account-ids', JSON.stringify(report.accountsWith('already-shared')))
+  setOutput('blueprint-state', report.blueprintState)
+}
+
+/** The parts of @actions/github's context the summary links to. */
+export interface RunContext {
+  serverUrl: string
+  runId: number
+  sha: string
+  /** owner/name, when the runner says which repository this is. */
+  repository?: string
+}
+
+type Cell = string | { data: string; header: true }
+
+/** The subset of core.summary used here, so tests can read what was written. */
+export interface SummaryWriter {
+  addHeading(text: string, level?: number): SummaryWriter
+  addTable(rows: Cell[][]): SummaryWriter
+  addRaw(text: string, addEOL?: boolean): SummaryWriter
+  write(): Promise<unknown>
+}
+
+const RESULT_LABELS: Record<AccountResult, string> = {
+  shared: '✅ shared',
+  'already-shared': '☑️ already had it',
+  failed: '❌ failed',
+  'not-attempted': '⏭️ not attempted'
+}
+
+export async function writeSummary(
+  report: ShareReport,
+  failure: string | undefined,
+  run: RunContext,
+  summary: SummaryWriter
+): Promise<void> {
+  const header = (data: string): Cell => ({ data, header: true })
+  // An empty cell renders as a stray open tag in core.summary's tables, so write a dash.
+  const code = (text: string): string => (text ? `<code>${escapeHtml(text)}</code>` : '–')
+  const details: Cell[][] = [
+    [header('Blueprint'), code(report.blueprintId)],
+    [header('Region'), code(report.region)],
+    [header('Image state'), escapeHtml(report.blueprintState || 'not read')],
+    [header('Identity'), escapeHtml(report.identity)]
+  ]
+  if (run.repository && run.runId) {
+    const runUrl = `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
+    details.push([header('Run'), `<a href="${runUrl}">${escapeHtml(run.repository)} #${run.runId}</a>`])
+  }
+  if (run.sha) details.push([header('Commit'), code(run.sha.slice(0, 12))])
+
+  summary
+    .addHeading(`${failure ? '❌' : '✅'} Share Lighthouse blueprint ${escapeHtml(report.blueprintId)}`, 2)
+    .addTable(details)
+  if (failure) summary.addRaw(`<p><strong>Failed:</strong> ${escapeHtml(failure)}</p>`, true)
+  summary
+    .addHeading('Accounts', 3)
+    .addTable([
+      [header('Account'), header('Result'), header('RequestId'), header('Reason')],
+      ...report.accounts.map((a) => [
+        code(a.accountId),
+        RESULT_LABELS[a.result],
+        code(a.requestId ?? ''),
+        escapeHtml(a.reason || '–')
+      ])
+    ])
+  await summary.write()
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
+}
