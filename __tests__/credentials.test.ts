@@ -28,11 +28,22 @@ describe('readStaticCredentials', () => {
   })
 
   test.each([
-    [{ TENCENTCLOUD_SESSION_TOKEN: 'a', TENCENTCLOUD_TOKEN: 'b', TENCENTCLOUD_SECURITY_TOKEN: 'c' }, 'a'],
+    [
+      {
+        TENCENTCLOUD_SESSION_TOKEN: 'a',
+        TENCENTCLOUD_TOKEN: 'b',
+        TENCENTCLOUD_SECURITY_TOKEN: 'c'
+      },
+      'a'
+    ],
     [{ TENCENTCLOUD_TOKEN: 'b', TENCENTCLOUD_SECURITY_TOKEN: 'c' }, 'b'],
     [{ TENCENTCLOUD_SECURITY_TOKEN: 'c' }, 'c']
   ])('takes the session token from %j in order of preference', (tokens, expected) => {
-    const read = readStaticCredentials(inputs({ 'secret-id': 'i', 'secret-key': 'k' }), tokens, jest.fn())
+    const read = readStaticCredentials(
+      inputs({ 'secret-id': 'i', 'secret-key': 'k' }),
+      tokens,
+      jest.fn()
+    )
     expect(read.sessionToken).toBe(expected)
   })
 
@@ -54,9 +65,11 @@ describe('readStaticCredentials', () => {
 
 describe('describeIdentity', () => {
   test('shows only the first six characters of the key ID', () => {
-    expect(describeIdentity({ secretId: 'AKIDabcdefghijkl', secretKey: 'secret' })).toBe('API key AKIDab…')
-    expect(describeIdentity({ secretId: 'AKIDabcdefghijkl', secretKey: 's', sessionToken: 't' })).toBe(
-      'temporary API key AKIDab…'
+    expect(describeIdentity({ secretId: 'AKIDabcdefghijkl', secretKey: 'secret' })).toBe(
+      'API key AKIDab…'
     )
+    expect(
+      describeIdentity({ secretId: 'AKIDabcdefghijkl', secretKey: 's', sessionToken: 't' })
+    ).toBe('temporary API key AKIDab…')
   })
 })

@@ -12,7 +12,11 @@ const inputs =
   (name) =>
     values[name] ?? ''
 
-const valid = { 'blueprint-id': 'lhbp-6jc6l8yb', 'account-ids': '700000164995', region: 'ap-guangzhou' }
+const valid = {
+  'blueprint-id': 'lhbp-6jc6l8yb',
+  'account-ids': '700000164995',
+  region: 'ap-guangzhou'
+}
 
 describe('readShareInputs', () => {
   test('reads every input and applies the defaults', () => {
@@ -26,8 +30,11 @@ describe('readShareInputs', () => {
   })
 
   test('takes the region from TENCENTCLOUD_REGION when the input is empty', () => {
-    const { region: _, ...rest } = valid
-    const read = readShareInputs(inputs(rest), { TENCENTCLOUD_REGION: 'ap-tokyo' }, jest.fn())
+    const read = readShareInputs(
+      inputs({ ...valid, region: '' }),
+      { TENCENTCLOUD_REGION: 'ap-tokyo' },
+      jest.fn()
+    )
     expect(read.region).toBe('ap-tokyo')
   })
 
@@ -40,16 +47,24 @@ describe('readShareInputs', () => {
     const warn = jest.fn()
     const read = readShareInputs(inputs({ ...valid, region: 'ap-mumbai' }), {}, warn)
     expect(read.region).toBe('ap-mumbai')
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('Region "ap-mumbai" is not in the list'))
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('Region "ap-mumbai" is not in the list')
+    )
   })
 
   test.each([
     [{ 'blueprint-id': '' }, 'Input "blueprint-id" is required'],
-    [{ 'blueprint-id': 'lhbp-ABCDEFGH' }, 'Input "blueprint-id" is not a Lighthouse blueprint ID: "lhbp-ABCDEFGH"'],
+    [
+      { 'blueprint-id': 'lhbp-ABCDEFGH' },
+      'Input "blueprint-id" is not a Lighthouse blueprint ID: "lhbp-ABCDEFGH"'
+    ],
     [{ 'blueprint-id': 'img-6jc6l8yb' }, '"img-6jc6l8yb"'],
     [{ 'account-ids': '' }, 'Input "account-ids" is required'],
     [{ 'account-ids': ' , \n ' }, 'Input "account-ids" has no account IDs in it'],
-    [{ 'account-ids': '700000164995, 12a4' }, 'Input "account-ids" has an invalid account ID: "12a4"'],
+    [
+      { 'account-ids': '700000164995, 12a4' },
+      'Input "account-ids" has an invalid account ID: "12a4"'
+    ],
     [{ region: '' }, 'No region: set the "region" input'],
     [{ region: 'Guangzhou' }, 'Input "region" is not a region name: "Guangzhou"'],
     [{ language: 'fr-FR' }, 'Input "language" must be en-US or zh-CN, not "fr-FR"'],
@@ -63,7 +78,13 @@ describe('readShareInputs', () => {
 
 describe('parseAccountIds', () => {
   test('splits on commas, spaces and newlines and drops duplicates, keeping order', () => {
-    expect(parseAccountIds('3, 1\n2 \n\n 1,3,,4\t5', 'account-ids')).toEqual(['3', '1', '2', '4', '5'])
+    expect(parseAccountIds('3, 1\n2 \n\n 1,3,,4\t5', 'account-ids')).toEqual([
+      '3',
+      '1',
+      '2',
+      '4',
+      '5'
+    ])
   })
 
   test('names every invalid ID at once', () => {
@@ -80,8 +101,16 @@ describe('parseAccountIds', () => {
 describe('parseEndpoint', () => {
   test.each([
     ['lighthouse.tencentcloudapi.com', 'https://', 'lighthouse.tencentcloudapi.com'],
-    ['https://lighthouse.intl.tencentcloudapi.com', 'https://', 'lighthouse.intl.tencentcloudapi.com'],
-    ['https://lighthouse.intl.tencentcloudapi.com/', 'https://', 'lighthouse.intl.tencentcloudapi.com'],
+    [
+      'https://lighthouse.intl.tencentcloudapi.com',
+      'https://',
+      'lighthouse.intl.tencentcloudapi.com'
+    ],
+    [
+      'https://lighthouse.intl.tencentcloudapi.com/',
+      'https://',
+      'lighthouse.intl.tencentcloudapi.com'
+    ],
     ['https://proxy.internal:8443', 'https://', 'proxy.internal:8443'],
     ['http://127.0.0.1:8080', 'http://', '127.0.0.1:8080'],
     ['http://127.9.8.7:1', 'http://', '127.9.8.7:1'],
@@ -100,7 +129,9 @@ describe('parseEndpoint', () => {
     ['https://user:pw@lighthouse.tencentcloudapi.com', 'no path, query or user name'],
     ['light house', 'Give a host name']
   ])('rejects %s', (value, why) => {
-    expect(() => parseEndpoint(value)).toThrow(`Input "endpoint" is not a valid endpoint: "${value}".`)
+    expect(() => parseEndpoint(value)).toThrow(
+      `Input "endpoint" is not a valid endpoint: "${value}".`
+    )
     expect(() => parseEndpoint(value)).toThrow(why)
   })
 })

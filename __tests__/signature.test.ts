@@ -23,9 +23,13 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 
 describe('TC3-HMAC-SHA256 verifier', () => {
   test('reproduces the official worked example byte for byte', () => {
-    expect(sha256(EXAMPLE_BODY)).toBe('35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064')
+    expect(sha256(EXAMPLE_BODY)).toBe(
+      '35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064'
+    )
     const canonical = canonicalRequest(EXAMPLE, ['content-type', 'host'])
-    expect(sha256(canonical)).toBe('5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031')
+    expect(sha256(canonical)).toBe(
+      '5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031'
+    )
     expect(signature('Gu5t9xGARNpq86cd98joQYCN3EXAMPLE', EXAMPLE_TIMESTAMP, 'cvm', canonical)).toBe(
       '72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168'
     )
@@ -42,7 +46,13 @@ describe('TC3-HMAC-SHA256 verifier', () => {
     headers: {
       ...request.headers,
       'x-tc-timestamp': String(EXAMPLE_TIMESTAMP),
-      authorization: authorizationHeader(request, { secretId, secretKey }, EXAMPLE_TIMESTAMP, 'cvm', signedHeaders)
+      authorization: authorizationHeader(
+        request,
+        { secretId, secretKey },
+        EXAMPLE_TIMESTAMP,
+        'cvm',
+        signedHeaders
+      )
     }
   })
 
@@ -57,7 +67,10 @@ describe('TC3-HMAC-SHA256 verifier', () => {
 
   test('signs with the Host header less its port, as the SDK does', () => {
     const request = signed(EXAMPLE)
-    const withPort = { ...request, headers: { ...request.headers, host: 'cvm.tencentcloudapi.com:8443' } }
+    const withPort = {
+      ...request,
+      headers: { ...request.headers, host: 'cvm.tencentcloudapi.com:8443' }
+    }
     expect(verifyRequest(withPort, lookup, EXAMPLE_TIMESTAMP)).toEqual({ ok: true, secretId })
   })
 
@@ -102,7 +115,9 @@ describe('TC3-HMAC-SHA256 verifier', () => {
       ok: false,
       code: 'AuthFailure.SignatureExpire'
     })
-    expect(verifyRequest(signed(EXAMPLE), lookup, EXAMPLE_TIMESTAMP + 300)).toMatchObject({ ok: true })
+    expect(verifyRequest(signed(EXAMPLE), lookup, EXAMPLE_TIMESTAMP + 300)).toMatchObject({
+      ok: true
+    })
   })
 
   test('requires content-type and host among the signed headers', () => {

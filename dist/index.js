@@ -51765,7 +51765,9 @@ function createLighthouseApi(options) {
         }
         catch (error) {
             const failure = toFailure(action, error);
-            const what = failure instanceof ApiError ? `${failure.code}, RequestId ${failure.requestId}` : failure.detail;
+            const what = failure instanceof ApiError
+                ? `${failure.code}, RequestId ${failure.requestId}`
+                : failure.detail;
             debug(`${action}: failed in ${Date.now() - started} ms: ${what}`);
             throw failure;
         }
@@ -51879,7 +51881,10 @@ async function writeSummary(report, failure, run, summary) {
     ];
     if (run.repository && run.runId) {
         const runUrl = `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`;
-        details.push([header('Run'), `<a href="${runUrl}">${escapeHtml(run.repository)} #${run.runId}</a>`]);
+        details.push([
+            header('Run'),
+            `<a href="${runUrl}">${escapeHtml(run.repository)} #${run.runId}</a>`
+        ]);
     }
     if (run.sha)
         details.push([header('Commit'), code(run.sha.slice(0, 12))]);

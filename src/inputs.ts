@@ -111,7 +111,9 @@ export function parseRegion(value: string): string {
     )
   }
   if (!REGION.test(value)) {
-    throw new InputError(`Input "region" is not a region name: "${value}". Expected e.g. ap-guangzhou.`)
+    throw new InputError(
+      `Input "region" is not a region name: "${value}". Expected e.g. ap-guangzhou.`
+    )
   }
   return value
 }
@@ -145,7 +147,9 @@ export function parseEndpoint(value: string, inputName = 'endpoint'): Endpoint {
     throw bad('Give only the scheme, host and port, with no path, query or user name.')
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw bad('Use https: plain http is only allowed to a loopback address (127.0.0.1, localhost, ::1).')
+    throw bad(
+      'Use https: plain http is only allowed to a loopback address (127.0.0.1, localhost, ::1).'
+    )
   }
   return { protocol: url.protocol === 'http:' ? 'http://' : 'https://', host: url.host }
 }

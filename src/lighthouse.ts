@@ -61,11 +61,16 @@ export function createLighthouseApi(options: LighthouseOptions): LighthouseApi {
     const started = Date.now()
     try {
       const response = await send()
-      debug(`${action}: ok in ${Date.now() - started} ms, RequestId ${response.RequestId ?? 'none'}`)
+      debug(
+        `${action}: ok in ${Date.now() - started} ms, RequestId ${response.RequestId ?? 'none'}`
+      )
       return response
     } catch (error) {
       const failure = toFailure(action, error)
-      const what = failure instanceof ApiError ? `${failure.code}, RequestId ${failure.requestId}` : failure.detail
+      const what =
+        failure instanceof ApiError
+          ? `${failure.code}, RequestId ${failure.requestId}`
+          : failure.detail
       debug(`${action}: failed in ${Date.now() - started} ms: ${what}`)
       throw failure
     }
@@ -132,6 +137,7 @@ function toFailure(action: string, error: unknown): ApiError | TransportError {
   const sdk: SdkFailure = typeof error === 'object' && error !== null ? error : {}
   const message = sdk.message || String(error)
   if (sdk.code) return new ApiError(action, sdk.code, message, sdk.requestId ?? '')
-  if (sdk.httpCode) return new TransportError(action, `HTTP ${sdk.httpCode} ${message}`, sdk.httpCode)
+  if (sdk.httpCode)
+    return new TransportError(action, `HTTP ${sdk.httpCode} ${message}`, sdk.httpCode)
   return new TransportError(action, message)
 }

@@ -5,7 +5,13 @@ import { describeError } from './api-errors.js'
 import { describeIdentity, readStaticCredentials } from './credentials.js'
 import { readShareInputs } from './inputs.js'
 import { createLighthouseApi, type LighthouseApi, type LighthouseOptions } from './lighthouse.js'
-import { ShareReport, setOutputs, writeSummary, type RunContext, type SummaryWriter } from './report.js'
+import {
+  ShareReport,
+  setOutputs,
+  writeSummary,
+  type RunContext,
+  type SummaryWriter
+} from './report.js'
 import { shareBlueprint } from './share.js'
 
 /** A hung connection must not stall the step: each request gets this long. */

@@ -10,7 +10,10 @@ export interface SharePlan {
   alreadyShared: string[]
 }
 
-export function planShare(requested: readonly string[], currentlyShared: Iterable<string>): SharePlan {
+export function planShare(
+  requested: readonly string[],
+  currentlyShared: Iterable<string>
+): SharePlan {
   const shared = new Set(currentlyShared)
   return {
     toShare: requested.filter((id) => !shared.has(id)),

@@ -46,7 +46,10 @@ export class ShareReport {
   }
 }
 
-export function setOutputs(report: ShareReport, setOutput: (name: string, value: string) => void): void {
+export function setOutputs(
+  report: ShareReport,
+  setOutput: (name: string, value: string) => void
+): void {
   setOutput('request-id', report.requestIds.at(-1) ?? '')
   setOutput('request-ids', JSON.stringify(report.requestIds))
   setOutput('shared-account-ids', JSON.stringify(report.accountsWith('shared')))
@@ -97,12 +100,18 @@ export async function writeSummary(
   ]
   if (run.repository && run.runId) {
     const runUrl = `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
-    details.push([header('Run'), `<a href="${runUrl}">${escapeHtml(run.repository)} #${run.runId}</a>`])
+    details.push([
+      header('Run'),
+      `<a href="${runUrl}">${escapeHtml(run.repository)} #${run.runId}</a>`
+    ])
   }
   if (run.sha) details.push([header('Commit'), code(run.sha.slice(0, 12))])
 
   summary
-    .addHeading(`${failure ? '❌' : '✅'} Share Lighthouse blueprint ${escapeHtml(report.blueprintId)}`, 2)
+    .addHeading(
+      `${failure ? '❌' : '✅'} Share Lighthouse blueprint ${escapeHtml(report.blueprintId)}`,
+      2
+    )
     .addTable(details)
   if (failure) summary.addRaw(`<p><strong>Failed:</strong> ${escapeHtml(failure)}</p>`, true)
   summary

@@ -34,12 +34,16 @@ export async function shareBlueprint(
       `Blueprint ${blueprintId} is in state ${blueprint.state}: it must be NORMAL to be shared.`
     )
   }
-  info(`Blueprint ${blueprintId} (${blueprint.name || 'no name'}) is a custom image in state NORMAL.`)
+  info(
+    `Blueprint ${blueprintId} (${blueprint.name || 'no name'}) is a custom image in state NORMAL.`
+  )
 
   const plan = planShare(request.accountIds, await api.listSharedAccounts(blueprintId))
   report.record(plan.alreadyShared, 'already-shared')
   if (plan.alreadyShared.length > 0) {
-    info(`Already shared with ${plan.alreadyShared.length} account(s): ${plan.alreadyShared.join(', ')}`)
+    info(
+      `Already shared with ${plan.alreadyShared.length} account(s): ${plan.alreadyShared.join(', ')}`
+    )
   }
   if (plan.toShare.length === 0) {
     info('Every account already has the share: nothing to do.')
@@ -56,9 +60,12 @@ export async function shareBlueprint(
       const requestId = error instanceof ApiError ? error.requestId : undefined
       if (requestId) report.requestIds.push(requestId)
       report.record(batch, 'failed', { requestId, reason: describeError(error) })
-      throw new Error(`Sharing ${blueprintId} with ${batch.join(', ')} failed: ${describeError(error)}`, {
-        cause: error
-      })
+      throw new Error(
+        `Sharing ${blueprintId} with ${batch.join(', ')} failed: ${describeError(error)}`,
+        {
+          cause: error
+        }
+      )
     }
   }
 }

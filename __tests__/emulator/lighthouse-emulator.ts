@@ -105,6 +105,7 @@ export class LighthouseEmulator {
   private readonly callCounts = new Map<string, number>()
   private readonly recentCalls = new Map<string, number[]>()
   private server?: Server
+  private readonly timers = new Set<NodeJS.Timeout>()
 
   constructor(options: { ownerUin?: string } = {}) {
     this.ownerUin = options.ownerUin ?? '100000000001'
@@ -128,6 +129,7 @@ export class LighthouseEmulator {
     const server = this.server
     if (!server) return
     this.server = undefined
+    for (const timer of this.timers) clearTimeout(timer)
     server.closeAllConnections()
     await new Promise<void>((resolve) => server.close(() => resolve()))
   }
@@ -170,9 +172,11 @@ export class LighthouseEmulator {
 
   /** Accounts that exist: root accounts, sub-users, or root accounts on the other site. */
   addAccounts(kind: 'root' | 'sub' | 'other-site', ids: Iterable<string>): this {
-    const set = { root: this.rootAccounts, sub: this.subAccounts, 'other-site': this.otherSiteAccounts }[
-      kind
-    ]
+    const set = {
+      root: this.rootAccounts,
+      sub: this.subAccounts,
+      'other-site': this.otherSiteAccounts
+    }[kind]
     for (const id of ids) set.add(id)
     return this
   }
@@ -248,8 +252,8 @@ export class LighthouseEmulator {
         res.end('<html><body>not JSON</body></html>')
         return
       case 'delay':
-        await new Promise((resolve) => setTimeout(resolve, fault.ms))
-        if (res.destroyed || req.socket.destroyed) return
+        await this.sleep(fault.ms)
+        if (!this.server || req.socket.destroyed) return
         record.outcome = undefined
         break
     }
@@ -271,8 +275,22 @@ export class LighthouseEmulator {
       const failure =
         error instanceof ApiFailure ? error : new ApiFailure('InternalError', String(error))
       record.outcome = failure.code
-      this.answer(res, { Error: { Code: failure.code, Message: failure.message }, RequestId: requestId })
+      this.answer(res, {
+        Error: { Code: failure.code, Message: failure.message },
+        RequestId: requestId
+      })
     }
+  }
+
+  /** A sleep that stop() cuts short, so no timer outlives the emulator. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer)
+        resolve()
+      }, ms)
+      this.timers.add(timer)
+    })
   }
 
   private answer(res: ServerResponse, response: Params): void {
@@ -320,15 +338,22 @@ export class LighthouseEmulator {
     if (header('x-tc-version') !== API_VERSION) {
       throw new ApiFailure('NoSuchVersion', `Version ${header('x-tc-version')} is not supported.`)
     }
-    if (!record.region) throw new ApiFailure('MissingParameter', 'The request is missing X-TC-Region.')
+    if (!record.region)
+      throw new ApiFailure('MissingParameter', 'The request is missing X-TC-Region.')
     if (!REGIONS.includes(record.region)) {
       throw new ApiFailure('UnsupportedRegion', `Region ${record.region} is not supported.`)
     }
     if (record.language && !['en-US', 'zh-CN'].includes(record.language)) {
-      throw new ApiFailure('InvalidParameterValue', `X-TC-Language ${record.language} is not supported.`)
+      throw new ApiFailure(
+        'InvalidParameterValue',
+        `X-TC-Language ${record.language} is not supported.`
+      )
     }
     if (credential.allowedActions && !credential.allowedActions.includes(action)) {
-      throw new ApiFailure('UnauthorizedOperation.NoPermission', `No permission for lighthouse:${action}.`)
+      throw new ApiFailure(
+        'UnauthorizedOperation.NoPermission',
+        `No permission for lighthouse:${action}.`
+      )
     }
   }
 
@@ -369,14 +394,18 @@ export class LighthouseEmulator {
 
   private describeShareInfos(params: Params): Params {
     const ids = optionalStringList(params, 'BlueprintIds', 100)
-    if (!ids || ids.length === 0) throw new ApiFailure('MissingParameter', 'BlueprintIds is required.')
+    if (!ids || ids.length === 0)
+      throw new ApiFailure('MissingParameter', 'BlueprintIds is required.')
     const { offset, limit } = paging(params)
     const accountFilter = accountIdFilter(params)
     const infos = ids.flatMap((id) => {
       checkBlueprintIdFormat(id)
       const blueprint = this.blueprints.get(id)
       if (!blueprint) {
-        throw new ApiFailure('ResourceNotFound.BlueprintIdNotFound', `The image ID ${id} does not exist.`)
+        throw new ApiFailure(
+          'ResourceNotFound.BlueprintIdNotFound',
+          `The image ID ${id} does not exist.`
+        )
       }
       return [...blueprint.shares]
         .filter(([account]) => !accountFilter || accountFilter.includes(account))
@@ -390,7 +419,8 @@ export class LighthouseEmulator {
 
   private changeShares(params: Params, change: 'share' | 'cancel'): Params {
     const id = params.BlueprintId
-    if (typeof id !== 'string' || !id) throw new ApiFailure('MissingParameter', 'BlueprintId is required.')
+    if (typeof id !== 'string' || !id)
+      throw new ApiFailure('MissingParameter', 'BlueprintId is required.')
     const accounts = optionalStringList(params, 'AccountIds', 10)
     if (!accounts || accounts.length === 0) {
       throw new ApiFailure('MissingParameter', 'AccountIds is required.')
@@ -398,13 +428,22 @@ export class LighthouseEmulator {
     checkBlueprintIdFormat(id)
     const blueprint = this.blueprints.get(id)
     if (!blueprint || blueprint.type === 'SHARED') {
-      throw new ApiFailure('ResourceNotFound.PrivateBlueprintNotFound', `The custom image ${id} does not exist.`)
+      throw new ApiFailure(
+        'ResourceNotFound.PrivateBlueprintNotFound',
+        `The custom image ${id} does not exist.`
+      )
     }
     if (blueprint.type !== 'PRIVATE') {
-      throw new ApiFailure('InvalidParameterValue.InvalidBlueprintId', `${id} is not a custom image.`)
+      throw new ApiFailure(
+        'InvalidParameterValue.InvalidBlueprintId',
+        `${id} is not a custom image.`
+      )
     }
     if (FAILED_STATES.includes(blueprint.state)) {
-      throw new ApiFailure('InvalidParameterValue.InvalidBlueprintState', `The image state is ${blueprint.state}.`)
+      throw new ApiFailure(
+        'InvalidParameterValue.InvalidBlueprintState',
+        `The image state is ${blueprint.state}.`
+      )
     }
     if (blueprint.state !== 'NORMAL') {
       throw new ApiFailure(
@@ -417,7 +456,10 @@ export class LighthouseEmulator {
     if (change === 'cancel') {
       const notShared = accounts.filter((a) => !blueprint.shares.has(a))
       if (notShared.length > 0) {
-        throw new ApiFailure('UnsupportedOperation.BlueprintHasNotShared', 'The image has not been shared.')
+        throw new ApiFailure(
+          'UnsupportedOperation.BlueprintHasNotShared',
+          'The image has not been shared.'
+        )
       }
       for (const account of accounts) blueprint.shares.delete(account)
       return {}
@@ -442,7 +484,10 @@ export class LighthouseEmulator {
   /** The per-account errors: like the real API, the message does not say which account. */
   private checkAccount(account: string): void {
     if (account === this.ownerUin) {
-      throw new ApiFailure('InvalidParameterValue.AccountIdSameWithUin', 'The account is the current user.')
+      throw new ApiFailure(
+        'InvalidParameterValue.AccountIdSameWithUin',
+        'The account is the current user.'
+      )
     }
     if (this.otherSiteAccounts.has(account)) {
       throw new ApiFailure(
@@ -451,10 +496,16 @@ export class LighthouseEmulator {
       )
     }
     if (this.subAccounts.has(account)) {
-      throw new ApiFailure('InvalidParameterValue.AccountIdsNotOwnerAccount', 'The account ID is not a root account.')
+      throw new ApiFailure(
+        'InvalidParameterValue.AccountIdsNotOwnerAccount',
+        'The account ID is not a root account.'
+      )
     }
     if (!this.rootAccounts.has(account)) {
-      throw new ApiFailure('InvalidParameterValue.AccountIdsNotExist', 'The account ID does not exist.')
+      throw new ApiFailure(
+        'InvalidParameterValue.AccountIdsNotExist',
+        'The account ID does not exist.'
+      )
     }
   }
 }

@@ -32,7 +32,8 @@ export interface RequestToSign {
 }
 
 const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
-const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data).digest()
+const hmac = (key: string | Buffer, data: string): Buffer =>
+  createHmac('sha256', key).update(data).digest()
 
 export function canonicalRequest(request: RequestToSign, signedHeaders: readonly string[]): string {
   const headers = [...signedHeaders]
@@ -89,9 +90,7 @@ export function authorizationHeader(
   )
 }
 
-export type Verdict =
-  | { ok: true; secretId: string }
-  | { ok: false; code: string; message: string }
+export type Verdict = { ok: true; secretId: string } | { ok: false; code: string; message: string }
 
 /**
  * Checks a request the way the API gateway does. The service name is taken
@@ -107,17 +106,26 @@ export function verifyRequest(
   const auth = parseAuthorization(request.headers['authorization'] ?? '')
   if (!auth) return fail('AuthFailure.InvalidAuthorization', 'Authorization header is malformed.')
   if (!auth.signedHeaders.includes('content-type') || !auth.signedHeaders.includes('host')) {
-    return fail('AuthFailure.InvalidAuthorization', 'SignedHeaders must include content-type and host.')
+    return fail(
+      'AuthFailure.InvalidAuthorization',
+      'SignedHeaders must include content-type and host.'
+    )
   }
   const timestamp = Number(request.headers['x-tc-timestamp'])
   if (!Number.isInteger(timestamp)) {
     return fail('MissingParameter', 'The request is missing X-TC-Timestamp.')
   }
   if (Math.abs(nowSeconds - timestamp) > 300) {
-    return fail('AuthFailure.SignatureExpire', 'Signature expired: the timestamp is more than 5 minutes off.')
+    return fail(
+      'AuthFailure.SignatureExpire',
+      'Signature expired: the timestamp is more than 5 minutes off.'
+    )
   }
   if (auth.date !== signingDate(timestamp)) {
-    return fail('AuthFailure.SignatureFailure', 'The credential date does not match X-TC-Timestamp.')
+    return fail(
+      'AuthFailure.SignatureFailure',
+      'The credential date does not match X-TC-Timestamp.'
+    )
   }
   const secretKey = lookupSecretKey(auth.secretId)
   if (secretKey === undefined) {

@@ -5,6 +5,8 @@ export const SECRET_ID = 'AKIDt3stKeyIdForTheEmulator0001'
 export const SECRET_KEY = 'tEsTsEcReTkEyThatMustNeverBePrinted'
 export const BLUEPRINT_ID = 'lhbp-6jc6l8yb'
 export const REGION = 'ap-guangzhou'
+/** The account that owns the keys and the images. */
+export const OWNER_UIN = '100000000001'
 
 /** Root accounts the emulator knows: ROOT[0] ... ROOT[n-1]. */
 export function rootAccounts(count: number, first = 200000000001): string[] {
@@ -12,7 +14,7 @@ export function rootAccounts(count: number, first = 200000000001): string[] {
 }
 
 export async function startEmulator(): Promise<LighthouseEmulator> {
-  const emulator = new LighthouseEmulator()
+  const emulator = new LighthouseEmulator({ ownerUin: OWNER_UIN })
   emulator.addCredential({ secretId: SECRET_ID, secretKey: SECRET_KEY })
   await emulator.start()
   return emulator

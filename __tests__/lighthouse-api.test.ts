@@ -1,0 +1,267 @@
+/**
+ * The SDK adapter against the emulator over real HTTP: response shapes,
+ * paging, and how every error the API document lists reaches the action.
+ */
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { ApiError, TransportError } from '../src/api-errors.js'
+import { parseEndpoint } from '../src/inputs.js'
+import { createLighthouseApi, type LighthouseApi } from '../src/lighthouse.js'
+import { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
+import {
+  BLUEPRINT_ID,
+  OWNER_UIN,
+  REGION,
+  SECRET_ID,
+  SECRET_KEY,
+  rootAccounts
+} from './helpers/fixtures.js'
+
+let emulator: LighthouseEmulator
+let api: LighthouseApi
+const debugLines: string[] = []
+
+function apiFor(
+  secretKey = SECRET_KEY,
+  sessionToken?: string,
+  requestTimeoutSeconds = 5
+): LighthouseApi {
+  return createLighthouseApi({
+    credentials: { secretId: SECRET_ID, secretKey, sessionToken },
+    region: REGION,
+    endpoint: parseEndpoint(emulator.endpoint),
+    language: 'en-US',
+    requestTimeoutSeconds,
+    debug: (line) => debugLines.push(line)
+  })
+}
+
+beforeEach(async () => {
+  emulator = new LighthouseEmulator({ ownerUin: OWNER_UIN })
+  await emulator.start()
+  emulator.addCredential({ secretId: SECRET_ID, secretKey: SECRET_KEY })
+  emulator.addBlueprint({ id: BLUEPRINT_ID, name: 'golden-ubuntu' })
+  api = apiFor()
+})
+afterEach(() => emulator.stop())
+
+async function failure(promise: Promise<unknown>): Promise<ApiError | TransportError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e
+  )
+  if (error instanceof ApiError || error instanceof TransportError) return error
+  throw new Error(`expected an API failure, got ${String(error)}`)
+}
+
+describe('describeBlueprint', () => {
+  test('returns the state, type and name', async () => {
+    emulator.setBlueprintState(BLUEPRINT_ID, 'SYNCING')
+    await expect(api.describeBlueprint(BLUEPRINT_ID)).resolves.toEqual({
+      id: BLUEPRINT_ID,
+      state: 'SYNCING',
+      type: 'PRIVATE',
+      name: 'golden-ubuntu'
+    })
+  })
+
+  test('returns undefined for an ID the region does not have', async () => {
+    await expect(api.describeBlueprint('lhbp-00000000')).resolves.toBeUndefined()
+  })
+})
+
+describe('listSharedAccounts', () => {
+  test('reads every page, 100 at a time, and no page twice', async () => {
+    const shared = rootAccounts(250)
+    emulator.addBlueprint({ id: BLUEPRINT_ID, sharedWith: shared })
+    const before = emulator.calls.length
+    await expect(api.listSharedAccounts(BLUEPRINT_ID)).resolves.toEqual(shared)
+    const pages = emulator.calls.slice(before).map((c) => c.params.Offset)
+    expect(pages).toEqual([0, 100, 200])
+  })
+
+  test('makes one call when exactly one full page exists', async () => {
+    emulator.addBlueprint({ id: BLUEPRINT_ID, sharedWith: rootAccounts(100) })
+    const before = emulator.calls.length
+    await expect(api.listSharedAccounts(BLUEPRINT_ID)).resolves.toHaveLength(100)
+    expect(emulator.calls.length - before).toBe(1)
+  })
+})
+
+describe('shareBlueprint', () => {
+  test('shares and resolves to the RequestId the API gave', async () => {
+    const accounts = rootAccounts(2)
+    emulator.addAccounts('root', accounts)
+    const requestId = await api.shareBlueprint(BLUEPRINT_ID, accounts)
+    expect(requestId).toBe(emulator.calls.at(-1)?.requestId)
+    expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual(accounts)
+  })
+})
+
+describe('errors the API answers with', () => {
+  const account = '300000000001'
+  // Codes the emulator reaches from its own state, each set up as a real account would meet it.
+  const fromState: [string, () => void, string?][] = [
+    [
+      'InvalidParameterValue.AccountIdInvalidAccountArea',
+      () => emulator.addAccounts('other-site', [account])
+    ],
+    ['InvalidParameterValue.AccountIdSameWithUin', () => undefined, OWNER_UIN],
+    ['InvalidParameterValue.AccountIdsNotExist', () => undefined],
+    [
+      'InvalidParameterValue.AccountIdsNotOwnerAccount',
+      () => emulator.addAccounts('sub', [account])
+    ],
+    [
+      'InvalidParameterValue.InvalidBlueprintId',
+      () => emulator.addBlueprint({ id: BLUEPRINT_ID, type: 'PUBLIC' })
+    ],
+    [
+      'InvalidParameterValue.InvalidBlueprintState',
+      () => emulator.setBlueprintState(BLUEPRINT_ID, 'CREATEFAILED')
+    ],
+    [
+      'LimitExceeded.ShareBlueprintAcrossAccountQuotaLimitExceeded',
+      () =>
+        emulator.addAccounts('root', [account]).addBlueprint({ id: BLUEPRINT_ID, shareQuota: 0 })
+    ],
+    [
+      'UnsupportedOperation.BlueprintAlreadyShared',
+      () => emulator.addBlueprint({ id: BLUEPRINT_ID, sharedWith: [account] })
+    ],
+    [
+      'UnsupportedOperation.BlueprintCurStateInvalid',
+      () => emulator.setBlueprintState(BLUEPRINT_ID, 'SYNCING')
+    ],
+    [
+      'UnauthorizedOperation.NoPermission',
+      () =>
+        emulator.addCredential({
+          secretId: SECRET_ID,
+          secretKey: SECRET_KEY,
+          allowedActions: ['DescribeBlueprints']
+        })
+    ],
+    [
+      'UnauthorizedOperation.TokenInvalid',
+      () =>
+        emulator.addCredential({
+          secretId: SECRET_ID,
+          secretKey: SECRET_KEY,
+          token: 'the-real-token'
+        })
+    ]
+  ]
+
+  test.each(fromState)(
+    '%s, with its RequestId and a hint',
+    async (code, setUp, accountId = account) => {
+      setUp()
+      const error = await failure(api.shareBlueprint(BLUEPRINT_ID, [accountId]))
+      expect(error).toBeInstanceOf(ApiError)
+      const apiError = error as ApiError
+      expect(apiError.code).toBe(code)
+      expect(apiError.requestId).toBe(emulator.calls.at(-1)?.requestId)
+      expect(apiError.requestId).toMatch(/^[0-9a-f-]{36}$/)
+      expect(apiError.hint).toEqual(expect.any(String))
+      expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual(
+        code.endsWith('AlreadyShared') ? [account] : []
+      )
+    }
+  )
+
+  test.each([
+    ['InvalidParameterValue.BlueprintIdMalformed', 'lhbp-BAD'],
+    ['ResourceNotFound.PrivateBlueprintNotFound', 'lhbp-00000000']
+  ])('%s for blueprint %s', async (code, blueprintId) => {
+    emulator.addAccounts('root', [account])
+    const error = await failure(api.shareBlueprint(blueprintId, [account]))
+    expect(error).toMatchObject({ code })
+  })
+
+  test('ResourceNotFound.BlueprintIdNotFound when reading the shares of an unknown image', async () => {
+    const error = await failure(api.listSharedAccounts('lhbp-00000000'))
+    expect(error).toMatchObject({ code: 'ResourceNotFound.BlueprintIdNotFound' })
+  })
+
+  // Codes that depend on what else happens to the image at the time: injected.
+  test.each([
+    'FailedOperation',
+    'FailedOperation.ShareBlueprintAcrossAccountFailed',
+    'OperationDenied.BlueprintOperationInProgress',
+    'ResourceInUse.BlueprintModifyingSharePermission',
+    'UnsupportedOperation.BlueprintLatestOperationUnfinished',
+    'UnsupportedOperation.BlueprintOccupied'
+  ])('%s (injected), with its RequestId and a hint', async (code) => {
+    emulator.addAccounts('root', [account])
+    emulator.inject('ShareBlueprintAcrossAccounts', { kind: 'error', code })
+    const error = await failure(api.shareBlueprint(BLUEPRINT_ID, [account]))
+    expect(error).toMatchObject({ code, requestId: emulator.calls.at(-1)?.requestId })
+    expect((error as ApiError).hint).toEqual(expect.any(String))
+    expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual([])
+  })
+
+  test('AuthFailure.SignatureFailure for a wrong secret key', async () => {
+    const error = await failure(apiFor('not-the-key').describeBlueprint(BLUEPRINT_ID))
+    expect(error).toMatchObject({ code: 'AuthFailure.SignatureFailure' })
+  })
+
+  test('temporary credentials work only with their token', async () => {
+    emulator.addCredential({ secretId: SECRET_ID, secretKey: SECRET_KEY, token: 'tok' })
+    await expect(apiFor(SECRET_KEY, 'tok').describeBlueprint(BLUEPRINT_ID)).resolves.toBeDefined()
+    await expect(
+      failure(apiFor(SECRET_KEY, 'other').describeBlueprint(BLUEPRINT_ID))
+    ).resolves.toMatchObject({
+      code: 'UnauthorizedOperation.TokenInvalid'
+    })
+  })
+})
+
+describe('failures without an API answer', () => {
+  test('an HTTP 502 from the gateway', async () => {
+    emulator.inject('DescribeBlueprints', { kind: 'http', status: 502 })
+    const error = await failure(api.describeBlueprint(BLUEPRINT_ID))
+    expect(error).toBeInstanceOf(TransportError)
+    expect(error).toMatchObject({ httpStatus: 502 })
+  })
+
+  test('a dropped connection', async () => {
+    emulator.inject('DescribeBlueprints', { kind: 'drop' })
+    expect(await failure(api.describeBlueprint(BLUEPRINT_ID))).toBeInstanceOf(TransportError)
+  })
+
+  test('a body that is not JSON', async () => {
+    emulator.inject('DescribeBlueprints', { kind: 'non-json' })
+    const error = await failure(api.describeBlueprint(BLUEPRINT_ID))
+    expect(error).toBeInstanceOf(TransportError)
+    expect(error.message).toMatch(/json/i)
+  })
+
+  test('a request that takes longer than the timeout', async () => {
+    emulator.inject('DescribeBlueprints', { kind: 'delay', ms: 3000 })
+    const started = Date.now()
+    const error = await failure(apiFor(SECRET_KEY, undefined, 1).describeBlueprint(BLUEPRINT_ID))
+    expect(error).toBeInstanceOf(TransportError)
+    expect(Date.now() - started).toBeLessThan(2500)
+  })
+
+  test('the fault hits only the Nth call', async () => {
+    emulator.inject('DescribeBlueprints', { kind: 'http', status: 503 }, { nth: 2 })
+    await expect(api.describeBlueprint(BLUEPRINT_ID)).resolves.toBeDefined()
+    await expect(failure(api.describeBlueprint(BLUEPRINT_ID))).resolves.toMatchObject({
+      httpStatus: 503
+    })
+    await expect(api.describeBlueprint(BLUEPRINT_ID)).resolves.toBeDefined()
+  })
+})
+
+test('debug lines name the action and RequestId, never a secret', async () => {
+  debugLines.length = 0
+  await api.describeBlueprint(BLUEPRINT_ID)
+  emulator.inject('DescribeBlueprints', { kind: 'error', code: 'InternalError' })
+  await failure(api.describeBlueprint(BLUEPRINT_ID))
+  expect(debugLines[0]).toMatch(/^DescribeBlueprints: ok in \d+ ms, RequestId [0-9a-f-]{36}$/)
+  expect(debugLines[1]).toMatch(
+    /^DescribeBlueprints: failed in \d+ ms: InternalError, RequestId [0-9a-f-]{36}$/
+  )
+  expect(debugLines.join('\n')).not.toContain(SECRET_KEY)
+})
