@@ -11,7 +11,7 @@ import {
   shareInputs,
   startEmulator
 } from './helpers/fixtures.js'
-import { ACTION_ENTRY, runAction, type ActionResult } from './helpers/run-action.js'
+import { ACTION_ENTRY, errorLine, listOutput, runAction } from './helpers/run-action.js'
 
 let emulator: LighthouseEmulator
 beforeEach(async () => {
@@ -20,10 +20,6 @@ beforeEach(async () => {
 afterEach(() => emulator.stop())
 
 const SHARE = 'ShareBlueprintAcrossAccounts'
-const json = (text: string | undefined): unknown => JSON.parse(text ?? 'null')
-/** The ::error:: line core.setFailed printed. */
-const errorOf = (result: ActionResult): string =>
-  result.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
 
 describe('sharing', () => {
   test('shares with new accounts in three calls, skips those that have it, and reports both', async () => {
@@ -51,6 +47,7 @@ describe('sharing', () => {
       'request-ids': JSON.stringify([shareCall.requestId]),
       'shared-account-ids': JSON.stringify([accounts[0], accounts[2], accounts[3]]),
       'already-shared-account-ids': JSON.stringify([accounts[1]]),
+      'failed-account-ids': '[]',
       'blueprint-state': 'NORMAL'
     })
     expect(result.summary).toContain(`Share Lighthouse blueprint ${BLUEPRINT_ID}`)
@@ -82,9 +79,9 @@ describe('sharing', () => {
       'DescribeBlueprintsShareAcrossAccountInfos'
     ])
     expect(rerun.outputs['request-id']).toBe('')
-    expect(json(rerun.outputs['request-ids'])).toEqual([])
-    expect(json(rerun.outputs['shared-account-ids'])).toEqual([])
-    expect(json(rerun.outputs['already-shared-account-ids'])).toEqual(accounts)
+    expect(listOutput(rerun, 'request-ids')).toEqual([])
+    expect(listOutput(rerun, 'shared-account-ids')).toEqual([])
+    expect(listOutput(rerun, 'already-shared-account-ids')).toEqual(accounts)
     expect(rerun.stdout).toContain('Every account already has the share: nothing to do.')
   })
 
@@ -98,7 +95,7 @@ describe('sharing', () => {
     const shareCalls = emulator.callsTo(SHARE)
     expect(shareCalls.map((c) => (c.params.AccountIds as string[]).length)).toEqual([10, 10, 5])
     expect(emulator.calls).toHaveLength(5)
-    expect(json(result.outputs['request-ids'])).toEqual(shareCalls.map((c) => c.requestId))
+    expect(listOutput(result, 'request-ids')).toEqual(shareCalls.map((c) => c.requestId))
     expect(result.outputs['request-id']).toBe(shareCalls[2].requestId)
     expect(emulator.sharesOf(BLUEPRINT_ID).sort()).toEqual(accounts)
   })
@@ -114,8 +111,8 @@ describe('sharing', () => {
     expect(
       emulator.callsTo('DescribeBlueprintsShareAcrossAccountInfos').map((c) => c.params.Offset)
     ).toEqual([0, 100])
-    expect(json(result.outputs['already-shared-account-ids'])).toEqual([existing[0], existing[149]])
-    expect(json(result.outputs['shared-account-ids'])).toEqual(requested.slice(2))
+    expect(listOutput(result, 'already-shared-account-ids')).toEqual([existing[0], existing[149]])
+    expect(listOutput(result, 'shared-account-ids')).toEqual(requested.slice(2))
   })
 
   test('ignores duplicate account IDs', async () => {
@@ -174,15 +171,25 @@ describe('sharing', () => {
 
 describe('the image', () => {
   test.each([
-    [{ state: 'SYNCING' }, 'is in state SYNCING: it must be NORMAL', 'SYNCING'],
-    [{ state: 'CREATEFAILED' }, 'is in state CREATEFAILED', 'CREATEFAILED'],
+    [
+      { state: 'SYNCING' },
+      'is in state SYNCING: it must be NORMAL to be shared (not waiting',
+      'SYNCING'
+    ],
+    [
+      { state: 'CREATEFAILED' },
+      'is in state CREATEFAILED, which it does not leave by itself',
+      'CREATEFAILED'
+    ],
     [{ type: 'PUBLIC' }, 'is a PUBLIC image: only custom (PRIVATE) images can be shared', 'NORMAL']
   ])('%j is refused before any share call', async (blueprint, message, state) => {
     const [a] = rootAccounts(1)
     emulator.addAccounts('root', [a]).addBlueprint({ id: BLUEPRINT_ID, ...blueprint })
-    const result = await runAction(shareInputs(emulator, { 'account-ids': a }))
+    const result = await runAction(
+      shareInputs(emulator, { 'account-ids': a, 'wait-timeout-seconds': '0' })
+    )
     expect(result.exitCode).toBe(1)
-    expect(errorOf(result)).toContain(`Blueprint ${BLUEPRINT_ID} ${message}`)
+    expect(errorLine(result)).toContain(`Blueprint ${BLUEPRINT_ID} ${message}`)
     expect(emulator.actions).toEqual(['DescribeBlueprints'])
     expect(result.outputs['blueprint-state']).toBe(state)
   })
@@ -190,7 +197,7 @@ describe('the image', () => {
   test('an image the region does not have is named with the region', async () => {
     const result = await runAction(shareInputs(emulator, { 'account-ids': '200000000001' }))
     expect(result.exitCode).toBe(1)
-    expect(errorOf(result)).toContain(
+    expect(errorLine(result)).toContain(
       `Blueprint ${BLUEPRINT_ID} was not found in region ap-guangzhou`
     )
     expect(emulator.actions).toEqual(['DescribeBlueprints'])
@@ -198,7 +205,7 @@ describe('the image', () => {
 })
 
 describe('API errors', () => {
-  test('a sub-user ID fails with the code, the message, the RequestId, the accounts and a hint', async () => {
+  test('a sub-user ID among root accounts: the others get the share, the step fails naming it', async () => {
     const [root] = rootAccounts(1)
     const sub = '400000000001'
     emulator
@@ -209,51 +216,70 @@ describe('API errors', () => {
     const result = await runAction(shareInputs(emulator, { 'account-ids': `${root},${sub}` }))
 
     expect(result.exitCode).toBe(1)
-    const requestId = emulator.callsTo(SHARE)[0].requestId
-    expect(errorOf(result)).toBe(
-      `::error::Sharing ${BLUEPRINT_ID} with ${root}, ${sub} failed: ShareBlueprintAcrossAccounts failed: ` +
-        `InvalidParameterValue.AccountIdsNotOwnerAccount: The account ID is not a root account. (RequestId: ${requestId}). ` +
-        "This is a sub-user's ID; give the root account's ID (Account Center > Account Information)."
+    expect(emulator.callsTo(SHARE).map((c) => c.params.AccountIds)).toEqual([
+      [root, sub],
+      [root],
+      [sub]
+    ])
+    const refusal = emulator.callsTo(SHARE)[2].requestId
+    expect(errorLine(result)).toBe(
+      `::error::Could not share ${BLUEPRINT_ID} with 1 of 2 account(s):%0A${sub}: ` +
+        "InvalidParameterValue.AccountIdsNotOwnerAccount: This is a sub-user's ID; give the root account's ID " +
+        `(Account Center > Account Information). (RequestId ${refusal})`
+    )
+    expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual([root])
+    expect(listOutput(result, 'shared-account-ids')).toEqual([root])
+    expect(listOutput(result, 'failed-account-ids')).toEqual([sub])
+    expect(listOutput(result, 'request-ids')).toEqual(
+      emulator.callsTo(SHARE).map((c) => c.requestId)
     )
     expect(result.summary).toContain('❌ Share Lighthouse blueprint')
     expect(result.summary).toContain(
-      `<tr><td><code>${sub}</code></td><td>❌ failed</td><td><code>${requestId}</code></td>`
+      `<tr><td><code>${sub}</code></td><td>❌ failed</td><td><code>${refusal}</code></td>` +
+        "<td>InvalidParameterValue.AccountIdsNotOwnerAccount: This is a sub-user's ID"
     )
-    expect(json(result.outputs['request-ids'])).toEqual([requestId])
-    expect(json(result.outputs['shared-account-ids'])).toEqual([])
   })
 
   test('the other site: the hint says China vs international', async () => {
     emulator.addAccounts('other-site', ['500000000001']).addBlueprint({ id: BLUEPRINT_ID })
     const result = await runAction(shareInputs(emulator, { 'account-ids': '500000000001' }))
-    expect(errorOf(result)).toContain('InvalidParameterValue.AccountIdInvalidAccountArea')
-    expect(errorOf(result)).toContain('the other site (China vs international)')
+    expect(errorLine(result)).toContain('InvalidParameterValue.AccountIdInvalidAccountArea')
+    expect(errorLine(result)).toContain('the other site (China vs international)')
   })
 
   test('sharing with the owner itself names that mistake', async () => {
     emulator.addBlueprint({ id: BLUEPRINT_ID })
     const result = await runAction(shareInputs(emulator, { 'account-ids': OWNER_UIN }))
-    expect(errorOf(result)).toContain('InvalidParameterValue.AccountIdSameWithUin')
-    expect(errorOf(result)).toContain('the account that owns the image')
+    expect(errorLine(result)).toContain('InvalidParameterValue.AccountIdSameWithUin')
+    expect(errorLine(result)).toContain('the account that owns the image')
   })
 
   test('a failure in a later call still reports the accounts shared before it', async () => {
-    const good = rootAccounts(10)
-    const bad = '600000000001'
-    emulator.addAccounts('root', good).addBlueprint({ id: BLUEPRINT_ID })
-
-    const result = await runAction(
-      shareInputs(emulator, { 'account-ids': [...good, bad].join(',') })
+    const accounts = rootAccounts(15)
+    emulator.addAccounts('root', accounts).addBlueprint({ id: BLUEPRINT_ID })
+    emulator.inject(
+      SHARE,
+      { kind: 'error', code: 'LimitExceeded.ShareBlueprintAcrossAccountQuotaLimitExceeded' },
+      { nth: 2 }
     )
+
+    const result = await runAction(shareInputs(emulator, { 'account-ids': accounts.join(',') }))
 
     expect(result.exitCode).toBe(1)
     const [first, second] = emulator.callsTo(SHARE)
-    expect(json(result.outputs['shared-account-ids'])).toEqual(good)
-    expect(json(result.outputs['request-ids'])).toEqual([first.requestId, second.requestId])
-    expect(errorOf(result)).toContain(`Sharing ${BLUEPRINT_ID} with ${bad} failed`)
-    expect(errorOf(result)).toContain('InvalidParameterValue.AccountIdsNotExist')
-    expect(result.summary).toContain(`<tr><td><code>${good[0]}</code></td><td>✅ shared</td>`)
-    expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual(good)
+    expect(emulator.callsTo(SHARE)).toHaveLength(2)
+    expect(listOutput(result, 'shared-account-ids')).toEqual(accounts.slice(0, 10))
+    expect(listOutput(result, 'failed-account-ids')).toEqual(accounts.slice(10))
+    expect(listOutput(result, 'request-ids')).toEqual([first.requestId, second.requestId])
+    expect(errorLine(result)).toContain(
+      `Sharing ${BLUEPRINT_ID} with ${accounts.slice(10).join(', ')} failed`
+    )
+    expect(errorLine(result)).toContain(
+      `LimitExceeded.ShareBlueprintAcrossAccountQuotaLimitExceeded: Injected`
+    )
+    expect(errorLine(result)).toContain(`(RequestId: ${second.requestId})`)
+    expect(result.summary).toContain(`<tr><td><code>${accounts[0]}</code></td><td>✅ shared</td>`)
+    expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual(accounts.slice(0, 10))
   })
 
   test('a wrong secret key fails on the first call with a hint, and never prints the key', async () => {
@@ -265,8 +291,8 @@ describe('API errors', () => {
       })
     )
     expect(result.exitCode).toBe(1)
-    expect(errorOf(result)).toContain('AuthFailure.SignatureFailure')
-    expect(errorOf(result)).toContain('check "secret-key"')
+    expect(errorLine(result)).toContain('AuthFailure.SignatureFailure')
+    expect(errorLine(result)).toContain('check "secret-key"')
     expect(emulator.actions).toEqual(['DescribeBlueprints'])
     expect(result.stdout.replace('::add-mask::wrong-secret-key-value', '')).not.toContain(
       'wrong-secret-key-value'
@@ -281,8 +307,8 @@ describe('API errors', () => {
     })
     emulator.addBlueprint({ id: BLUEPRINT_ID })
     const result = await runAction(shareInputs(emulator, { 'account-ids': '200000000001' }))
-    expect(errorOf(result)).toContain('UnauthorizedOperation.NoPermission')
-    expect(errorOf(result)).toContain('lighthouse:DescribeBlueprintsShareAcrossAccountInfos')
+    expect(errorLine(result)).toContain('UnauthorizedOperation.NoPermission')
+    expect(errorLine(result)).toContain('lighthouse:DescribeBlueprintsShareAcrossAccountInfos')
   })
 })
 
@@ -308,7 +334,7 @@ describe('bad inputs are refused before any API call', () => {
       shareInputs(emulator, { 'account-ids': '200000000001', ...override })
     )
     expect(result.exitCode).toBe(1)
-    expect(errorOf(result)).toContain(message)
+    expect(errorLine(result)).toContain(message)
     expect(emulator.calls).toEqual([])
     expect(result.outputs).toEqual({})
   })
@@ -329,7 +355,7 @@ test('no secret reaches the log, the outputs or the summary, with step debug on'
     }
   )
 
-  expect(result.stdout).toContain('::debug::DescribeBlueprints: ok')
+  expect(result.stdout).toContain('::debug::DescribeBlueprints attempt 1: ok')
   // The only place a secret may appear is the mask command that hides it.
   const unmasked = [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs)]
     .join('\n')

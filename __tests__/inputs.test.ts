@@ -25,7 +25,9 @@ describe('readShareInputs', () => {
       accountIds: ['700000164995'],
       region: 'ap-guangzhou',
       endpoint: { protocol: 'https://', host: 'lighthouse.intl.tencentcloudapi.com' },
-      language: 'en-US'
+      language: 'en-US',
+      waitTimeoutSeconds: 1800,
+      onAccountError: 'fail'
     })
   })
 
@@ -41,6 +43,15 @@ describe('readShareInputs', () => {
   test('prefers the region input over the environment', () => {
     const read = readShareInputs(inputs(valid), { TENCENTCLOUD_REGION: 'ap-tokyo' }, jest.fn())
     expect(read.region).toBe('ap-guangzhou')
+  })
+
+  test('reads wait-timeout-seconds and on-account-error', () => {
+    const read = readShareInputs(
+      inputs({ ...valid, 'wait-timeout-seconds': '0', 'on-account-error': 'warn' }),
+      {},
+      jest.fn()
+    )
+    expect(read).toMatchObject({ waitTimeoutSeconds: 0, onAccountError: 'warn' })
   })
 
   test('warns about, but accepts, a region not in the documented list', () => {
@@ -68,7 +79,13 @@ describe('readShareInputs', () => {
     [{ region: '' }, 'No region: set the "region" input'],
     [{ region: 'Guangzhou' }, 'Input "region" is not a region name: "Guangzhou"'],
     [{ language: 'fr-FR' }, 'Input "language" must be en-US or zh-CN, not "fr-FR"'],
-    [{ endpoint: 'http://lighthouse.example.com' }, 'Use https']
+    [{ endpoint: 'http://lighthouse.example.com' }, 'Use https'],
+    [
+      { 'wait-timeout-seconds': '-5' },
+      'Input "wait-timeout-seconds" must be a whole number of seconds (0 or more), not "-5"'
+    ],
+    [{ 'wait-timeout-seconds': '30m' }, 'not "30m"'],
+    [{ 'on-account-error': 'skip' }, 'Input "on-account-error" must be fail or warn, not "skip"']
   ])('rejects %j', (override, message) => {
     expect(() => readShareInputs(inputs({ ...valid, ...override }), {}, jest.fn())).toThrow(
       new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))

@@ -5,7 +5,8 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { ApiError, TransportError } from '../src/api-errors.js'
 import { parseEndpoint } from '../src/inputs.js'
-import { createLighthouseApi, type LighthouseApi } from '../src/lighthouse.js'
+import { createLighthouseApi, createSdkTransport, type LighthouseApi } from '../src/lighthouse.js'
+import { Caller, RateLimiter, systemClock } from '../src/retry.js'
 import { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import {
   BLUEPRINT_ID,
@@ -20,19 +21,30 @@ let emulator: LighthouseEmulator
 let api: LighthouseApi
 const debugLines: string[] = []
 
+/** One attempt per call: these tests look at what a single answer becomes. */
 function apiFor(
   secretKey = SECRET_KEY,
   sessionToken?: string,
   requestTimeoutSeconds = 5
 ): LighthouseApi {
-  return createLighthouseApi({
+  const transport = createSdkTransport({
     credentials: { secretId: SECRET_ID, secretKey, sessionToken },
     region: REGION,
     endpoint: parseEndpoint(emulator.endpoint),
     language: 'en-US',
-    requestTimeoutSeconds,
-    debug: (line) => debugLines.push(line)
+    requestTimeoutSeconds
   })
+  return createLighthouseApi(
+    new Caller({
+      transport,
+      clock: systemClock,
+      random: () => 0,
+      limiter: new RateLimiter(1000, systemClock),
+      policy: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+      debug: (line) => debugLines.push(line),
+      info: () => undefined
+    })
+  )
 }
 
 beforeEach(async () => {
@@ -84,6 +96,26 @@ describe('listSharedAccounts', () => {
     const before = emulator.calls.length
     await expect(api.listSharedAccounts(BLUEPRINT_ID)).resolves.toHaveLength(100)
     expect(emulator.calls.length - before).toBe(1)
+  })
+})
+
+describe('findSharedAccounts', () => {
+  test('asks about five accounts a call and returns those that have the share', async () => {
+    const accounts = rootAccounts(12)
+    emulator.addBlueprint({
+      id: BLUEPRINT_ID,
+      sharedWith: [accounts[1], accounts[7], accounts[11]]
+    })
+    const before = emulator.calls.length
+    await expect(api.findSharedAccounts(BLUEPRINT_ID, accounts)).resolves.toEqual([
+      accounts[1],
+      accounts[7],
+      accounts[11]
+    ])
+    const filters = emulator.calls
+      .slice(before)
+      .map((c) => (c.params.Filters as { Values: string[] }[])[0].Values)
+    expect(filters).toEqual([accounts.slice(0, 5), accounts.slice(5, 10), accounts.slice(10)])
   })
 })
 
@@ -259,9 +291,11 @@ test('debug lines name the action and RequestId, never a secret', async () => {
   await api.describeBlueprint(BLUEPRINT_ID)
   emulator.inject('DescribeBlueprints', { kind: 'error', code: 'InternalError' })
   await failure(api.describeBlueprint(BLUEPRINT_ID))
-  expect(debugLines[0]).toMatch(/^DescribeBlueprints: ok in \d+ ms, RequestId [0-9a-f-]{36}$/)
+  expect(debugLines[0]).toMatch(
+    /^DescribeBlueprints attempt 1: ok in \d+ ms, RequestId [0-9a-f-]{36}$/
+  )
   expect(debugLines[1]).toMatch(
-    /^DescribeBlueprints: failed in \d+ ms: InternalError, RequestId [0-9a-f-]{36}$/
+    /^DescribeBlueprints attempt 1: InternalError, RequestId [0-9a-f-]{36} after \d+ ms$/
   )
   expect(debugLines.join('\n')).not.toContain(SECRET_KEY)
 })

@@ -43534,25 +43534,25 @@ module.exports.implForWrapper = function (wrapper) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4540);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4922);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 4540:
+/***/ 4922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: REQUEST_TIMEOUT_SECONDS
+// UNUSED EXPORTS: REQUESTS_PER_SECOND, REQUEST_TIMEOUT_SECONDS
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -51506,6 +51506,8 @@ class ApiError extends Error {
     apiMessage;
     requestId;
     name = 'ApiError';
+    /** How many attempts were made before giving up. */
+    attempts = 1;
     constructor(action, code, apiMessage, requestId) {
         super(`${action} failed: ${code}: ${apiMessage} (RequestId: ${requestId || 'none'})`);
         this.action = action;
@@ -51523,6 +51525,7 @@ class TransportError extends Error {
     detail;
     httpStatus;
     name = 'TransportError';
+    attempts = 1;
     constructor(action, detail, httpStatus) {
         super(`${action} got no API answer: ${detail}`);
         this.action = action;
@@ -51570,12 +51573,24 @@ function hintFor(code) {
     }
     return undefined;
 }
+/** Codes that fault one of the accounts in a share call, without saying which. */
+const PER_ACCOUNT_CODES = [
+    'InvalidParameterValue.AccountIdsNotExist',
+    'InvalidParameterValue.AccountIdsNotOwnerAccount',
+    'InvalidParameterValue.AccountIdSameWithUin',
+    'InvalidParameterValue.AccountIdInvalidAccountArea'
+];
+function isPerAccountError(error) {
+    return error instanceof ApiError && PER_ACCOUNT_CODES.includes(error.code);
+}
 /** The whole error on one line, with its hint when there is one. */
 function describeError(error) {
-    if (error instanceof ApiError) {
-        return error.hint ? `${error.message}. ${error.hint}` : error.message;
-    }
-    return error instanceof Error ? error.message : String(error);
+    if (!(error instanceof Error))
+        return String(error);
+    const retried = 'attempts' in error && Number(error.attempts) > 1 ? ` after ${error.attempts} attempts` : '';
+    if (error instanceof ApiError && error.hint)
+        return `${error.message}${retried}. ${error.hint}`;
+    return `${error.message}${retried}`;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -51617,7 +51632,12 @@ function readShareInputs(getInput, env, warn) {
     }
     const endpoint = parseEndpoint(getInput('endpoint') || DEFAULT_ENDPOINT);
     const language = parseLanguage(getInput('language') || 'en-US');
-    return { blueprintId, accountIds, region, endpoint, language };
+    const waitTimeoutSeconds = parseSeconds(getInput('wait-timeout-seconds') || '1800', 'wait-timeout-seconds');
+    const onAccountError = parseChoice(getInput('on-account-error') || 'fail', 'on-account-error', [
+        'fail',
+        'warn'
+    ]);
+    return { blueprintId, accountIds, region, endpoint, language, waitTimeoutSeconds, onAccountError };
 }
 function required(getInput, name) {
     const value = getInput(name);
@@ -51657,11 +51677,20 @@ function parseRegion(value) {
     return value;
 }
 function parseLanguage(value) {
-    const language = LANGUAGES.find((l) => l === value);
-    if (!language) {
-        throw new InputError(`Input "language" must be en-US or zh-CN, not "${value}".`);
+    return parseChoice(value, 'language', LANGUAGES);
+}
+function parseChoice(value, inputName, choices) {
+    const choice = choices.find((c) => c === value);
+    if (!choice) {
+        throw new InputError(`Input "${inputName}" must be ${choices.join(' or ')}, not "${value}".`);
     }
-    return language;
+    return choice;
+}
+function parseSeconds(value, inputName) {
+    if (!/^[0-9]+$/.test(value)) {
+        throw new InputError(`Input "${inputName}" must be a whole number of seconds (0 or more), not "${value}".`);
+    }
+    return Number(value);
 }
 /**
  * A host name, or a URL with scheme and optional port. Plain http is only for
@@ -51731,15 +51760,91 @@ function describeIdentity(credentials) {
 
 // EXTERNAL MODULE: ./node_modules/tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client.js
 var lighthouse_client = __nccwpck_require__(3082);
+;// CONCATENATED MODULE: ./src/plan.ts
+/** Which requested accounts still need the share, and how to batch them. */
+/** ShareBlueprintAcrossAccounts takes at most 10 accounts a call. */
+const MAX_ACCOUNTS_PER_SHARE = 10;
+function planShare(requested, currentlyShared) {
+    const shared = new Set(currentlyShared);
+    return {
+        toShare: requested.filter((id) => !shared.has(id)),
+        alreadyShared: requested.filter((id) => shared.has(id))
+    };
+}
+function batches(items, size = MAX_ACCOUNTS_PER_SHARE) {
+    const result = [];
+    for (let start = 0; start < items.length; start += size) {
+        result.push(items.slice(start, start + size));
+    }
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/lighthouse.ts
-/** The three Lighthouse API actions the share needs, over the Tencent Cloud SDK. */
+/** The Lighthouse API actions the share needs, over the Tencent Cloud SDK. */
 // Deep import: only the Lighthouse client goes into the bundle, not the whole SDK.
+
 
 
 /** The largest page DescribeBlueprintsShareAcrossAccountInfos gives. */
 const SHARE_INFO_PAGE_SIZE = 100;
-function createLighthouseApi(options) {
-    const { credentials, region, endpoint, language, requestTimeoutSeconds, debug } = options;
+/** The most values its account-id filter takes. */
+const ACCOUNT_FILTER_SIZE = 5;
+function createLighthouseApi(caller) {
+    const readShareInfos = (params) => caller.call('DescribeBlueprintsShareAcrossAccountInfos', params);
+    const accountsOf = (blueprintId, page) => (page.BlueprintShareAcrossAccountInfoSet ?? [])
+        .filter((info) => info.BlueprintId === blueprintId && info.AccountId)
+        .map((info) => info.AccountId);
+    return {
+        async describeBlueprint(blueprintId) {
+            const response = await caller.call('DescribeBlueprints', {
+                BlueprintIds: [blueprintId]
+            });
+            const found = response.BlueprintSet?.find((b) => b.BlueprintId === blueprintId);
+            if (!found)
+                return undefined;
+            return {
+                id: blueprintId,
+                state: found.BlueprintState ?? 'UNKNOWN',
+                type: found.BlueprintType ?? 'UNKNOWN',
+                name: found.BlueprintName ?? ''
+            };
+        },
+        async listSharedAccounts(blueprintId) {
+            const accounts = [];
+            for (let offset = 0;; offset += SHARE_INFO_PAGE_SIZE) {
+                const page = await readShareInfos({
+                    BlueprintIds: [blueprintId],
+                    Offset: offset,
+                    Limit: SHARE_INFO_PAGE_SIZE
+                });
+                const found = accountsOf(blueprintId, page);
+                accounts.push(...found);
+                const pageWasFull = (page.BlueprintShareAcrossAccountInfoSet ?? []).length >= SHARE_INFO_PAGE_SIZE;
+                if (!pageWasFull || offset + SHARE_INFO_PAGE_SIZE >= (page.TotalCount ?? 0))
+                    return accounts;
+            }
+        },
+        async findSharedAccounts(blueprintId, accountIds) {
+            const found = [];
+            for (const group of batches(accountIds, ACCOUNT_FILTER_SIZE)) {
+                const page = await readShareInfos({
+                    BlueprintIds: [blueprintId],
+                    Filters: [{ Name: 'account-id', Values: group }],
+                    Limit: SHARE_INFO_PAGE_SIZE
+                });
+                found.push(...accountsOf(blueprintId, page).filter((a) => group.includes(a)));
+            }
+            return found;
+        },
+        async shareBlueprint(blueprintId, accountIds) {
+            const response = await caller.call('ShareBlueprintAcrossAccounts', { BlueprintId: blueprintId, AccountIds: accountIds }, { retryLostAnswers: false });
+            return response.RequestId ?? '';
+        }
+    };
+}
+/** One signed request through the SDK, its failures turned into ApiError or TransportError. */
+function createSdkTransport(options) {
+    const { credentials, region, endpoint, language, requestTimeoutSeconds } = options;
     const client = new lighthouse_client/* Client */.K({
         credential: {
             secretId: credentials.secretId,
@@ -51756,57 +51861,12 @@ function createLighthouseApi(options) {
             }
         }
     });
-    async function call(action, send) {
-        const started = Date.now();
+    return async (action, params) => {
         try {
-            const response = await send();
-            debug(`${action}: ok in ${Date.now() - started} ms, RequestId ${response.RequestId ?? 'none'}`);
-            return response;
+            return await client.request(action, params);
         }
         catch (error) {
-            const failure = toFailure(action, error);
-            const what = failure instanceof ApiError
-                ? `${failure.code}, RequestId ${failure.requestId}`
-                : failure.detail;
-            debug(`${action}: failed in ${Date.now() - started} ms: ${what}`);
-            throw failure;
-        }
-    }
-    return {
-        async describeBlueprint(blueprintId) {
-            const response = await call('DescribeBlueprints', () => client.DescribeBlueprints({ BlueprintIds: [blueprintId] }));
-            const found = response.BlueprintSet?.find((b) => b.BlueprintId === blueprintId);
-            if (!found)
-                return undefined;
-            return {
-                id: blueprintId,
-                state: found.BlueprintState ?? 'UNKNOWN',
-                type: found.BlueprintType ?? 'UNKNOWN',
-                name: found.BlueprintName ?? ''
-            };
-        },
-        async listSharedAccounts(blueprintId) {
-            const accounts = [];
-            for (let offset = 0;; offset += SHARE_INFO_PAGE_SIZE) {
-                const page = await call('DescribeBlueprintsShareAcrossAccountInfos', () => client.DescribeBlueprintsShareAcrossAccountInfos({
-                    BlueprintIds: [blueprintId],
-                    Offset: offset,
-                    Limit: SHARE_INFO_PAGE_SIZE
-                }));
-                const infos = page.BlueprintShareAcrossAccountInfoSet ?? [];
-                for (const info of infos) {
-                    if (info.BlueprintId === blueprintId && info.AccountId)
-                        accounts.push(info.AccountId);
-                }
-                const total = page.TotalCount ?? 0;
-                if (infos.length < SHARE_INFO_PAGE_SIZE || offset + SHARE_INFO_PAGE_SIZE >= total) {
-                    return accounts;
-                }
-            }
-        },
-        async shareBlueprint(blueprintId, accountIds) {
-            const response = await call('ShareBlueprintAcrossAccounts', () => client.ShareBlueprintAcrossAccounts({ BlueprintId: blueprintId, AccountIds: accountIds }));
-            return response.RequestId ?? '';
+            throw toFailure(action, error);
         }
     };
 }
@@ -51827,6 +51887,7 @@ function toFailure(action, error) {
 
 ;// CONCATENATED MODULE: ./src/report.ts
 /** What happened to each account, as step outputs and as the job summary. */
+
 /** Filled in as the run goes, so a run that fails half-way still reports what it did. */
 class ShareReport {
     blueprintId;
@@ -51855,12 +51916,20 @@ class ShareReport {
     accountsWith(result) {
         return this.accounts.filter((a) => a.result === result).map((a) => a.accountId);
     }
+    /** One line per account the API refused as such: the ID, the code, the hint and the RequestId. */
+    get refusedAccountLines() {
+        return this.accounts
+            .filter((a) => a.result === 'failed' && PER_ACCOUNT_CODES.includes(a.code ?? ''))
+            .map((a) => `${a.accountId}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
+            (a.requestId ? ` (RequestId ${a.requestId})` : ''));
+    }
 }
 function setOutputs(report, setOutput) {
     setOutput('request-id', report.requestIds.at(-1) ?? '');
     setOutput('request-ids', JSON.stringify(report.requestIds));
     setOutput('shared-account-ids', JSON.stringify(report.accountsWith('shared')));
     setOutput('already-shared-account-ids', JSON.stringify(report.accountsWith('already-shared')));
+    setOutput('failed-account-ids', JSON.stringify(report.accountsWith('failed')));
     setOutput('blueprint-state', report.blueprintState);
 }
 const RESULT_LABELS = {
@@ -51891,8 +51960,10 @@ async function writeSummary(report, failure, run, summary) {
     summary
         .addHeading(`${failure ? '❌' : '✅'} Share Lighthouse blueprint ${escapeHtml(report.blueprintId)}`, 2)
         .addTable(details);
-    if (failure)
-        summary.addRaw(`<p><strong>Failed:</strong> ${escapeHtml(failure)}</p>`, true);
+    if (failure) {
+        const lines = escapeHtml(failure).replace(/\n/g, '<br>');
+        summary.addRaw(`<p><strong>Failed:</strong> ${lines}</p>`, true);
+    }
     summary
         .addHeading('Accounts', 3)
         .addTable([
@@ -51901,7 +51972,7 @@ async function writeSummary(report, failure, run, summary) {
             code(a.accountId),
             RESULT_LABELS[a.result],
             code(a.requestId ?? ''),
-            escapeHtml(a.reason || '–')
+            escapeHtml([a.code, a.reason].filter(Boolean).join(': ') || '–')
         ])
     ]);
     await summary.write();
@@ -51910,47 +51981,210 @@ function escapeHtml(text) {
     return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
-/** Which requested accounts still need the share, and how to batch them. */
-/** ShareBlueprintAcrossAccounts takes at most 10 accounts a call. */
-const MAX_ACCOUNTS_PER_SHARE = 10;
-function planShare(requested, currentlyShared) {
-    const shared = new Set(currentlyShared);
-    return {
-        toShare: requested.filter((id) => !shared.has(id)),
-        alreadyShared: requested.filter((id) => shared.has(id))
-    };
+;// CONCATENATED MODULE: ./src/retry.ts
+/** Retries what is transient, with jittered backoff, under the API's rate limit. */
+
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+/** Worst case about 45 s of waiting for one call; on average about half that. */
+const DEFAULT_RETRY_POLICY = {
+    maxAttempts: 8,
+    baseDelayMs: 500,
+    maxDelayMs: 15_000
+};
+/** The API's limits are per second: retrying sooner only meets the same limit. */
+const RATE_LIMIT_FLOOR_MS = 1000;
+/** Codes the reference says to retry: the API is busy or failed on its side. */
+const TRANSIENT_CODES = [
+    'RequestLimitExceeded',
+    'InternalError',
+    'ServiceUnavailable',
+    'FailedOperation.ShareBlueprintAcrossAccountFailed',
+    // The image is busy with another operation: it will be free again.
+    'OperationDenied.BlueprintOperationInProgress',
+    'UnsupportedOperation.BlueprintLatestOperationUnfinished',
+    'ResourceInUse.BlueprintModifyingSharePermission'
+];
+const isCodeIn = (code, codes) => codes.some((c) => code === c || code.startsWith(`${c}.`));
+/**
+ * Whether another attempt may succeed. A failure with no API answer (timeout,
+ * reset, 5xx, a body that is not JSON) may still have been applied, so a
+ * caller of a non-idempotent action can ask for it not to be retried blindly.
+ */
+function isRetryable(error, retryLostAnswers) {
+    if (error instanceof ApiError)
+        return isCodeIn(error.code, TRANSIENT_CODES);
+    return error instanceof TransportError && retryLostAnswers;
 }
-function batches(items, size = MAX_ACCOUNTS_PER_SHARE) {
-    const result = [];
-    for (let start = 0; start < items.length; start += size) {
-        result.push(items.slice(start, start + size));
+/** Full jitter: uniform in [0, min(cap, base·2^(attempt-1))], never below `floorMs`. */
+function backoffDelay(attempt, policy, random, floorMs = 0) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.max(floorMs, Math.round(random() * ceiling));
+}
+/** At most `perSecond` requests of one action in any second, counted on our side. */
+class RateLimiter {
+    perSecond;
+    clock;
+    sent = new Map();
+    constructor(perSecond, clock) {
+        this.perSecond = perSecond;
+        this.clock = clock;
     }
-    return result;
+    async take(action) {
+        for (;;) {
+            const now = this.clock.now();
+            const recent = (this.sent.get(action) ?? []).filter((t) => now - t < 1000);
+            if (recent.length < this.perSecond) {
+                recent.push(now);
+                this.sent.set(action, recent);
+                return;
+            }
+            this.sent.set(action, recent);
+            await this.clock.sleep(recent[0] + 1000 - now);
+        }
+    }
+}
+/** Sends API calls: rate-limited, retried when transient, one debug line per attempt. */
+class Caller {
+    deps;
+    constructor(deps) {
+        this.deps = deps;
+    }
+    async call(action, params, options = {}) {
+        const { transport, clock, random, limiter, policy, debug, info } = this.deps;
+        for (let attempt = 1;; attempt++) {
+            await limiter.take(action);
+            const started = clock.now();
+            try {
+                const response = (await transport(action, params));
+                debug(`${action} attempt ${attempt}: ok in ${clock.now() - started} ms, RequestId ${response.RequestId ?? 'none'}`);
+                return response;
+            }
+            catch (error) {
+                const what = describeFailure(error);
+                const elapsed = clock.now() - started;
+                if (attempt >= policy.maxAttempts ||
+                    !isRetryable(error, options.retryLostAnswers ?? true)) {
+                    debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms`);
+                    if (error instanceof ApiError || error instanceof TransportError)
+                        error.attempts = attempt;
+                    throw error;
+                }
+                const rateLimited = error instanceof ApiError && isCodeIn(error.code, ['RequestLimitExceeded']);
+                const delay = backoffDelay(attempt, policy, random, rateLimited ? RATE_LIMIT_FLOOR_MS : 0);
+                debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms; retrying in ${delay} ms`);
+                info(`${action}: ${what}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${policy.maxAttempts})`);
+                await clock.sleep(delay);
+            }
+        }
+    }
+}
+function describeFailure(error) {
+    if (error instanceof ApiError)
+        return `${error.code}, RequestId ${error.requestId || 'none'}`;
+    if (error instanceof TransportError)
+        return error.detail;
+    return String(error);
 }
 
-;// CONCATENATED MODULE: ./src/share.ts
-/** The share itself: check the image, skip who already has it, share with the rest. */
-
-
-/** The image cannot be shared as it is; not an API failure. */
+;// CONCATENATED MODULE: ./src/wait.ts
+/** The image is not shareable, and waiting will not change that. */
 class BlueprintError extends Error {
     name = 'BlueprintError';
 }
-async function shareBlueprint(api, request, report, info) {
-    const { blueprintId, region } = request;
-    const blueprint = await api.describeBlueprint(blueprintId);
-    if (!blueprint) {
-        throw new BlueprintError(`Blueprint ${blueprintId} was not found in region ${region}. ` +
-            'Each region has its own image IDs: check "blueprint-id" and "region".');
+/** States an image does not leave by itself. Any other state (documented or not) is waited on. */
+const FAILED_STATES = [
+    'CREATEFAILED',
+    'SYNCING_FAILED',
+    'OFFLINE',
+    'ISOLATED'
+];
+const DEFAULT_WAIT_SCHEDULE = {
+    firstIntervalMs: 2000,
+    maxIntervalMs: 15_000,
+    growth: 1.5,
+    progressEveryMs: 30_000
+};
+/** Resolves to the image once it is a NORMAL custom image; throws BlueprintError otherwise. */
+async function waitForNormal(api, options) {
+    const { blueprintId, region, deadline, clock, info, onState } = options;
+    const schedule = options.schedule ?? DEFAULT_WAIT_SCHEDULE;
+    const started = clock.now();
+    const seconds = (ms) => `${Math.round(ms / 1000)} s`;
+    let interval = schedule.firstIntervalMs;
+    let lastState;
+    let lastLine = started;
+    for (;;) {
+        const blueprint = await api.describeBlueprint(blueprintId);
+        if (!blueprint) {
+            throw new BlueprintError(`Blueprint ${blueprintId} was not found in region ${region}. ` +
+                'Each region has its own image IDs: check "blueprint-id" and "region".');
+        }
+        onState(blueprint.state);
+        if (blueprint.type !== 'PRIVATE') {
+            throw new BlueprintError(`Blueprint ${blueprintId} is a ${blueprint.type} image: only custom (PRIVATE) images can be shared.`);
+        }
+        const now = clock.now();
+        if (blueprint.state === 'NORMAL') {
+            if (lastState !== undefined)
+                info(`Blueprint ${blueprintId} is NORMAL after ${seconds(now - started)}.`);
+            return blueprint;
+        }
+        if (FAILED_STATES.includes(blueprint.state)) {
+            throw new BlueprintError(`Blueprint ${blueprintId} is in state ${blueprint.state}, which it does not leave by itself: ` +
+                'it cannot be shared. Build the image again.');
+        }
+        if (now >= deadline) {
+            throw new BlueprintError(lastState === undefined
+                ? `Blueprint ${blueprintId} is in state ${blueprint.state}: it must be NORMAL to be shared ` +
+                    '(not waiting: "wait-timeout-seconds" is 0).'
+                : `Blueprint ${blueprintId} did not become NORMAL: still ${blueprint.state} after waiting ` +
+                    `${seconds(now - started)}. Raise "wait-timeout-seconds" if the image takes longer to build.`);
+        }
+        if (blueprint.state !== lastState) {
+            info(`Blueprint ${blueprintId} is ${blueprint.state}; waiting for NORMAL ` +
+                `(${seconds(now - started)} so far, up to ${seconds(deadline - started)}).`);
+            lastLine = now;
+        }
+        else if (now - lastLine >= schedule.progressEveryMs) {
+            info(`Still waiting for ${blueprintId}: ${blueprint.state} after ${seconds(now - started)}.`);
+            lastLine = now;
+        }
+        lastState = blueprint.state;
+        await clock.sleep(Math.min(interval, deadline - now));
+        interval = Math.min(interval * schedule.growth, schedule.maxIntervalMs);
     }
-    report.blueprintState = blueprint.state;
-    if (blueprint.type !== 'PRIVATE') {
-        throw new BlueprintError(`Blueprint ${blueprintId} is a ${blueprint.type} image: only custom (PRIVATE) images can be shared.`);
-    }
-    if (blueprint.state !== 'NORMAL') {
-        throw new BlueprintError(`Blueprint ${blueprintId} is in state ${blueprint.state}: it must be NORMAL to be shared.`);
-    }
+}
+
+;// CONCATENATED MODULE: ./src/share.ts
+/** The share itself: wait for the image, skip who already has it, share with the rest. */
+
+
+
+
+const ALREADY_SHARED = 'UnsupportedOperation.BlueprintAlreadyShared';
+const STATE_INVALID = 'UnsupportedOperation.BlueprintCurStateInvalid';
+/**
+ * Shares the image with every requested account that lacks it. Accounts the
+ * API rejects one by one are recorded as failed in the report and the rest
+ * still get the share; any other failure is thrown.
+ */
+async function shareBlueprint(deps, request, report) {
+    const { api, clock, info } = deps;
+    const { blueprintId } = request;
+    const deadline = clock.now() + request.waitTimeoutSeconds * 1000;
+    const waitForImage = () => waitForNormal(api, {
+        blueprintId,
+        region: request.region,
+        deadline,
+        clock,
+        info,
+        onState: (state) => (report.blueprintState = state),
+        schedule: deps.waitSchedule
+    });
+    const blueprint = await waitForImage();
     info(`Blueprint ${blueprintId} (${blueprint.name || 'no name'}) is a custom image in state NORMAL.`);
     const plan = planShare(request.accountIds, await api.listSharedAccounts(blueprintId));
     report.record(plan.alreadyShared, 'already-shared');
@@ -51962,18 +52196,74 @@ async function shareBlueprint(api, request, report, info) {
         return;
     }
     for (const batch of batches(plan.toShare)) {
+        await shareBatch(deps, blueprintId, batch, report, waitForImage);
+    }
+}
+async function shareBatch(deps, blueprintId, batch, report, waitForImage) {
+    const { api, clock, random, policy, info } = deps;
+    let pending = [...batch];
+    let lostAnswers = 0;
+    let stateWaits = 0;
+    /** Reads which pending accounts have the share now; records them and keeps the rest pending. */
+    const settle = async (result) => {
+        const have = new Set(await api.findSharedAccounts(blueprintId, pending));
+        report.record([...have], result);
+        pending = pending.filter((a) => !have.has(a));
+        return have.size;
+    };
+    while (pending.length > 0) {
         try {
-            const requestId = await api.shareBlueprint(blueprintId, batch);
+            const requestId = await api.shareBlueprint(blueprintId, pending);
             report.requestIds.push(requestId);
-            report.record(batch, 'shared', { requestId });
-            info(`Shared with ${batch.join(', ')} (RequestId ${requestId})`);
+            report.record(pending, 'shared', { requestId });
+            info(`Shared with ${pending.join(', ')} (RequestId ${requestId})`);
+            return;
         }
         catch (error) {
-            const requestId = error instanceof ApiError ? error.requestId : undefined;
-            if (requestId)
-                report.requestIds.push(requestId);
-            report.record(batch, 'failed', { requestId, reason: describeError(error) });
-            throw new Error(`Sharing ${blueprintId} with ${batch.join(', ')} failed: ${describeError(error)}`, {
+            if (error instanceof ApiError && error.requestId)
+                report.requestIds.push(error.requestId);
+            if (isPerAccountError(error)) {
+                if (pending.length === 1) {
+                    report.record(pending, 'failed', {
+                        requestId: error.requestId,
+                        code: error.code,
+                        reason: error.hint
+                    });
+                    info(`Account ${pending[0]} was refused: ${error.code} (RequestId ${error.requestId})`);
+                    return;
+                }
+                // The API does not say which account is at fault: halve until it does.
+                const half = Math.ceil(pending.length / 2);
+                await shareBatch(deps, blueprintId, pending.slice(0, half), report, waitForImage);
+                await shareBatch(deps, blueprintId, pending.slice(half), report, waitForImage);
+                return;
+            }
+            if (error instanceof TransportError && lostAnswers + 1 < policy.maxAttempts) {
+                // The share may have been made even though the answer was lost: look before trying again.
+                lostAnswers += 1;
+                const delay = backoffDelay(lostAnswers, policy, random);
+                info(`No answer to the share call (${error.detail}); checking the shares in ${delay} ms before trying again.`);
+                await clock.sleep(delay);
+                await settle('shared');
+                continue;
+            }
+            if (error instanceof ApiError && error.code === ALREADY_SHARED) {
+                // After a lost answer the share is most likely ours; otherwise someone else just made it.
+                if ((await settle(lostAnswers > 0 ? 'shared' : 'already-shared')) > 0)
+                    continue;
+            }
+            if (error instanceof ApiError &&
+                error.code === STATE_INVALID &&
+                stateWaits + 1 < policy.maxAttempts) {
+                stateWaits += 1;
+                info(`Blueprint ${blueprintId} left state NORMAL; waiting for it again.`);
+                await waitForImage();
+                continue;
+            }
+            report.record(pending, 'failed', error instanceof ApiError
+                ? { requestId: error.requestId, code: error.code, reason: error.hint ?? error.apiMessage }
+                : { reason: describeError(error) });
+            throw new Error(`Sharing ${blueprintId} with ${pending.join(', ')} failed: ${describeError(error)}`, {
                 cause: error
             });
         }
@@ -51990,32 +52280,60 @@ async function shareBlueprint(api, request, report, info) {
 
 
 
-/** A hung connection must not stall the step: each request gets this long. */
+
+/** Well under a minute, so a hung connection is retried rather than stalling the step. */
 const REQUEST_TIMEOUT_SECONDS = 20;
+/** The API allows 20 requests a second per action; keep a margin for timing differences. */
+const REQUESTS_PER_SECOND = 18;
 async function run(runtime = actionsRuntime()) {
     let report;
     let failure;
+    let accountErrors = 'fail';
     try {
         // Credentials first: their values are masked before any other line is logged.
         const credentials = readStaticCredentials(runtime.getInput, runtime.env, runtime.setSecret);
         const inputs = readShareInputs(runtime.getInput, runtime.env, runtime.warning);
+        accountErrors = inputs.onAccountError;
         report = new ShareReport(inputs.blueprintId, inputs.region, describeIdentity(credentials), inputs.accountIds);
         runtime.info(`Sharing ${inputs.blueprintId} in ${inputs.region} with ${inputs.accountIds.length} account(s) ` +
             `through ${inputs.endpoint.protocol}${inputs.endpoint.host}`);
-        const api = runtime.createApi({
-            credentials,
-            region: inputs.region,
-            endpoint: inputs.endpoint,
-            language: inputs.language,
-            requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS,
-            debug: runtime.debug
+        const caller = new Caller({
+            transport: runtime.createTransport({
+                credentials,
+                region: inputs.region,
+                endpoint: inputs.endpoint,
+                language: inputs.language,
+                requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS
+            }),
+            clock: runtime.clock,
+            random: runtime.random,
+            limiter: new RateLimiter(REQUESTS_PER_SECOND, runtime.clock),
+            policy: runtime.retryPolicy,
+            debug: runtime.debug,
+            info: runtime.info
         });
-        await shareBlueprint(api, inputs, report, runtime.info);
+        await shareBlueprint({
+            api: createLighthouseApi(caller),
+            clock: runtime.clock,
+            random: runtime.random,
+            policy: runtime.retryPolicy,
+            info: runtime.info,
+            waitSchedule: runtime.waitSchedule
+        }, inputs, report);
     }
     catch (error) {
         failure = describeError(error);
     }
     if (report) {
+        const refused = report.refusedAccountLines;
+        if (refused.length > 0 && accountErrors === 'warn' && !failure) {
+            for (const line of refused)
+                runtime.warning(`Not shared with account ${line}`);
+        }
+        else if (refused.length > 0) {
+            const heading = `Could not share ${report.blueprintId} with ${refused.length} of ${report.accounts.length} account(s):`;
+            failure = [failure, heading, ...refused].filter(Boolean).join('\n');
+        }
         setOutputs(report, runtime.setOutput);
         if (runtime.summary) {
             try {
@@ -52046,7 +52364,10 @@ function actionsRuntime() {
             sha: github_context.sha,
             repository: process.env.GITHUB_REPOSITORY
         }),
-        createApi: createLighthouseApi
+        createTransport: createSdkTransport,
+        clock: systemClock,
+        random: Math.random,
+        retryPolicy: DEFAULT_RETRY_POLICY
     };
 }
 

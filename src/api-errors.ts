@@ -3,6 +3,8 @@
 /** The API answered, with an error code (HTTP 200, Response.Error). */
 export class ApiError extends Error {
   override name = 'ApiError'
+  /** How many attempts were made before giving up. */
+  attempts = 1
   constructor(
     readonly action: string,
     readonly code: string,
@@ -20,6 +22,7 @@ export class ApiError extends Error {
 /** No API answer: a gateway status, a timeout, a dropped connection or a body that is not JSON. */
 export class TransportError extends Error {
   override name = 'TransportError'
+  attempts = 1
   constructor(
     readonly action: string,
     readonly detail: string,
@@ -93,10 +96,23 @@ export function hintFor(code: string): string | undefined {
   return undefined
 }
 
+/** Codes that fault one of the accounts in a share call, without saying which. */
+export const PER_ACCOUNT_CODES: readonly string[] = [
+  'InvalidParameterValue.AccountIdsNotExist',
+  'InvalidParameterValue.AccountIdsNotOwnerAccount',
+  'InvalidParameterValue.AccountIdSameWithUin',
+  'InvalidParameterValue.AccountIdInvalidAccountArea'
+]
+
+export function isPerAccountError(error: unknown): error is ApiError {
+  return error instanceof ApiError && PER_ACCOUNT_CODES.includes(error.code)
+}
+
 /** The whole error on one line, with its hint when there is one. */
 export function describeError(error: unknown): string {
-  if (error instanceof ApiError) {
-    return error.hint ? `${error.message}. ${error.hint}` : error.message
-  }
-  return error instanceof Error ? error.message : String(error)
+  if (!(error instanceof Error)) return String(error)
+  const retried =
+    'attempts' in error && Number(error.attempts) > 1 ? ` after ${error.attempts} attempts` : ''
+  if (error instanceof ApiError && error.hint) return `${error.message}${retried}. ${error.hint}`
+  return `${error.message}${retried}`
 }

@@ -17,12 +17,17 @@ export interface Endpoint {
   host: string
 }
 
+export type OnAccountError = 'fail' | 'warn'
+
 export interface ShareInputs {
   blueprintId: string
   accountIds: string[]
   region: string
   endpoint: Endpoint
   language: Language
+  /** 0: do not wait for the image to become NORMAL. */
+  waitTimeoutSeconds: number
+  onAccountError: OnAccountError
 }
 
 export const DEFAULT_ENDPOINT = 'lighthouse.intl.tencentcloudapi.com'
@@ -67,7 +72,15 @@ export function readShareInputs(
   }
   const endpoint = parseEndpoint(getInput('endpoint') || DEFAULT_ENDPOINT)
   const language = parseLanguage(getInput('language') || 'en-US')
-  return { blueprintId, accountIds, region, endpoint, language }
+  const waitTimeoutSeconds = parseSeconds(
+    getInput('wait-timeout-seconds') || '1800',
+    'wait-timeout-seconds'
+  )
+  const onAccountError = parseChoice(getInput('on-account-error') || 'fail', 'on-account-error', [
+    'fail',
+    'warn'
+  ] as const)
+  return { blueprintId, accountIds, region, endpoint, language, waitTimeoutSeconds, onAccountError }
 }
 
 function required(getInput: GetInput, name: string): string {
@@ -119,11 +132,24 @@ export function parseRegion(value: string): string {
 }
 
 export function parseLanguage(value: string): Language {
-  const language = LANGUAGES.find((l) => l === value)
-  if (!language) {
-    throw new InputError(`Input "language" must be en-US or zh-CN, not "${value}".`)
+  return parseChoice(value, 'language', LANGUAGES)
+}
+
+function parseChoice<T extends string>(value: string, inputName: string, choices: readonly T[]): T {
+  const choice = choices.find((c) => c === value)
+  if (!choice) {
+    throw new InputError(`Input "${inputName}" must be ${choices.join(' or ')}, not "${value}".`)
   }
-  return language
+  return choice
+}
+
+export function parseSeconds(value: string, inputName: string): number {
+  if (!/^[0-9]+$/.test(value)) {
+    throw new InputError(
+      `Input "${inputName}" must be a whole number of seconds (0 or more), not "${value}".`
+    )
+  }
+  return Number(value)
 }
 
 /**

@@ -1,9 +1,16 @@
-/** The three Lighthouse API actions the share needs, over the Tencent Cloud SDK. */
+/** The Lighthouse API actions the share needs, over the Tencent Cloud SDK. */
 // Deep import: only the Lighthouse client goes into the bundle, not the whole SDK.
 import { Client } from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client.js'
+import type {
+  DescribeBlueprintsResponse,
+  DescribeBlueprintsShareAcrossAccountInfosResponse,
+  ShareBlueprintAcrossAccountsResponse
+} from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_models.js'
 import { ApiError, TransportError } from './api-errors.js'
 import type { Credentials } from './credentials.js'
 import type { Endpoint, Language } from './inputs.js'
+import { batches } from './plan.js'
+import type { Caller, Transport } from './retry.js'
 
 export interface Blueprint {
   id: string
@@ -19,24 +26,101 @@ export interface LighthouseApi {
   describeBlueprint(blueprintId: string): Promise<Blueprint | undefined>
   /** Every account the image is shared with, all pages read. */
   listSharedAccounts(blueprintId: string): Promise<string[]>
-  /** Shares with up to 10 accounts; resolves to the RequestId. */
-  shareBlueprint(blueprintId: string, accountIds: string[]): Promise<string>
-}
-
-export interface LighthouseOptions {
-  credentials: Credentials
-  region: string
-  endpoint: Endpoint
-  language: Language
-  requestTimeoutSeconds: number
-  debug: (message: string) => void
+  /** Which of these accounts have the share: one small read per 5 accounts. */
+  findSharedAccounts(blueprintId: string, accountIds: readonly string[]): Promise<string[]>
+  /**
+   * Shares with up to 10 accounts; resolves to the RequestId. Not retried
+   * when the answer is lost: the share may have been made, so the caller
+   * reads the shares again first.
+   */
+  shareBlueprint(blueprintId: string, accountIds: readonly string[]): Promise<string>
 }
 
 /** The largest page DescribeBlueprintsShareAcrossAccountInfos gives. */
 export const SHARE_INFO_PAGE_SIZE = 100
+/** The most values its account-id filter takes. */
+const ACCOUNT_FILTER_SIZE = 5
 
-export function createLighthouseApi(options: LighthouseOptions): LighthouseApi {
-  const { credentials, region, endpoint, language, requestTimeoutSeconds, debug } = options
+export function createLighthouseApi(caller: Caller): LighthouseApi {
+  const readShareInfos = (
+    params: object
+  ): Promise<DescribeBlueprintsShareAcrossAccountInfosResponse> =>
+    caller.call('DescribeBlueprintsShareAcrossAccountInfos', params)
+  const accountsOf = (
+    blueprintId: string,
+    page: DescribeBlueprintsShareAcrossAccountInfosResponse
+  ): string[] =>
+    (page.BlueprintShareAcrossAccountInfoSet ?? [])
+      .filter((info) => info.BlueprintId === blueprintId && info.AccountId)
+      .map((info) => info.AccountId as string)
+
+  return {
+    async describeBlueprint(blueprintId) {
+      const response = await caller.call<DescribeBlueprintsResponse>('DescribeBlueprints', {
+        BlueprintIds: [blueprintId]
+      })
+      const found = response.BlueprintSet?.find((b) => b.BlueprintId === blueprintId)
+      if (!found) return undefined
+      return {
+        id: blueprintId,
+        state: found.BlueprintState ?? 'UNKNOWN',
+        type: found.BlueprintType ?? 'UNKNOWN',
+        name: found.BlueprintName ?? ''
+      }
+    },
+
+    async listSharedAccounts(blueprintId) {
+      const accounts: string[] = []
+      for (let offset = 0; ; offset += SHARE_INFO_PAGE_SIZE) {
+        const page = await readShareInfos({
+          BlueprintIds: [blueprintId],
+          Offset: offset,
+          Limit: SHARE_INFO_PAGE_SIZE
+        })
+        const found = accountsOf(blueprintId, page)
+        accounts.push(...found)
+        const pageWasFull =
+          (page.BlueprintShareAcrossAccountInfoSet ?? []).length >= SHARE_INFO_PAGE_SIZE
+        if (!pageWasFull || offset + SHARE_INFO_PAGE_SIZE >= (page.TotalCount ?? 0)) return accounts
+      }
+    },
+
+    async findSharedAccounts(blueprintId, accountIds) {
+      const found: string[] = []
+      for (const group of batches(accountIds, ACCOUNT_FILTER_SIZE)) {
+        const page = await readShareInfos({
+          BlueprintIds: [blueprintId],
+          Filters: [{ Name: 'account-id', Values: group }],
+          Limit: SHARE_INFO_PAGE_SIZE
+        })
+        found.push(...accountsOf(blueprintId, page).filter((a) => group.includes(a)))
+      }
+      return found
+    },
+
+    async shareBlueprint(blueprintId, accountIds) {
+      const response = await caller.call<ShareBlueprintAcrossAccountsResponse>(
+        'ShareBlueprintAcrossAccounts',
+        { BlueprintId: blueprintId, AccountIds: accountIds },
+        { retryLostAnswers: false }
+      )
+      return response.RequestId ?? ''
+    }
+  }
+}
+
+export interface TransportOptions {
+  credentials: Credentials
+  region: string
+  endpoint: Endpoint
+  language: Language
+  /** Per request, so a hung connection cannot stall the step. */
+  requestTimeoutSeconds: number
+}
+
+/** One signed request through the SDK, its failures turned into ApiError or TransportError. */
+export function createSdkTransport(options: TransportOptions): Transport {
+  const { credentials, region, endpoint, language, requestTimeoutSeconds } = options
   const client = new Client({
     credential: {
       secretId: credentials.secretId,
@@ -53,70 +137,11 @@ export function createLighthouseApi(options: LighthouseOptions): LighthouseApi {
       }
     }
   })
-
-  async function call<T extends { RequestId?: string }>(
-    action: string,
-    send: () => Promise<T>
-  ): Promise<T> {
-    const started = Date.now()
+  return async (action, params) => {
     try {
-      const response = await send()
-      debug(
-        `${action}: ok in ${Date.now() - started} ms, RequestId ${response.RequestId ?? 'none'}`
-      )
-      return response
+      return await client.request(action, params)
     } catch (error) {
-      const failure = toFailure(action, error)
-      const what =
-        failure instanceof ApiError
-          ? `${failure.code}, RequestId ${failure.requestId}`
-          : failure.detail
-      debug(`${action}: failed in ${Date.now() - started} ms: ${what}`)
-      throw failure
-    }
-  }
-
-  return {
-    async describeBlueprint(blueprintId) {
-      const response = await call('DescribeBlueprints', () =>
-        client.DescribeBlueprints({ BlueprintIds: [blueprintId] })
-      )
-      const found = response.BlueprintSet?.find((b) => b.BlueprintId === blueprintId)
-      if (!found) return undefined
-      return {
-        id: blueprintId,
-        state: found.BlueprintState ?? 'UNKNOWN',
-        type: found.BlueprintType ?? 'UNKNOWN',
-        name: found.BlueprintName ?? ''
-      }
-    },
-
-    async listSharedAccounts(blueprintId) {
-      const accounts: string[] = []
-      for (let offset = 0; ; offset += SHARE_INFO_PAGE_SIZE) {
-        const page = await call('DescribeBlueprintsShareAcrossAccountInfos', () =>
-          client.DescribeBlueprintsShareAcrossAccountInfos({
-            BlueprintIds: [blueprintId],
-            Offset: offset,
-            Limit: SHARE_INFO_PAGE_SIZE
-          })
-        )
-        const infos = page.BlueprintShareAcrossAccountInfoSet ?? []
-        for (const info of infos) {
-          if (info.BlueprintId === blueprintId && info.AccountId) accounts.push(info.AccountId)
-        }
-        const total = page.TotalCount ?? 0
-        if (infos.length < SHARE_INFO_PAGE_SIZE || offset + SHARE_INFO_PAGE_SIZE >= total) {
-          return accounts
-        }
-      }
-    },
-
-    async shareBlueprint(blueprintId, accountIds) {
-      const response = await call('ShareBlueprintAcrossAccounts', () =>
-        client.ShareBlueprintAcrossAccounts({ BlueprintId: blueprintId, AccountIds: accountIds })
-      )
-      return response.RequestId ?? ''
+      throw toFailure(action, error)
     }
   }
 }

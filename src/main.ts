@@ -4,7 +4,7 @@ import { context } from '@actions/github'
 import { describeError } from './api-errors.js'
 import { describeIdentity, readStaticCredentials } from './credentials.js'
 import { readShareInputs } from './inputs.js'
-import { createLighthouseApi, type LighthouseApi, type LighthouseOptions } from './lighthouse.js'
+import { createLighthouseApi, createSdkTransport, type TransportOptions } from './lighthouse.js'
 import {
   ShareReport,
   setOutputs,
@@ -12,10 +12,22 @@ import {
   type RunContext,
   type SummaryWriter
 } from './report.js'
+import {
+  Caller,
+  DEFAULT_RETRY_POLICY,
+  RateLimiter,
+  systemClock,
+  type Clock,
+  type RetryPolicy,
+  type Transport
+} from './retry.js'
 import { shareBlueprint } from './share.js'
+import type { WaitSchedule } from './wait.js'
 
-/** A hung connection must not stall the step: each request gets this long. */
+/** Well under a minute, so a hung connection is retried rather than stalling the step. */
 export const REQUEST_TIMEOUT_SECONDS = 20
+/** The API allows 20 requests a second per action; keep a margin for timing differences. */
+export const REQUESTS_PER_SECOND = 18
 
 /** Everything run() touches outside itself, so tests can pass fakes. */
 export interface Runtime {
@@ -30,16 +42,22 @@ export interface Runtime {
   /** undefined when the runner gives no summary file (a local run). */
   summary?: SummaryWriter
   runContext(): RunContext
-  createApi(options: LighthouseOptions): LighthouseApi
+  createTransport(options: TransportOptions): Transport
+  clock: Clock
+  random: () => number
+  retryPolicy: RetryPolicy
+  waitSchedule?: WaitSchedule
 }
 
 export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
   let report: ShareReport | undefined
   let failure: string | undefined
+  let accountErrors: 'fail' | 'warn' = 'fail'
   try {
     // Credentials first: their values are masked before any other line is logged.
     const credentials = readStaticCredentials(runtime.getInput, runtime.env, runtime.setSecret)
     const inputs = readShareInputs(runtime.getInput, runtime.env, runtime.warning)
+    accountErrors = inputs.onAccountError
     report = new ShareReport(
       inputs.blueprintId,
       inputs.region,
@@ -50,20 +68,45 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
       `Sharing ${inputs.blueprintId} in ${inputs.region} with ${inputs.accountIds.length} account(s) ` +
         `through ${inputs.endpoint.protocol}${inputs.endpoint.host}`
     )
-    const api = runtime.createApi({
-      credentials,
-      region: inputs.region,
-      endpoint: inputs.endpoint,
-      language: inputs.language,
-      requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS,
-      debug: runtime.debug
+    const caller = new Caller({
+      transport: runtime.createTransport({
+        credentials,
+        region: inputs.region,
+        endpoint: inputs.endpoint,
+        language: inputs.language,
+        requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS
+      }),
+      clock: runtime.clock,
+      random: runtime.random,
+      limiter: new RateLimiter(REQUESTS_PER_SECOND, runtime.clock),
+      policy: runtime.retryPolicy,
+      debug: runtime.debug,
+      info: runtime.info
     })
-    await shareBlueprint(api, inputs, report, runtime.info)
+    await shareBlueprint(
+      {
+        api: createLighthouseApi(caller),
+        clock: runtime.clock,
+        random: runtime.random,
+        policy: runtime.retryPolicy,
+        info: runtime.info,
+        waitSchedule: runtime.waitSchedule
+      },
+      inputs,
+      report
+    )
   } catch (error) {
     failure = describeError(error)
   }
 
   if (report) {
+    const refused = report.refusedAccountLines
+    if (refused.length > 0 && accountErrors === 'warn' && !failure) {
+      for (const line of refused) runtime.warning(`Not shared with account ${line}`)
+    } else if (refused.length > 0) {
+      const heading = `Could not share ${report.blueprintId} with ${refused.length} of ${report.accounts.length} account(s):`
+      failure = [failure, heading, ...refused].filter(Boolean).join('\n')
+    }
     setOutputs(report, runtime.setOutput)
     if (runtime.summary) {
       try {
@@ -93,6 +136,9 @@ function actionsRuntime(): Runtime {
       sha: context.sha,
       repository: process.env.GITHUB_REPOSITORY
     }),
-    createApi: createLighthouseApi
+    createTransport: createSdkTransport,
+    clock: systemClock,
+    random: Math.random,
+    retryPolicy: DEFAULT_RETRY_POLICY
   }
 }

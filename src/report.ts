@@ -1,4 +1,5 @@
 /** What happened to each account, as step outputs and as the job summary. */
+import { PER_ACCOUNT_CODES } from './api-errors.js'
 
 export type AccountResult = 'shared' | 'already-shared' | 'failed' | 'not-attempted'
 
@@ -6,6 +7,8 @@ export interface AccountOutcome {
   accountId: string
   result: AccountResult
   requestId?: string
+  /** The API error code, for a failed account. */
+  code?: string
   reason?: string
 }
 
@@ -30,7 +33,7 @@ export class ShareReport {
   record(
     accountIds: readonly string[],
     result: AccountResult,
-    details: { requestId?: string; reason?: string } = {}
+    details: Omit<AccountOutcome, 'accountId' | 'result'> = {}
   ): void {
     for (const accountId of accountIds) {
       this.outcomes.set(accountId, { accountId, result, ...details })
@@ -44,6 +47,17 @@ export class ShareReport {
   accountsWith(result: AccountResult): string[] {
     return this.accounts.filter((a) => a.result === result).map((a) => a.accountId)
   }
+
+  /** One line per account the API refused as such: the ID, the code, the hint and the RequestId. */
+  get refusedAccountLines(): string[] {
+    return this.accounts
+      .filter((a) => a.result === 'failed' && PER_ACCOUNT_CODES.includes(a.code ?? ''))
+      .map(
+        (a) =>
+          `${a.accountId}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
+          (a.requestId ? ` (RequestId ${a.requestId})` : '')
+      )
+  }
 }
 
 export function setOutputs(
@@ -54,6 +68,7 @@ export function setOutputs(
   setOutput('request-ids', JSON.stringify(report.requestIds))
   setOutput('shared-account-ids', JSON.stringify(report.accountsWith('shared')))
   setOutput('already-shared-account-ids', JSON.stringify(report.accountsWith('already-shared')))
+  setOutput('failed-account-ids', JSON.stringify(report.accountsWith('failed')))
   setOutput('blueprint-state', report.blueprintState)
 }
 
@@ -113,7 +128,10 @@ export async function writeSummary(
       2
     )
     .addTable(details)
-  if (failure) summary.addRaw(`<p><strong>Failed:</strong> ${escapeHtml(failure)}</p>`, true)
+  if (failure) {
+    const lines = escapeHtml(failure).replace(/\n/g, '<br>')
+    summary.addRaw(`<p><strong>Failed:</strong> ${lines}</p>`, true)
+  }
   summary
     .addHeading('Accounts', 3)
     .addTable([
@@ -122,7 +140,7 @@ export async function writeSummary(
         code(a.accountId),
         RESULT_LABELS[a.result],
         code(a.requestId ?? ''),
-        escapeHtml(a.reason || '–')
+        escapeHtml([a.code, a.reason].filter(Boolean).join(': ') || '–')
       ])
     ])
   await summary.write()

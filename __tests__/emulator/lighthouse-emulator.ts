@@ -38,6 +38,8 @@ export type Fault =
   | { kind: 'drop' }
   | { kind: 'delay'; ms: number }
   | { kind: 'non-json' }
+  /** The request is carried out, then the connection drops before the answer. */
+  | { kind: 'lose-answer' }
 
 export interface EmulatedBlueprint {
   id: string
@@ -156,8 +158,11 @@ export class LighthouseEmulator {
     return this
   }
 
-  setBlueprintState(id: string, state: string): void {
-    this.blueprint(id).state = state
+  /** Sets the image's state now, or `afterMs` from now (a build finishing). */
+  setBlueprintState(id: string, state: string, afterMs = 0): void {
+    const blueprint = this.blueprint(id)
+    if (afterMs <= 0) blueprint.state = state
+    else void this.sleep(afterMs).then(() => (blueprint.state = state))
   }
 
   blueprint(id: string): EmulatedBlueprint {
@@ -269,7 +274,12 @@ export class LighthouseEmulator {
       if (typeof params !== 'object' || params === null || Array.isArray(params)) {
         throw new ApiFailure('InvalidParameter', 'The request body is not a JSON object.')
       }
-      this.answer(res, { ...handler(params), RequestId: requestId })
+      const response = { ...handler(params), RequestId: requestId }
+      if (fault?.kind === 'lose-answer') {
+        req.socket.destroy()
+        return
+      }
+      this.answer(res, response)
     } catch (error) {
       // A bug in the emulator shows up as InternalError rather than a hung request.
       const failure =

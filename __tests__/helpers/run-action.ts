@@ -79,3 +79,13 @@ export function parseOutputFile(text: string): Record<string, string> {
   for (const match of text.matchAll(block)) outputs[match[1]] = match[3]
   return outputs
 }
+
+/** The message core.setFailed printed, as its ::error:: line. */
+export function errorLine(result: ActionResult): string {
+  return result.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
+}
+
+/** A list output, parsed. */
+export function listOutput(result: ActionResult, name: string): unknown {
+  return JSON.parse(result.outputs[name] ?? 'null')
+}

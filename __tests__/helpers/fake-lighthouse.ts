@@ -1,0 +1,70 @@
+import { ApiError, TransportError } from '../../src/api-errors.js'
+import type { Blueprint, LighthouseApi } from '../../src/lighthouse.js'
+
+/** A LighthouseApi in memory, for unit tests of the share logic. */
+export class FakeLighthouse implements LighthouseApi {
+  /** States DescribeBlueprints answers with, one per call; the last one repeats. */
+  states: string[] = ['NORMAL']
+  type = 'PRIVATE'
+  exists = true
+  readonly shared = new Set<string>()
+  /** Accounts the API refuses, with the per-account code. */
+  readonly refused = new Map<string, string>()
+  /** What the next share calls do instead of answering: one entry per call. */
+  readonly shareFaults: ('lost' | 'lost-after-sharing' | 'state-invalid')[] = []
+  readonly calls: string[] = []
+  readonly shareCalls: string[][] = []
+  private requestCount = 0
+
+  async describeBlueprint(id: string): Promise<Blueprint | undefined> {
+    this.calls.push('describe')
+    const state = this.states.length > 1 ? this.states.shift()! : this.states[0]
+    return this.exists ? { id, state, type: this.type, name: 'golden' } : undefined
+  }
+
+  async listSharedAccounts(): Promise<string[]> {
+    this.calls.push('list')
+    return [...this.shared]
+  }
+
+  async findSharedAccounts(_id: string, accountIds: readonly string[]): Promise<string[]> {
+    this.calls.push('find')
+    return accountIds.filter((a) => this.shared.has(a))
+  }
+
+  async shareBlueprint(_id: string, accountIds: readonly string[]): Promise<string> {
+    this.calls.push('share')
+    this.shareCalls.push([...accountIds])
+    const requestId = `req-${++this.requestCount}`
+    const fault = this.shareFaults.shift()
+    if (fault === 'lost') throw new TransportError('ShareBlueprintAcrossAccounts', 'socket hang up')
+    if (fault === 'state-invalid') {
+      throw new ApiError(
+        'ShareBlueprintAcrossAccounts',
+        'UnsupportedOperation.BlueprintCurStateInvalid',
+        'state',
+        requestId
+      )
+    }
+    const refused = accountIds.find((a) => this.refused.has(a))
+    if (refused)
+      throw new ApiError(
+        'ShareBlueprintAcrossAccounts',
+        this.refused.get(refused)!,
+        'refused',
+        requestId
+      )
+    if (accountIds.some((a) => this.shared.has(a))) {
+      throw new ApiError(
+        'ShareBlueprintAcrossAccounts',
+        'UnsupportedOperation.BlueprintAlreadyShared',
+        'shared',
+        requestId
+      )
+    }
+    for (const a of accountIds) this.shared.add(a)
+    if (fault === 'lost-after-sharing')
+      throw new TransportError('ShareBlueprintAcrossAccounts', 'timeout')
+    return requestId
+  }
+}

@@ -1,0 +1,85 @@
+/** run() in process, with a fake toolkit and the real SDK transport against the emulator. */
+import { afterEach, beforeEach, expect, test } from '@jest/globals'
+import { createSdkTransport } from '../src/lighthouse.js'
+import { run, type Runtime } from '../src/main.js'
+import { DEFAULT_RETRY_POLICY, systemClock } from '../src/retry.js'
+import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
+import { BLUEPRINT_ID, rootAccounts, shareInputs, startEmulator } from './helpers/fixtures.js'
+
+let emulator: LighthouseEmulator
+beforeEach(async () => {
+  emulator = await startEmulator()
+})
+afterEach(() => emulator.stop())
+
+interface Recorded {
+  outputs: Record<string, string>
+  failed: string[]
+  logs: string[]
+}
+
+function runtimeFor(
+  inputs: Record<string, string>,
+  requestTimeoutSeconds: number
+): [Runtime, Recorded] {
+  const recorded: Recorded = { outputs: {}, failed: [], logs: [] }
+  const runtime: Runtime = {
+    getInput: (name) => inputs[name] ?? '',
+    setSecret: () => undefined,
+    setOutput: (name, value) => (recorded.outputs[name] = value),
+    setFailed: (message) => recorded.failed.push(message),
+    info: (message) => recorded.logs.push(message),
+    warning: (message) => recorded.logs.push(`warning: ${message}`),
+    debug: (message) => recorded.logs.push(`debug: ${message}`),
+    env: {},
+    runContext: () => ({ serverUrl: 'https://github.com', runId: 1, sha: '' }),
+    // The only change from the real runtime: a request timeout short enough for a test.
+    createTransport: (options) => createSdkTransport({ ...options, requestTimeoutSeconds }),
+    clock: systemClock,
+    random: () => 0,
+    retryPolicy: DEFAULT_RETRY_POLICY
+  }
+  return [runtime, recorded]
+}
+
+test('a hung request times out and is retried, so it cannot stall the step', async () => {
+  const [a] = rootAccounts(1)
+  emulator.addAccounts('root', [a]).addBlueprint({ id: BLUEPRINT_ID })
+  emulator.inject('DescribeBlueprints', { kind: 'delay', ms: 10_000 })
+  const [runtime, recorded] = runtimeFor(shareInputs(emulator, { 'account-ids': a }), 1)
+
+  const started = Date.now()
+  await run(runtime)
+
+  expect(recorded.failed).toEqual([])
+  expect(Date.now() - started).toBeLessThan(5000)
+  expect(emulator.callsTo('DescribeBlueprints')).toHaveLength(2)
+  expect(recorded.logs).toContainEqual(
+    expect.stringMatching(
+      /^debug: DescribeBlueprints attempt 1: .*timeout.* after 1\d{3} ms; retrying/
+    )
+  )
+  expect(recorded.outputs['shared-account-ids']).toBe(JSON.stringify([a]))
+})
+
+test('a share call that hangs past its timeout is checked before it is tried again', async () => {
+  const accounts = rootAccounts(2)
+  emulator.addAccounts('root', accounts).addBlueprint({ id: BLUEPRINT_ID })
+  emulator.inject('ShareBlueprintAcrossAccounts', { kind: 'delay', ms: 10_000 })
+  const [runtime, recorded] = runtimeFor(
+    shareInputs(emulator, { 'account-ids': accounts.join(',') }),
+    1
+  )
+
+  await run(runtime)
+
+  expect(recorded.failed).toEqual([])
+  expect(emulator.actions).toEqual([
+    'DescribeBlueprints',
+    'DescribeBlueprintsShareAcrossAccountInfos',
+    'ShareBlueprintAcrossAccounts',
+    'DescribeBlueprintsShareAcrossAccountInfos',
+    'ShareBlueprintAcrossAccounts'
+  ])
+  expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual(accounts)
+})

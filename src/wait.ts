@@ -1,0 +1,106 @@
+/** Waiting for a freshly built image to become NORMAL. */
+import type { Blueprint, LighthouseApi } from './lighthouse.js'
+import type { Clock } from './retry.js'
+
+/** The image is not shareable, and waiting will not change that. */
+export class BlueprintError extends Error {
+  override name = 'BlueprintError'
+}
+
+/** States an image does not leave by itself. Any other state (documented or not) is waited on. */
+export const FAILED_STATES: readonly string[] = [
+  'CREATEFAILED',
+  'SYNCING_FAILED',
+  'OFFLINE',
+  'ISOLATED'
+]
+
+export interface WaitSchedule {
+  /** A short wait is noticed quickly... */
+  firstIntervalMs: number
+  /** ...and a long one does not hammer the API. */
+  maxIntervalMs: number
+  growth: number
+  /** A progress line this often while the state stays the same. */
+  progressEveryMs: number
+}
+
+export const DEFAULT_WAIT_SCHEDULE: WaitSchedule = {
+  firstIntervalMs: 2000,
+  maxIntervalMs: 15_000,
+  growth: 1.5,
+  progressEveryMs: 30_000
+}
+
+export interface WaitOptions {
+  blueprintId: string
+  region: string
+  /** Absolute time (clock.now()) after which to give up; now or earlier means do not wait. */
+  deadline: number
+  clock: Clock
+  info: (message: string) => void
+  /** Called with every state read, so the report always has the latest. */
+  onState: (state: string) => void
+  schedule?: WaitSchedule
+}
+
+/** Resolves to the image once it is a NORMAL custom image; throws BlueprintError otherwise. */
+export async function waitForNormal(api: LighthouseApi, options: WaitOptions): Promise<Blueprint> {
+  const { blueprintId, region, deadline, clock, info, onState } = options
+  const schedule = options.schedule ?? DEFAULT_WAIT_SCHEDULE
+  const started = clock.now()
+  const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`
+  let interval = schedule.firstIntervalMs
+  let lastState: string | undefined
+  let lastLine = started
+
+  for (;;) {
+    const blueprint = await api.describeBlueprint(blueprintId)
+    if (!blueprint) {
+      throw new BlueprintError(
+        `Blueprint ${blueprintId} was not found in region ${region}. ` +
+          'Each region has its own image IDs: check "blueprint-id" and "region".'
+      )
+    }
+    onState(blueprint.state)
+    if (blueprint.type !== 'PRIVATE') {
+      throw new BlueprintError(
+        `Blueprint ${blueprintId} is a ${blueprint.type} image: only custom (PRIVATE) images can be shared.`
+      )
+    }
+    const now = clock.now()
+    if (blueprint.state === 'NORMAL') {
+      if (lastState !== undefined)
+        info(`Blueprint ${blueprintId} is NORMAL after ${seconds(now - started)}.`)
+      return blueprint
+    }
+    if (FAILED_STATES.includes(blueprint.state)) {
+      throw new BlueprintError(
+        `Blueprint ${blueprintId} is in state ${blueprint.state}, which it does not leave by itself: ` +
+          'it cannot be shared. Build the image again.'
+      )
+    }
+    if (now >= deadline) {
+      throw new BlueprintError(
+        lastState === undefined
+          ? `Blueprint ${blueprintId} is in state ${blueprint.state}: it must be NORMAL to be shared ` +
+              '(not waiting: "wait-timeout-seconds" is 0).'
+          : `Blueprint ${blueprintId} did not become NORMAL: still ${blueprint.state} after waiting ` +
+              `${seconds(now - started)}. Raise "wait-timeout-seconds" if the image takes longer to build.`
+      )
+    }
+    if (blueprint.state !== lastState) {
+      info(
+        `Blueprint ${blueprintId} is ${blueprint.state}; waiting for NORMAL ` +
+          `(${seconds(now - started)} so far, up to ${seconds(deadline - started)}).`
+      )
+      lastLine = now
+    } else if (now - lastLine >= schedule.progressEveryMs) {
+      info(`Still waiting for ${blueprintId}: ${blueprint.state} after ${seconds(now - started)}.`)
+      lastLine = now
+    }
+    lastState = blueprint.state
+    await clock.sleep(Math.min(interval, deadline - now))
+    interval = Math.min(interval * schedule.growth, schedule.maxIntervalMs)
+  }
+}
