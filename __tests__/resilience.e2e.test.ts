@@ -153,6 +153,19 @@ describe('retrying what is transient', () => {
     expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual(accounts)
   })
 
+  test('250 accounts never trip the API limit of 20 requests a second by themselves', async () => {
+    const accounts = rootAccounts(250)
+    emulator.addAccounts('root', accounts).addBlueprint({ id: BLUEPRINT_ID })
+    expect(emulator.requestsPerSecond).toBe(20)
+
+    const result = await runAction(shareInputs(emulator, { 'account-ids': accounts.join(',') }))
+
+    expect(result.exitCode).toBe(0)
+    expect(emulator.callsTo(SHARE)).toHaveLength(25)
+    expect(emulator.calls.filter((c) => c.outcome !== undefined)).toEqual([])
+    expect(emulator.sharesOf(BLUEPRINT_ID)).toHaveLength(250)
+  })
+
   test('105 accounts against a limit of 3 requests a second all get the share', async () => {
     const accounts = rootAccounts(105)
     emulator.addAccounts('root', accounts).addBlueprint({ id: BLUEPRINT_ID })
