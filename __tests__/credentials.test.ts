@@ -1,29 +1,37 @@
 import { describe, expect, jest, test } from '@jest/globals'
-import { describeIdentity, readStaticCredentials } from '../src/credentials.js'
-import type { GetInput } from '../src/inputs.js'
+import {
+  defaultSessionName,
+  defaultStsEndpoint,
+  maskSecrets,
+  readCredentialSettings,
+  staticCredentials
+} from '../src/credentials.js'
+import type { Endpoint, GetInput } from '../src/inputs.js'
 
 const inputs =
   (values: Record<string, string>): GetInput =>
   (name) =>
     values[name] ?? ''
+const INTL: Endpoint = { protocol: 'https://', host: 'lighthouse.intl.tencentcloudapi.com' }
+const read = (values: Record<string, string>, env: NodeJS.ProcessEnv = {}, notice = jest.fn()) =>
+  readCredentialSettings(inputs(values), env, INTL, notice)
 
-describe('readStaticCredentials', () => {
-  test('reads the inputs first', () => {
+describe('API keys', () => {
+  test('come from the inputs first', () => {
     const env = { TENCENTCLOUD_SECRET_ID: 'env-id', TENCENTCLOUD_SECRET_KEY: 'env-key' }
-    const read = readStaticCredentials(
-      inputs({ 'secret-id': 'in-id', 'secret-key': 'in-key', 'session-token': 'in-token' }),
-      env,
-      jest.fn()
-    )
-    expect(read).toEqual({ secretId: 'in-id', secretKey: 'in-key', sessionToken: 'in-token' })
+    expect(
+      read({ 'secret-id': 'in-id', 'secret-key': 'in-key', 'session-token': 'in-token' }, env)
+    ).toEqual({
+      kind: 'keys',
+      credentials: { secretId: 'in-id', secretKey: 'in-key', sessionToken: 'in-token' }
+    })
   })
 
-  test('falls back to the environment', () => {
+  test('fall back to the environment', () => {
     const env = { TENCENTCLOUD_SECRET_ID: 'env-id', TENCENTCLOUD_SECRET_KEY: ' env-key\n' }
-    expect(readStaticCredentials(inputs({}), env, jest.fn())).toEqual({
-      secretId: 'env-id',
-      secretKey: 'env-key',
-      sessionToken: undefined
+    expect(read({}, env)).toEqual({
+      kind: 'keys',
+      credentials: { secretId: 'env-id', secretKey: 'env-key', sessionToken: undefined }
     })
   })
 
@@ -38,38 +46,171 @@ describe('readStaticCredentials', () => {
     ],
     [{ TENCENTCLOUD_TOKEN: 'b', TENCENTCLOUD_SECURITY_TOKEN: 'c' }, 'b'],
     [{ TENCENTCLOUD_SECURITY_TOKEN: 'c' }, 'c']
-  ])('takes the session token from %j in order of preference', (tokens, expected) => {
-    const read = readStaticCredentials(
-      inputs({ 'secret-id': 'i', 'secret-key': 'k' }),
-      tokens,
-      jest.fn()
+  ])('take the session token from %j in order of preference', (tokens, expected) => {
+    const settings = read({ 'secret-id': 'i', 'secret-key': 'k' }, tokens)
+    expect(settings).toMatchObject({ credentials: { sessionToken: expected } })
+  })
+
+  test('missing: one error naming the inputs and the environment variables', () => {
+    expect(() => read({ 'secret-id': 'id' })).toThrow(
+      'Missing credentials: "secret-key" (or TENCENTCLOUD_SECRET_KEY). Set "role-arn" and "oidc-provider-id" ' +
+        'to use GitHub OIDC (recommended), or the "secret-id" and "secret-key" inputs (from repository secrets), ' +
+        'or the TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY environment variables.'
     )
-    expect(read.sessionToken).toBe(expected)
   })
 
-  test('masks every value it reads, the missing-credential case included', () => {
+  test('are described by the first six characters of the key ID only', () => {
+    expect(staticCredentials({ secretId: 'AKIDabcdefghijkl', secretKey: 's' }).identity).toBe(
+      'API key AKIDab…'
+    )
+    expect(
+      staticCredentials({ secretId: 'AKIDabcdefghijkl', secretKey: 's', sessionToken: 't' })
+        .identity
+    ).toBe('temporary API key AKIDab…')
+  })
+})
+
+describe('maskSecrets', () => {
+  test('masks every key and token in the inputs and the environment, and nothing else', () => {
     const setSecret = jest.fn()
-    expect(() =>
-      readStaticCredentials(inputs({ 'secret-key': 'key', 'session-token': 'tok' }), {}, setSecret)
-    ).toThrow()
-    expect(setSecret.mock.calls).toEqual([['key'], ['tok']])
+    maskSecrets(
+      inputs({ 'secret-id': 'in-id', 'secret-key': 'in-key', region: 'ap-guangzhou' }),
+      {
+        TENCENTCLOUD_SECRET_KEY: 'env-key',
+        TENCENTCLOUD_SECURITY_TOKEN: 'env-token',
+        TENCENTCLOUD_REGION: 'x'
+      },
+      setSecret
+    )
+    expect(setSecret.mock.calls.map(([s]) => s)).toEqual([
+      'in-id',
+      'in-key',
+      'env-key',
+      'env-token'
+    ])
+  })
+})
+
+describe('GitHub OIDC', () => {
+  const OIDC_ENV = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example/?api-version=2.0',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
+    GITHUB_REPOSITORY: 'octo-org/golden-images',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '2'
+  }
+  const ROLE = {
+    'role-arn': 'qcs::cam::uin/100000000001:roleName/image-sharer',
+    'oidc-provider-id': 'github'
+  }
+
+  test('reads the role settings with their defaults', () => {
+    expect(read(ROLE, OIDC_ENV)).toEqual({
+      kind: 'web-identity',
+      settings: {
+        roleArn: 'qcs::cam::uin/100000000001:roleName/image-sharer',
+        providerId: 'github',
+        sessionName: 'gh-octo-org-golden-images-4242-2',
+        durationSeconds: 3600,
+        audience: 'sts.tencentcloudapi.com',
+        stsEndpoint: { protocol: 'https://', host: 'sts.intl.tencentcloudapi.com' }
+      }
+    })
   })
 
-  test('names both the inputs and the environment variables when credentials are missing', () => {
-    expect(() => readStaticCredentials(inputs({ 'secret-id': 'id' }), {}, jest.fn())).toThrow(
-      'Missing credentials: "secret-key" (or TENCENTCLOUD_SECRET_KEY). Set the "secret-id" and "secret-key" ' +
-        'inputs (from repository secrets), or the TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY environment variables.'
+  test('takes the session name, duration, audience and STS endpoint given', () => {
+    const settings = read(
+      {
+        ...ROLE,
+        'role-session-name': 'nightly-images',
+        'role-duration-seconds': '43200',
+        'oidc-audience': 'my-audience',
+        'sts-endpoint': 'http://127.0.0.1:9000'
+      },
+      OIDC_ENV
+    )
+    expect(settings).toMatchObject({
+      settings: {
+        sessionName: 'nightly-images',
+        durationSeconds: 43200,
+        audience: 'my-audience',
+        stsEndpoint: { protocol: 'http://', host: '127.0.0.1:9000' }
+      }
+    })
+  })
+
+  test('ignores keys in the environment, with a notice', () => {
+    const notice = jest.fn()
+    const settings = read(
+      ROLE,
+      { ...OIDC_ENV, TENCENTCLOUD_SECRET_ID: 'id', TENCENTCLOUD_SECRET_KEY: 'k' },
+      notice
+    )
+    expect(settings.kind).toBe('web-identity')
+    expect(notice).toHaveBeenCalledWith(
+      'Ignoring TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY from the environment: "role-arn" is set, ' +
+        'so credentials come from GitHub OIDC.'
+    )
+  })
+
+  test.each([
+    [
+      { 'secret-id': 'id', 'secret-key': 'key' },
+      'Inputs "role-arn" and "secret-id", "secret-key" are both set: choose one.'
+    ],
+    [
+      { 'role-arn': 'arn:aws:iam::1:role/x' },
+      'Input "role-arn" is not a CAM role ARN: "arn:aws:iam::1:role/x".'
+    ],
+    [{ 'oidc-provider-id': '' }, 'Input "oidc-provider-id" is required with "role-arn"'],
+    [
+      { 'role-session-name': 'has space' },
+      'Input "role-session-name" is not a valid session name: "has space".'
+    ],
+    [
+      { 'role-duration-seconds': '43201' },
+      'Input "role-duration-seconds" must be from 1 to 43200, not "43201".'
+    ],
+    [
+      { 'role-duration-seconds': '1h' },
+      'Input "role-duration-seconds" must be a whole number of seconds'
+    ],
+    [
+      { 'sts-endpoint': 'http://sts.tencentcloudapi.com' },
+      'Input "sts-endpoint" is not a valid endpoint'
+    ]
+  ])('refuses %j', (override, message) => {
+    expect(() => read({ ...ROLE, ...override }, OIDC_ENV)).toThrow(message)
+  })
+
+  test('explains id-token: write when the job has no OIDC token', () => {
+    const env = { ...OIDC_ENV, ACTIONS_ID_TOKEN_REQUEST_TOKEN: '' }
+    expect(() => read(ROLE, env)).toThrow(
+      /cannot get a GitHub OIDC token .*Give the job "permissions: id-token: write"\. Pull requests from forks never get a token/
     )
   })
 })
 
-describe('describeIdentity', () => {
-  test('shows only the first six characters of the key ID', () => {
-    expect(describeIdentity({ secretId: 'AKIDabcdefghijkl', secretKey: 'secret' })).toBe(
-      'API key AKIDab…'
-    )
-    expect(
-      describeIdentity({ secretId: 'AKIDabcdefghijkl', secretKey: 's', sessionToken: 't' })
-    ).toBe('temporary API key AKIDab…')
+describe('defaults', () => {
+  test.each([
+    ['lighthouse.intl.tencentcloudapi.com', 'sts.intl.tencentcloudapi.com'],
+    ['lighthouse.tencentcloudapi.com', 'sts.tencentcloudapi.com'],
+    ['127.0.0.1:8080', '127.0.0.1:8080']
+  ])('the STS endpoint for %s is %s', (lighthouse, sts) => {
+    expect(defaultStsEndpoint({ protocol: 'https://', host: lighthouse }).host).toBe(sts)
+  })
+
+  test('the session name fits STS rules however long the repository name', () => {
+    const name = defaultSessionName({
+      GITHUB_REPOSITORY: `octo-org/${'x'.repeat(200)}`,
+      GITHUB_RUN_ID: '123456789',
+      GITHUB_RUN_ATTEMPT: '3'
+    })
+    expect(name).toHaveLength(128)
+    expect(name).toMatch(/^gh-octo-org-x+-123456789-3$/)
+  })
+
+  test('outside a runner the session name is fixed', () => {
+    expect(defaultSessionName({})).toBe('lighthouse-share-blueprint')
   })
 })

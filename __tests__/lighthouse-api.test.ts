@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { ApiError, TransportError } from '../src/api-errors.js'
+import { staticCredentials } from '../src/credentials.js'
 import { parseEndpoint } from '../src/inputs.js'
 import { createLighthouseApi, createSdkTransport, type LighthouseApi } from '../src/lighthouse.js'
 import { Caller, RateLimiter, systemClock } from '../src/retry.js'
@@ -28,7 +29,7 @@ function apiFor(
   requestTimeoutSeconds = 5
 ): LighthouseApi {
   const transport = createSdkTransport({
-    credentials: { secretId: SECRET_ID, secretKey, sessionToken },
+    credentials: staticCredentials({ secretId: SECRET_ID, secretKey, sessionToken }),
     region: REGION,
     endpoint: parseEndpoint(emulator.endpoint),
     language: 'en-US',

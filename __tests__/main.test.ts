@@ -30,11 +30,14 @@ function runtimeFor(
     setFailed: (message) => recorded.failed.push(message),
     info: (message) => recorded.logs.push(message),
     warning: (message) => recorded.logs.push(`warning: ${message}`),
+    notice: (message) => recorded.logs.push(`notice: ${message}`),
+    getIdToken: () => Promise.reject(new Error('no OIDC in this test')),
     debug: (message) => recorded.logs.push(`debug: ${message}`),
     env: {},
     runContext: () => ({ serverUrl: 'https://github.com', runId: 1, sha: '' }),
     // The only change from the real runtime: a request timeout short enough for a test.
     createTransport: (options) => createSdkTransport({ ...options, requestTimeoutSeconds }),
+    createStsTransport: () => () => Promise.reject(new Error('no STS in this test')),
     clock: systemClock,
     random: () => 0,
     retryPolicy: DEFAULT_RETRY_POLICY

@@ -12717,6 +12717,140 @@ exports.K = Client;
 
 /***/ }),
 
+/***/ 8684:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+__webpack_unused_export__ = ({ value: true });
+exports.K = void 0;
+/* eslint-disable @typescript-eslint/no-unused-vars */
+/*
+ * Copyright (c) 2018 Tencent. All Rights Reserved.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing,
+ * software distributed under the License is distributed on an
+ * "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY
+ * KIND, either express or implied.  See the License for the
+ * specific language governing permissions and limitations
+ * under the License.
+ */
+const abstract_client_1 = __nccwpck_require__(1212);
+/**
+ * sts client
+ * @class
+ */
+class Client extends abstract_client_1.AbstractClient {
+    constructor(clientConfig) {
+        super("sts.tencentcloudapi.com", "2018-08-13", clientConfig);
+    }
+    /**
+     * **使用说明**
+
+1. 返回一组临时身份访问凭证，包含token和获取该身份的临时密钥；
+
+2. 当您需要将当前账号下的部分权限和资源临时委托给第三方（如合作伙伴、外包团队），且希望避免下发永久密钥时，调用此接口；
+3. 临时身份的权限为：当前调用账号的权限和输入参数 Policy 权限的交集；
+4. 此接口仅支持永久密钥调用。
+
+
+**典型场景**
+
+1. 代理应用程序集中申请临时访问凭证，下发给企业网络内的其他分布式终端应用。例如：终端应用上传文件到COS。
+
+2. 将指定资源临时委托给第三方代理。例如：申请临时访问凭证，分发给企业外部团队，仅允许查看某个存储桶，有效期结束后权限自动回收。
+
+
+**最佳实践**
+1. 临时访问凭证在有效期内（Expiration）都可以使用，建议在有效期内重复使用，避免业务请求该接口频率达到上限被限频；
+
+2. 授予临时访问凭证权限的CAM策略，建议严格遵循最小权限原则；
+3. 建议不要使用主账号永久密钥，对该接口进行调用。
+     */
+    async GetFederationToken(req, cb) {
+        return this.request("GetFederationToken", req, cb);
+    }
+    /**
+     * 拉取API密钥列表
+     */
+    async QueryApiKey(req, cb) {
+        return this.request("QueryApiKey", req, cb);
+    }
+    /**
+     * **使用说明**
+
+1. 申请扮演某个角色的临时访问凭证，返回临时身份的token和能够扮演该角色的临时密钥；
+2. 角色策略组成
+（1）角色载体：指定谁可以扮演该角色；
+（2）角色权限：指定扮演角色后可以执行哪些操作，操作哪些资源。
+
+3. 角色可被扮演的条件
+（1）给该用户绑定包含AssumeRole的策略；
+（2）将该用户配置为角色载体的主体。
+
+4. 此接口可以支持永久密钥或临时密钥调用。
+
+
+**典型场景**
+
+1. 跨账号授权：主账号A需要操作主账号B的资源。
+例如：A账号下有子用户a，B账号下有角色role b，a可以通过AssumeRole接口扮演b，以角色b身份登录账号B的控制台，并操作资源。
+
+2. 跨服务调用：云上的A服务需要访问或操作B服务的资源。
+例如：为A服务接入一个服务相关角色，用户授权创建角色和策略后，A服务即可调用AssumeRole获取用户的服务相关角色临时密钥，调用B服务接口并访问资源。
+
+
+
+**最佳实践**
+1. 临时访问凭证在有效期内（Expiration）都可以使用，建议在有效期内重复使用，避免业务请求该接口频率达到上限被限频；
+2. 授予临时访问凭证权限的CAM策略，建议严格遵循最小权限原则；
+3. 建议不要使用主账号永久密钥，对该接口进行调用。
+     */
+    async AssumeRole(req, cb) {
+        return this.request("AssumeRole", req, cb);
+    }
+    /**
+     * 申请OIDC角色临时访问凭证。
+
+注意：当使用签名方法 V3 调用本接口时，请求头无须传入 X-TC-Token, 但 Authorization 需要传入值 SKIP。
+     */
+    async AssumeRoleWithWebIdentity(req, cb) {
+        return this.request("AssumeRoleWithWebIdentity", req, cb);
+    }
+    /**
+     * 获取MFA临时证书
+     */
+    async GetSessionToken(req, cb) {
+        return this.request("GetSessionToken", req, cb);
+    }
+    /**
+     * 获取当前调用者的身份信息。
+
+接口支持主账号，子账号长期密钥以及AssumeRole，GetFederationToken生成的临时访问凭证身份获取。
+     */
+    async GetCallerIdentity(req, cb) {
+        return this.request("GetCallerIdentity", req, cb);
+    }
+    /**
+     * 本接口（AssumeRoleWithSAML）用于根据 SAML 断言申请角色临时访问凭证。
+
+注意：当使用签名方法 V3 调用本接口时，请求头无须传入 X-TC-Token, 但 Authorization 需要传入值 SKIP。
+     */
+    async AssumeRoleWithSAML(req, cb) {
+        return this.request("AssumeRoleWithSAML", req, cb);
+    }
+}
+exports.K = Client;
+
+
+/***/ }),
+
 /***/ 1552:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -22971,7 +23105,7 @@ module.exports = RetryHandler
 
 
 const { isIP } = __nccwpck_require__(7030)
-const { lookup } = __nccwpck_require__(610)
+const { lookup } = __nccwpck_require__(8229)
 const DecoratorHandler = __nccwpck_require__(8155)
 const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
 const maxInt = Math.pow(2, 31) - 1
@@ -43534,7 +43668,7 @@ module.exports.implForWrapper = function (wrapper) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4922);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(610);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -43543,7 +43677,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4922:
+/***/ 610:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43578,7 +43712,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -43727,8 +43861,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -43821,7 +43957,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -43899,7 +44035,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -43945,7 +44081,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -44248,7 +44384,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -44259,7 +44395,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -44358,7 +44494,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -44373,7 +44509,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -44398,7 +44534,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -44421,7 +44557,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -44552,7 +44688,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -44610,13 +44746,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -44635,7 +44771,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -44654,13 +44790,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -46258,7 +46394,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
+function setSecret(secret) {
     command_issueCommand('add-mask', {}, secret);
 }
 /**
@@ -46380,7 +46516,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
+function debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**
@@ -46389,7 +46525,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -46397,7 +46533,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -46405,7 +46541,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -51722,7 +51858,7 @@ function isLoopback(hostname) {
 }
 
 ;// CONCATENATED MODULE: ./src/credentials.ts
-/** Where the API keys come from, and keeping them out of every log. */
+/** Where the credentials come from: API keys, or a role assumed with the job's GitHub OIDC token. */
 
 /** Token variable names in use by the SDK, tccli and Terraform, in that order of preference. */
 const TOKEN_VARIABLES = [
@@ -51730,32 +51866,121 @@ const TOKEN_VARIABLES = [
     'TENCENTCLOUD_TOKEN',
     'TENCENTCLOUD_SECURITY_TOKEN'
 ];
+const KEY_INPUTS = ['secret-id', 'secret-key', 'session-token'];
+const KEY_VARIABLES = [
+    'TENCENTCLOUD_SECRET_ID',
+    'TENCENTCLOUD_SECRET_KEY',
+    ...TOKEN_VARIABLES
+];
+const ROLE_ARN = /^qcs::cam::uin\/[0-9]+:roleName\/[\w+=,.@-]{1,128}$/;
+/** STS's rule for RoleSessionName. */
+const SESSION_NAME = /^[\w+=,.@-]{2,128}$/;
+const MAX_DURATION_SECONDS = 43_200;
+const fromEnv = (env, name) => env[name]?.trim() ?? '';
 /**
- * API keys from the inputs, else from the environment. Every value is masked
- * with setSecret as soon as it is read, before anything can log it.
+ * Masks every key and token the step can see, in the inputs and in the
+ * environment, before anything else can log it.
  */
-function readStaticCredentials(getInput, env, setSecret) {
-    const fromEnv = (name) => env[name]?.trim() ?? '';
-    const secretId = getInput('secret-id') || fromEnv('TENCENTCLOUD_SECRET_ID');
-    const secretKey = getInput('secret-key') || fromEnv('TENCENTCLOUD_SECRET_KEY');
-    const sessionToken = getInput('session-token') || TOKEN_VARIABLES.map(fromEnv).find(Boolean) || undefined;
-    for (const secret of [secretId, secretKey, sessionToken])
-        if (secret)
-            setSecret(secret);
+function maskSecrets(getInput, env, setSecret) {
+    const values = [
+        ...KEY_INPUTS.map((name) => getInput(name)),
+        ...KEY_VARIABLES.map((name) => fromEnv(env, name))
+    ];
+    for (const value of values)
+        if (value)
+            setSecret(value);
+}
+function readCredentialSettings(getInput, env, lighthouseEndpoint, notice) {
+    const roleArn = getInput('role-arn');
+    if (!roleArn)
+        return { kind: 'keys', credentials: readKeys(getInput, env) };
+    const keyInputs = KEY_INPUTS.filter((name) => getInput(name));
+    if (keyInputs.length > 0) {
+        throw new InputError(`Inputs "role-arn" and ${keyInputs.map((n) => `"${n}"`).join(', ')} are both set: choose one. ` +
+            'With "role-arn" the action gets temporary credentials through GitHub OIDC and needs no API keys.');
+    }
+    const ignored = KEY_VARIABLES.filter((name) => fromEnv(env, name));
+    if (ignored.length > 0) {
+        notice(`Ignoring ${ignored.join(', ')} from the environment: "role-arn" is set, so credentials come from GitHub OIDC.`);
+    }
+    return {
+        kind: 'web-identity',
+        settings: readWebIdentitySettings(getInput, env, roleArn, lighthouseEndpoint)
+    };
+}
+function readKeys(getInput, env) {
+    const secretId = getInput('secret-id') || fromEnv(env, 'TENCENTCLOUD_SECRET_ID');
+    const secretKey = getInput('secret-key') || fromEnv(env, 'TENCENTCLOUD_SECRET_KEY');
+    const sessionToken = getInput('session-token') ||
+        TOKEN_VARIABLES.map((name) => fromEnv(env, name)).find(Boolean) ||
+        undefined;
     const missing = [
         secretId ? '' : '"secret-id" (or TENCENTCLOUD_SECRET_ID)',
         secretKey ? '' : '"secret-key" (or TENCENTCLOUD_SECRET_KEY)'
     ].filter(Boolean);
     if (missing.length > 0) {
-        throw new InputError(`Missing credentials: ${missing.join(' and ')}. Set the "secret-id" and "secret-key" inputs ` +
-            '(from repository secrets), or the TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY environment variables.');
+        throw new InputError(`Missing credentials: ${missing.join(' and ')}. Set "role-arn" and "oidc-provider-id" to use GitHub OIDC ` +
+            '(recommended), or the "secret-id" and "secret-key" inputs (from repository secrets), or the ' +
+            'TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY environment variables.');
     }
     return { secretId, secretKey, sessionToken };
 }
-/** Who is acting, for the summary: never more of the key ID than its first characters. */
-function describeIdentity(credentials) {
+function readWebIdentitySettings(getInput, env, roleArn, lighthouseEndpoint) {
+    if (!ROLE_ARN.test(roleArn)) {
+        throw new InputError(`Input "role-arn" is not a CAM role ARN: "${roleArn}". Expected qcs::cam::uin/<account ID>:roleName/<role name>.`);
+    }
+    const providerId = getInput('oidc-provider-id');
+    if (!providerId) {
+        throw new InputError('Input "oidc-provider-id" is required with "role-arn": give the name of the CAM OIDC identity provider.');
+    }
+    const sessionName = getInput('role-session-name') || defaultSessionName(env);
+    if (!SESSION_NAME.test(sessionName)) {
+        throw new InputError(`Input "role-session-name" is not a valid session name: "${sessionName}". ` +
+            'Use 2 to 128 letters, digits and the characters _ + = , . @ -.');
+    }
+    const durationSeconds = parseSeconds(getInput('role-duration-seconds') || '3600', 'role-duration-seconds');
+    if (durationSeconds < 1 || durationSeconds > MAX_DURATION_SECONDS) {
+        throw new InputError(`Input "role-duration-seconds" must be from 1 to ${MAX_DURATION_SECONDS}, not "${durationSeconds}".`);
+    }
+    const stsInput = getInput('sts-endpoint');
+    if (!fromEnv(env, 'ACTIONS_ID_TOKEN_REQUEST_URL') ||
+        !fromEnv(env, 'ACTIONS_ID_TOKEN_REQUEST_TOKEN')) {
+        // Checked with the inputs, so it fails before any API call.
+        throw new InputError('Input "role-arn" is set, but this job cannot get a GitHub OIDC token ' +
+            '(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ' +
+            'Give the job "permissions: id-token: write". Pull requests from forks never get a token: ' +
+            'use API keys there, or skip the step.');
+    }
+    return {
+        roleArn,
+        providerId,
+        sessionName,
+        durationSeconds,
+        audience: getInput('oidc-audience') || 'sts.tencentcloudapi.com',
+        stsEndpoint: stsInput
+            ? parseEndpoint(stsInput, 'sts-endpoint')
+            : defaultStsEndpoint(lighthouseEndpoint)
+    };
+}
+/** The STS host of the same site: lighthouse.X becomes sts.X; any other host (a proxy, an emulator) serves both. */
+function defaultStsEndpoint(endpoint) {
+    return { ...endpoint, host: endpoint.host.replace(/^lighthouse\./, 'sts.') };
+}
+/** Names the repository and run in CloudAudit, e.g. gh-octo-org-golden-images-4242-1. */
+function defaultSessionName(env) {
+    const runId = fromEnv(env, 'GITHUB_RUN_ID');
+    if (!runId)
+        return 'lighthouse-share-blueprint';
+    const suffix = `-${runId}-${fromEnv(env, 'GITHUB_RUN_ATTEMPT') || '1'}`;
+    const repository = fromEnv(env, 'GITHUB_REPOSITORY').replace(/[^\w+=,.@-]/g, '-');
+    return `gh-${repository}`.slice(0, 128 - suffix.length) + suffix;
+}
+function staticCredentials(credentials) {
     const kind = credentials.sessionToken ? 'temporary API key' : 'API key';
-    return `${kind} ${credentials.secretId.slice(0, 6)}…`;
+    return {
+        get: async () => credentials,
+        identity: `${kind} ${credentials.secretId.slice(0, 6)}…`
+    };
 }
 
 // EXTERNAL MODULE: ./node_modules/tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client.js
@@ -51777,6 +52002,44 @@ function batches(items, size = MAX_ACCOUNTS_PER_SHARE) {
         result.push(items.slice(start, start + size));
     }
     return result;
+}
+
+;// CONCATENATED MODULE: ./src/sdk-transport.ts
+/** Tencent Cloud SDK clients as Transports: one request, failures as ApiError or TransportError. */
+
+function sdkProfile(options) {
+    return {
+        language: options.language,
+        httpProfile: {
+            endpoint: options.endpoint.host,
+            protocol: options.endpoint.protocol,
+            reqTimeout: options.requestTimeoutSeconds
+        }
+    };
+}
+function sdkTransport(client, requestOptions = {}) {
+    return async (action, params) => {
+        try {
+            return await client.request(action, params, requestOptions);
+        }
+        catch (error) {
+            throw toFailure(action, error);
+        }
+    };
+}
+/**
+ * The SDK throws one exception class for API errors (with `code`), gateway
+ * statuses (with `httpCode`) and network failures (message only), and lets a
+ * 200 with a body that is not JSON through as a raw fetch error.
+ */
+function toFailure(action, error) {
+    const sdk = typeof error === 'object' && error !== null ? error : {};
+    const message = sdk.message || String(error);
+    if (sdk.code)
+        return new ApiError(action, sdk.code, message, sdk.requestId ?? '');
+    if (sdk.httpCode)
+        return new TransportError(action, `HTTP ${sdk.httpCode} ${message}`, sdk.httpCode);
+    return new TransportError(action, message);
 }
 
 ;// CONCATENATED MODULE: ./src/lighthouse.ts
@@ -51842,47 +52105,28 @@ function createLighthouseApi(caller) {
         }
     };
 }
-/** One signed request through the SDK, its failures turned into ApiError or TransportError. */
+/** Signed Lighthouse requests with the provider's current credentials. */
 function createSdkTransport(options) {
-    const { credentials, region, endpoint, language, requestTimeoutSeconds } = options;
+    const { credentials, region } = options;
     const client = new lighthouse_client/* Client */.K({
-        credential: {
-            secretId: credentials.secretId,
-            secretKey: credentials.secretKey,
-            token: credentials.sessionToken
-        },
+        // Asked before every request, so refreshed credentials are picked up.
+        credential: { getCredential: async () => toSdkCredential(await credentials.get()) },
         region,
-        profile: {
-            language,
-            httpProfile: {
-                endpoint: endpoint.host,
-                protocol: endpoint.protocol,
-                reqTimeout: requestTimeoutSeconds
-            }
-        }
+        profile: sdkProfile(options)
     });
+    const send = sdkTransport(client);
     return async (action, params) => {
-        try {
-            return await client.request(action, params);
-        }
-        catch (error) {
-            throw toFailure(action, error);
-        }
+        // Refresh first, outside the SDK: it would turn a failed refresh into a bare network error.
+        await credentials.get();
+        return send(action, params);
     };
 }
-/**
- * The SDK throws one exception class for API errors (with `code`), gateway
- * statuses (with `httpCode`) and network failures (message only), and lets a
- * 200 with a body that is not JSON through as a raw fetch error.
- */
-function toFailure(action, error) {
-    const sdk = typeof error === 'object' && error !== null ? error : {};
-    const message = sdk.message || String(error);
-    if (sdk.code)
-        return new ApiError(action, sdk.code, message, sdk.requestId ?? '');
-    if (sdk.httpCode)
-        return new TransportError(action, `HTTP ${sdk.httpCode} ${message}`, sdk.httpCode);
-    return new TransportError(action, message);
+function toSdkCredential(credentials) {
+    return {
+        secretId: credentials.secretId,
+        secretKey: credentials.secretKey,
+        token: credentials.sessionToken
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -52270,8 +52514,117 @@ async function shareBatch(deps, blueprintId, batch, report, waitForImage) {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_client.js
+var sts_client = __nccwpck_require__(8684);
+;// CONCATENATED MODULE: ./src/web-identity.ts
+/** Temporary credentials from STS AssumeRoleWithWebIdentity, with the job's GitHub OIDC token. */
+// Deep import, like the Lighthouse client: only the STS client goes into the bundle.
+
+
+
+
+/** Getting or using credentials failed: reported as is, never retried as a Lighthouse call. */
+class CredentialError extends Error {
+    name = 'CredentialError';
+}
+/** What to do about the codes AssumeRoleWithWebIdentity answers with. */
+const STS_HINTS = {
+    'InvalidParameter.WebIdentityTokenError': 'STS rejected the GitHub token: check that "oidc-provider-id" names a CAM OIDC identity provider for ' +
+        'https://token.actions.githubusercontent.com whose client ID equals "oidc-audience".',
+    UnauthorizedOperation: "The role's trust policy does not allow this token: check its oidc:sub condition against this job " +
+        '(e.g. repo:OWNER/REPO:ref:refs/heads/main), its oidc:aud condition, and the provider name.',
+    'ResourceNotFound.RoleNotFound': 'No such role: check "role-arn".',
+    'InvalidParameter.ParamError': 'STS refused a parameter: check "role-arn", "oidc-provider-id", "role-session-name" and "role-duration-seconds".',
+    'InvalidParameter.OverLimit': '"role-duration-seconds" is longer than the role allows: lower it, or raise the role\'s maximum session duration.'
+};
+/** ID token attempts: the token service is reached through the runner and rarely fails twice. */
+const ID_TOKEN_ATTEMPTS = 3;
+class WebIdentityCredentials {
+    settings;
+    deps;
+    identity;
+    current;
+    renewAt = 0;
+    pending;
+    constructor(settings, deps) {
+        this.settings = settings;
+        this.deps = deps;
+        this.identity = `role ${settings.roleArn} (session ${settings.sessionName})`;
+    }
+    get() {
+        if (this.current && this.deps.clock.now() < this.renewAt)
+            return Promise.resolve(this.current);
+        this.pending ??= this.assumeRole().finally(() => (this.pending = undefined));
+        return this.pending;
+    }
+    async assumeRole() {
+        const { settings, deps } = this;
+        const token = await this.idToken();
+        let response;
+        try {
+            response = await deps.sts.call('AssumeRoleWithWebIdentity', {
+                ProviderId: settings.providerId,
+                WebIdentityToken: token,
+                RoleArn: settings.roleArn,
+                RoleSessionName: settings.sessionName,
+                DurationSeconds: settings.durationSeconds
+            });
+        }
+        catch (error) {
+            const hint = error instanceof ApiError ? STS_HINTS[error.code] : undefined;
+            throw new CredentialError(`Could not assume role ${settings.roleArn} with the GitHub OIDC token: ${describeError(error)}` +
+                (hint ? `. ${hint}` : ''), { cause: error });
+        }
+        const issued = response.Credentials;
+        if (!issued?.TmpSecretId || !issued.TmpSecretKey || !issued.Token) {
+            throw new CredentialError(`AssumeRoleWithWebIdentity answered without credentials (RequestId: ${response.RequestId ?? 'none'}).`);
+        }
+        for (const secret of [issued.TmpSecretId, issued.TmpSecretKey, issued.Token])
+            deps.setSecret(secret);
+        const now = deps.clock.now();
+        const expiresAt = response.ExpiredTime
+            ? response.ExpiredTime * 1000
+            : now + settings.durationSeconds * 1000;
+        // Renew with a quarter of the lifetime left (at most five minutes early), so no request meets expired keys.
+        this.renewAt = expiresAt - Math.min(5 * 60_000, Math.max(0, expiresAt - now) / 4);
+        deps.info(`${this.current ? 'Renewed credentials: assumed' : 'Assumed'} role ${settings.roleArn} as session ` +
+            `${settings.sessionName}; they expire at ${new Date(expiresAt).toISOString()}.`);
+        this.current = {
+            secretId: issued.TmpSecretId,
+            secretKey: issued.TmpSecretKey,
+            sessionToken: issued.Token
+        };
+        return this.current;
+    }
+    async idToken() {
+        const { deps, settings } = this;
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await deps.fetchIdToken(settings.audience);
+            }
+            catch (error) {
+                if (attempt >= ID_TOKEN_ATTEMPTS) {
+                    throw new CredentialError(`Could not get a GitHub OIDC token for audience ${settings.audience} after ${attempt} attempts: ` +
+                        describeError(error), { cause: error });
+                }
+                await deps.clock.sleep(backoffDelay(attempt, deps.policy, deps.random));
+            }
+        }
+    }
+}
+/** AssumeRoleWithWebIdentity is not signed: the OIDC token is the proof of identity. */
+function createStsTransport(options) {
+    const client = new sts_client/* Client */.K({
+        credential: {},
+        region: options.region,
+        profile: sdkProfile(options)
+    });
+    return sdkTransport(client, { skipSign: true });
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /** The action's control flow: inputs, credentials, the share, the report. */
+
 
 
 
@@ -52290,28 +52643,31 @@ async function run(runtime = actionsRuntime()) {
     let failure;
     let accountErrors = 'fail';
     try {
-        // Credentials first: their values are masked before any other line is logged.
-        const credentials = readStaticCredentials(runtime.getInput, runtime.env, runtime.setSecret);
+        // Before anything else can log a line: every key and token the step can see is masked.
+        maskSecrets(runtime.getInput, runtime.env, runtime.setSecret);
         const inputs = readShareInputs(runtime.getInput, runtime.env, runtime.warning);
+        const credentialSettings = readCredentialSettings(runtime.getInput, runtime.env, inputs.endpoint, runtime.notice);
         accountErrors = inputs.onAccountError;
-        report = new ShareReport(inputs.blueprintId, inputs.region, describeIdentity(credentials), inputs.accountIds);
-        runtime.info(`Sharing ${inputs.blueprintId} in ${inputs.region} with ${inputs.accountIds.length} account(s) ` +
-            `through ${inputs.endpoint.protocol}${inputs.endpoint.host}`);
-        const caller = new Caller({
-            transport: runtime.createTransport({
-                credentials,
-                region: inputs.region,
-                endpoint: inputs.endpoint,
-                language: inputs.language,
-                requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS
-            }),
+        const connection = {
+            region: inputs.region,
+            language: inputs.language,
+            requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS
+        };
+        const limiter = new RateLimiter(REQUESTS_PER_SECOND, runtime.clock);
+        const callerFor = (transport) => new Caller({
+            transport,
             clock: runtime.clock,
             random: runtime.random,
-            limiter: new RateLimiter(REQUESTS_PER_SECOND, runtime.clock),
+            limiter,
             policy: runtime.retryPolicy,
             debug: runtime.debug,
             info: runtime.info
         });
+        const credentials = credentialProvider(credentialSettings, runtime, (endpoint) => callerFor(runtime.createStsTransport({ ...connection, endpoint })));
+        report = new ShareReport(inputs.blueprintId, inputs.region, credentials.identity, inputs.accountIds);
+        runtime.info(`Sharing ${inputs.blueprintId} in ${inputs.region} with ${inputs.accountIds.length} account(s) ` +
+            `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`);
+        const caller = callerFor(runtime.createTransport({ ...connection, endpoint: inputs.endpoint, credentials }));
         await shareBlueprint({
             api: createLighthouseApi(caller),
             clock: runtime.clock,
@@ -52347,15 +52703,30 @@ async function run(runtime = actionsRuntime()) {
     if (failure)
         runtime.setFailed(failure);
 }
+function credentialProvider(settings, runtime, stsCaller) {
+    if (settings.kind === 'keys')
+        return staticCredentials(settings.credentials);
+    return new WebIdentityCredentials(settings.settings, {
+        fetchIdToken: runtime.getIdToken,
+        sts: stsCaller(settings.settings.stsEndpoint),
+        clock: runtime.clock,
+        random: runtime.random,
+        policy: runtime.retryPolicy,
+        setSecret: runtime.setSecret,
+        info: runtime.info
+    });
+}
 function actionsRuntime() {
     return {
         getInput: (name) => getInput(name),
-        setSecret: core_setSecret,
+        setSecret: setSecret,
         setOutput: setOutput,
         setFailed: setFailed,
         info: info,
         warning: (message) => warning(message),
-        debug: core_debug,
+        notice: (message) => notice(message),
+        debug: debug,
+        getIdToken: (audience) => getIDToken(audience),
         env: process.env,
         summary: process.env.GITHUB_STEP_SUMMARY ? summary : undefined,
         runContext: () => ({
@@ -52365,6 +52736,7 @@ function actionsRuntime() {
             repository: process.env.GITHUB_REPOSITORY
         }),
         createTransport: createSdkTransport,
+        createStsTransport: createStsTransport,
         clock: systemClock,
         random: Math.random,
         retryPolicy: DEFAULT_RETRY_POLICY
@@ -52480,7 +52852,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnos
 
 /***/ }),
 
-/***/ 610:
+/***/ 8229:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
@@ -53383,6 +53755,36 @@ module.exports = /*#__PURE__*/JSON.parse('[[[0,44],"disallowed_STD3_valid"],[[45
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -53398,6 +53800,17 @@ module.exports = /*#__PURE__*/JSON.parse('[[[0,44],"disallowed_STD3_valid"],[[45
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /************************************************************************/

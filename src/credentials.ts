@@ -1,5 +1,5 @@
-/** Where the API keys come from, and keeping them out of every log. */
-import { InputError, type GetInput } from './inputs.js'
+/** Where the credentials come from: API keys, or a role assumed with the job's GitHub OIDC token. */
+import { InputError, parseEndpoint, parseSeconds, type Endpoint, type GetInput } from './inputs.js'
 
 export interface Credentials {
   secretId: string
@@ -8,44 +8,187 @@ export interface Credentials {
   sessionToken?: string
 }
 
+export interface CredentialProvider {
+  /** Credentials good for the next request; a provider of temporary ones renews them before they expire. */
+  get(): Promise<Credentials>
+  /** Who acts, for the summary: never a secret. */
+  readonly identity: string
+}
+
+export interface WebIdentitySettings {
+  roleArn: string
+  providerId: string
+  sessionName: string
+  durationSeconds: number
+  audience: string
+  stsEndpoint: Endpoint
+}
+
+export type CredentialSettings =
+  | { kind: 'keys'; credentials: Credentials }
+  | { kind: 'web-identity'; settings: WebIdentitySettings }
+
 /** Token variable names in use by the SDK, tccli and Terraform, in that order of preference. */
 const TOKEN_VARIABLES = [
   'TENCENTCLOUD_SESSION_TOKEN',
   'TENCENTCLOUD_TOKEN',
   'TENCENTCLOUD_SECURITY_TOKEN'
 ] as const
+const KEY_INPUTS = ['secret-id', 'secret-key', 'session-token'] as const
+const KEY_VARIABLES = [
+  'TENCENTCLOUD_SECRET_ID',
+  'TENCENTCLOUD_SECRET_KEY',
+  ...TOKEN_VARIABLES
+] as const
+
+const ROLE_ARN = /^qcs::cam::uin\/[0-9]+:roleName\/[\w+=,.@-]{1,128}$/
+/** STS's rule for RoleSessionName. */
+const SESSION_NAME = /^[\w+=,.@-]{2,128}$/
+const MAX_DURATION_SECONDS = 43_200
+
+const fromEnv = (env: NodeJS.ProcessEnv, name: string): string => env[name]?.trim() ?? ''
 
 /**
- * API keys from the inputs, else from the environment. Every value is masked
- * with setSecret as soon as it is read, before anything can log it.
+ * Masks every key and token the step can see, in the inputs and in the
+ * environment, before anything else can log it.
  */
-export function readStaticCredentials(
+export function maskSecrets(
   getInput: GetInput,
   env: NodeJS.ProcessEnv,
   setSecret: (secret: string) => void
-): Credentials {
-  const fromEnv = (name: string): string => env[name]?.trim() ?? ''
-  const secretId = getInput('secret-id') || fromEnv('TENCENTCLOUD_SECRET_ID')
-  const secretKey = getInput('secret-key') || fromEnv('TENCENTCLOUD_SECRET_KEY')
-  const sessionToken =
-    getInput('session-token') || TOKEN_VARIABLES.map(fromEnv).find(Boolean) || undefined
-  for (const secret of [secretId, secretKey, sessionToken]) if (secret) setSecret(secret)
+): void {
+  const values = [
+    ...KEY_INPUTS.map((name) => getInput(name)),
+    ...KEY_VARIABLES.map((name) => fromEnv(env, name))
+  ]
+  for (const value of values) if (value) setSecret(value)
+}
 
+export function readCredentialSettings(
+  getInput: GetInput,
+  env: NodeJS.ProcessEnv,
+  lighthouseEndpoint: Endpoint,
+  notice: (message: string) => void
+): CredentialSettings {
+  const roleArn = getInput('role-arn')
+  if (!roleArn) return { kind: 'keys', credentials: readKeys(getInput, env) }
+
+  const keyInputs = KEY_INPUTS.filter((name) => getInput(name))
+  if (keyInputs.length > 0) {
+    throw new InputError(
+      `Inputs "role-arn" and ${keyInputs.map((n) => `"${n}"`).join(', ')} are both set: choose one. ` +
+        'With "role-arn" the action gets temporary credentials through GitHub OIDC and needs no API keys.'
+    )
+  }
+  const ignored = KEY_VARIABLES.filter((name) => fromEnv(env, name))
+  if (ignored.length > 0) {
+    notice(
+      `Ignoring ${ignored.join(', ')} from the environment: "role-arn" is set, so credentials come from GitHub OIDC.`
+    )
+  }
+  return {
+    kind: 'web-identity',
+    settings: readWebIdentitySettings(getInput, env, roleArn, lighthouseEndpoint)
+  }
+}
+
+function readKeys(getInput: GetInput, env: NodeJS.ProcessEnv): Credentials {
+  const secretId = getInput('secret-id') || fromEnv(env, 'TENCENTCLOUD_SECRET_ID')
+  const secretKey = getInput('secret-key') || fromEnv(env, 'TENCENTCLOUD_SECRET_KEY')
+  const sessionToken =
+    getInput('session-token') ||
+    TOKEN_VARIABLES.map((name) => fromEnv(env, name)).find(Boolean) ||
+    undefined
   const missing = [
     secretId ? '' : '"secret-id" (or TENCENTCLOUD_SECRET_ID)',
     secretKey ? '' : '"secret-key" (or TENCENTCLOUD_SECRET_KEY)'
   ].filter(Boolean)
   if (missing.length > 0) {
     throw new InputError(
-      `Missing credentials: ${missing.join(' and ')}. Set the "secret-id" and "secret-key" inputs ` +
-        '(from repository secrets), or the TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY environment variables.'
+      `Missing credentials: ${missing.join(' and ')}. Set "role-arn" and "oidc-provider-id" to use GitHub OIDC ` +
+        '(recommended), or the "secret-id" and "secret-key" inputs (from repository secrets), or the ' +
+        'TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY environment variables.'
     )
   }
   return { secretId, secretKey, sessionToken }
 }
 
-/** Who is acting, for the summary: never more of the key ID than its first characters. */
-export function describeIdentity(credentials: Credentials): string {
+function readWebIdentitySettings(
+  getInput: GetInput,
+  env: NodeJS.ProcessEnv,
+  roleArn: string,
+  lighthouseEndpoint: Endpoint
+): WebIdentitySettings {
+  if (!ROLE_ARN.test(roleArn)) {
+    throw new InputError(
+      `Input "role-arn" is not a CAM role ARN: "${roleArn}". Expected qcs::cam::uin/<account ID>:roleName/<role name>.`
+    )
+  }
+  const providerId = getInput('oidc-provider-id')
+  if (!providerId) {
+    throw new InputError(
+      'Input "oidc-provider-id" is required with "role-arn": give the name of the CAM OIDC identity provider.'
+    )
+  }
+  const sessionName = getInput('role-session-name') || defaultSessionName(env)
+  if (!SESSION_NAME.test(sessionName)) {
+    throw new InputError(
+      `Input "role-session-name" is not a valid session name: "${sessionName}". ` +
+        'Use 2 to 128 letters, digits and the characters _ + = , . @ -.'
+    )
+  }
+  const durationSeconds = parseSeconds(
+    getInput('role-duration-seconds') || '3600',
+    'role-duration-seconds'
+  )
+  if (durationSeconds < 1 || durationSeconds > MAX_DURATION_SECONDS) {
+    throw new InputError(
+      `Input "role-duration-seconds" must be from 1 to ${MAX_DURATION_SECONDS}, not "${durationSeconds}".`
+    )
+  }
+  const stsInput = getInput('sts-endpoint')
+  if (
+    !fromEnv(env, 'ACTIONS_ID_TOKEN_REQUEST_URL') ||
+    !fromEnv(env, 'ACTIONS_ID_TOKEN_REQUEST_TOKEN')
+  ) {
+    // Checked with the inputs, so it fails before any API call.
+    throw new InputError(
+      'Input "role-arn" is set, but this job cannot get a GitHub OIDC token ' +
+        '(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ' +
+        'Give the job "permissions: id-token: write". Pull requests from forks never get a token: ' +
+        'use API keys there, or skip the step.'
+    )
+  }
+  return {
+    roleArn,
+    providerId,
+    sessionName,
+    durationSeconds,
+    audience: getInput('oidc-audience') || 'sts.tencentcloudapi.com',
+    stsEndpoint: stsInput
+      ? parseEndpoint(stsInput, 'sts-endpoint')
+      : defaultStsEndpoint(lighthouseEndpoint)
+  }
+}
+
+/** The STS host of the same site: lighthouse.X becomes sts.X; any other host (a proxy, an emulator) serves both. */
+export function defaultStsEndpoint(endpoint: Endpoint): Endpoint {
+  return { ...endpoint, host: endpoint.host.replace(/^lighthouse\./, 'sts.') }
+}
+
+/** Names the repository and run in CloudAudit, e.g. gh-octo-org-golden-images-4242-1. */
+export function defaultSessionName(env: NodeJS.ProcessEnv): string {
+  const runId = fromEnv(env, 'GITHUB_RUN_ID')
+  if (!runId) return 'lighthouse-share-blueprint'
+  const suffix = `-${runId}-${fromEnv(env, 'GITHUB_RUN_ATTEMPT') || '1'}`
+  const repository = fromEnv(env, 'GITHUB_REPOSITORY').replace(/[^\w+=,.@-]/g, '-')
+  return `gh-${repository}`.slice(0, 128 - suffix.length) + suffix
+}
+
+export function staticCredentials(credentials: Credentials): CredentialProvider {
   const kind = credentials.sessionToken ? 'temporary API key' : 'API key'
-  return `${kind} ${credentials.secretId.slice(0, 6)}…`
+  return {
+    get: async () => credentials,
+    identity: `${kind} ${credentials.secretId.slice(0, 6)}…`
+  }
 }

@@ -6,11 +6,10 @@ import type {
   DescribeBlueprintsShareAcrossAccountInfosResponse,
   ShareBlueprintAcrossAccountsResponse
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_models.js'
-import { ApiError, TransportError } from './api-errors.js'
-import type { Credentials } from './credentials.js'
-import type { Endpoint, Language } from './inputs.js'
+import type { CredentialProvider, Credentials } from './credentials.js'
 import { batches } from './plan.js'
 import type { Caller, Transport } from './retry.js'
+import { sdkProfile, sdkTransport, type ConnectionOptions } from './sdk-transport.js'
 
 export interface Blueprint {
   id: string
@@ -109,60 +108,31 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
   }
 }
 
-export interface TransportOptions {
-  credentials: Credentials
-  region: string
-  endpoint: Endpoint
-  language: Language
-  /** Per request, so a hung connection cannot stall the step. */
-  requestTimeoutSeconds: number
+export interface TransportOptions extends ConnectionOptions {
+  credentials: CredentialProvider
 }
 
-/** One signed request through the SDK, its failures turned into ApiError or TransportError. */
+/** Signed Lighthouse requests with the provider's current credentials. */
 export function createSdkTransport(options: TransportOptions): Transport {
-  const { credentials, region, endpoint, language, requestTimeoutSeconds } = options
+  const { credentials, region } = options
   const client = new Client({
-    credential: {
-      secretId: credentials.secretId,
-      secretKey: credentials.secretKey,
-      token: credentials.sessionToken
-    },
+    // Asked before every request, so refreshed credentials are picked up.
+    credential: { getCredential: async () => toSdkCredential(await credentials.get()) },
     region,
-    profile: {
-      language,
-      httpProfile: {
-        endpoint: endpoint.host,
-        protocol: endpoint.protocol,
-        reqTimeout: requestTimeoutSeconds
-      }
-    }
+    profile: sdkProfile(options)
   })
+  const send = sdkTransport(client)
   return async (action, params) => {
-    try {
-      return await client.request(action, params)
-    } catch (error) {
-      throw toFailure(action, error)
-    }
+    // Refresh first, outside the SDK: it would turn a failed refresh into a bare network error.
+    await credentials.get()
+    return send(action, params)
   }
 }
 
-interface SdkFailure {
-  message?: string
-  code?: string
-  requestId?: string
-  httpCode?: number
-}
-
-/**
- * The SDK throws one exception class for API errors (with `code`), gateway
- * statuses (with `httpCode`) and network failures (message only), and lets a
- * 200 with a body that is not JSON through as a raw fetch error.
- */
-function toFailure(action: string, error: unknown): ApiError | TransportError {
-  const sdk: SdkFailure = typeof error === 'object' && error !== null ? error : {}
-  const message = sdk.message || String(error)
-  if (sdk.code) return new ApiError(action, sdk.code, message, sdk.requestId ?? '')
-  if (sdk.httpCode)
-    return new TransportError(action, `HTTP ${sdk.httpCode} ${message}`, sdk.httpCode)
-  return new TransportError(action, message)
+function toSdkCredential(credentials: Credentials) {
+  return {
+    secretId: credentials.secretId,
+    secretKey: credentials.secretKey,
+    token: credentials.sessionToken
+  }
 }

@@ -2,8 +2,14 @@
 import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { describeError } from './api-errors.js'
-import { describeIdentity, readStaticCredentials } from './credentials.js'
-import { readShareInputs } from './inputs.js'
+import {
+  maskSecrets,
+  readCredentialSettings,
+  staticCredentials,
+  type CredentialProvider,
+  type CredentialSettings
+} from './credentials.js'
+import { readShareInputs, type Endpoint } from './inputs.js'
 import { createLighthouseApi, createSdkTransport, type TransportOptions } from './lighthouse.js'
 import {
   ShareReport,
@@ -21,8 +27,10 @@ import {
   type RetryPolicy,
   type Transport
 } from './retry.js'
+import type { ConnectionOptions } from './sdk-transport.js'
 import { shareBlueprint } from './share.js'
 import type { WaitSchedule } from './wait.js'
+import { WebIdentityCredentials, createStsTransport } from './web-identity.js'
 
 /** Well under a minute, so a hung connection is retried rather than stalling the step. */
 export const REQUEST_TIMEOUT_SECONDS = 20
@@ -37,12 +45,16 @@ export interface Runtime {
   setFailed(message: string): void
   info(message: string): void
   warning(message: string): void
+  notice(message: string): void
   debug(message: string): void
+  /** core.getIDToken: the job's GitHub OIDC token for an audience. */
+  getIdToken(audience: string): Promise<string>
   env: NodeJS.ProcessEnv
   /** undefined when the runner gives no summary file (a local run). */
   summary?: SummaryWriter
   runContext(): RunContext
   createTransport(options: TransportOptions): Transport
+  createStsTransport(options: ConnectionOptions): Transport
   clock: Clock
   random: () => number
   retryPolicy: RetryPolicy
@@ -54,35 +66,48 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
   let failure: string | undefined
   let accountErrors: 'fail' | 'warn' = 'fail'
   try {
-    // Credentials first: their values are masked before any other line is logged.
-    const credentials = readStaticCredentials(runtime.getInput, runtime.env, runtime.setSecret)
+    // Before anything else can log a line: every key and token the step can see is masked.
+    maskSecrets(runtime.getInput, runtime.env, runtime.setSecret)
     const inputs = readShareInputs(runtime.getInput, runtime.env, runtime.warning)
+    const credentialSettings = readCredentialSettings(
+      runtime.getInput,
+      runtime.env,
+      inputs.endpoint,
+      runtime.notice
+    )
     accountErrors = inputs.onAccountError
+    const connection = {
+      region: inputs.region,
+      language: inputs.language,
+      requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS
+    }
+    const limiter = new RateLimiter(REQUESTS_PER_SECOND, runtime.clock)
+    const callerFor = (transport: Transport): Caller =>
+      new Caller({
+        transport,
+        clock: runtime.clock,
+        random: runtime.random,
+        limiter,
+        policy: runtime.retryPolicy,
+        debug: runtime.debug,
+        info: runtime.info
+      })
+    const credentials = credentialProvider(credentialSettings, runtime, (endpoint) =>
+      callerFor(runtime.createStsTransport({ ...connection, endpoint }))
+    )
     report = new ShareReport(
       inputs.blueprintId,
       inputs.region,
-      describeIdentity(credentials),
+      credentials.identity,
       inputs.accountIds
     )
     runtime.info(
       `Sharing ${inputs.blueprintId} in ${inputs.region} with ${inputs.accountIds.length} account(s) ` +
-        `through ${inputs.endpoint.protocol}${inputs.endpoint.host}`
+        `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`
     )
-    const caller = new Caller({
-      transport: runtime.createTransport({
-        credentials,
-        region: inputs.region,
-        endpoint: inputs.endpoint,
-        language: inputs.language,
-        requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS
-      }),
-      clock: runtime.clock,
-      random: runtime.random,
-      limiter: new RateLimiter(REQUESTS_PER_SECOND, runtime.clock),
-      policy: runtime.retryPolicy,
-      debug: runtime.debug,
-      info: runtime.info
-    })
+    const caller = callerFor(
+      runtime.createTransport({ ...connection, endpoint: inputs.endpoint, credentials })
+    )
     await shareBlueprint(
       {
         api: createLighthouseApi(caller),
@@ -119,6 +144,23 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
   if (failure) runtime.setFailed(failure)
 }
 
+function credentialProvider(
+  settings: CredentialSettings,
+  runtime: Runtime,
+  stsCaller: (endpoint: Endpoint) => Caller
+): CredentialProvider {
+  if (settings.kind === 'keys') return staticCredentials(settings.credentials)
+  return new WebIdentityCredentials(settings.settings, {
+    fetchIdToken: runtime.getIdToken,
+    sts: stsCaller(settings.settings.stsEndpoint),
+    clock: runtime.clock,
+    random: runtime.random,
+    policy: runtime.retryPolicy,
+    setSecret: runtime.setSecret,
+    info: runtime.info
+  })
+}
+
 function actionsRuntime(): Runtime {
   return {
     getInput: (name) => core.getInput(name),
@@ -127,7 +169,9 @@ function actionsRuntime(): Runtime {
     setFailed: core.setFailed,
     info: core.info,
     warning: (message) => core.warning(message),
+    notice: (message) => core.notice(message),
     debug: core.debug,
+    getIdToken: (audience) => core.getIDToken(audience),
     env: process.env,
     summary: process.env.GITHUB_STEP_SUMMARY ? core.summary : undefined,
     runContext: () => ({
@@ -137,6 +181,7 @@ function actionsRuntime(): Runtime {
       repository: process.env.GITHUB_REPOSITORY
     }),
     createTransport: createSdkTransport,
+    createStsTransport,
     clock: systemClock,
     random: Math.random,
     retryPolicy: DEFAULT_RETRY_POLICY

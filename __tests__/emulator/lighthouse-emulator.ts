@@ -7,9 +7,12 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { IdentityEmulator, StsFailure } from './identity.js'
 import { verifyRequest } from './signature.js'
 
 export const API_VERSION = '2020-03-24'
+export const STS_VERSION = '2018-08-13'
+const ID_TOKEN_PATH = '/_github/oidc/token'
 
 export const REGIONS = [
   'ap-bangkok',
@@ -60,6 +63,8 @@ export interface EmulatedCredential {
   token?: string
   /** Actions CAM allows; all when absent. */
   allowedActions?: string[]
+  /** Temporary credentials stop working at this time (ms). */
+  expiresAt?: number
 }
 
 export interface CallRecord {
@@ -68,6 +73,8 @@ export interface CallRecord {
   region: string
   language: string
   requestId: string
+  /** The key that signed the request, once its signature is checked. */
+  secretId?: string
   /** The error code answered, or the fault applied; undefined on success. */
   outcome?: string
   at: number
@@ -98,6 +105,8 @@ export class LighthouseEmulator {
   readonly calls: CallRecord[] = []
   /** Per action; the API documents 20 requests a second. */
   requestsPerSecond = 20
+  /** The runner's OIDC token service, and CAM's OIDC providers and roles behind STS. */
+  readonly identity = new IdentityEmulator()
   private readonly blueprints = new Map<string, EmulatedBlueprint>()
   private readonly credentials = new Map<string, EmulatedCredential>()
   private readonly rootAccounts = new Set<string>()
@@ -125,6 +134,14 @@ export class LighthouseEmulator {
     const address = this.server?.address() as AddressInfo | null
     if (!address) throw new Error('The emulator is not started.')
     return `http://127.0.0.1:${address.port}`
+  }
+
+  /** ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN, as the runner sets them for a job with id-token: write. */
+  get idTokenVariables(): Record<string, string> {
+    return {
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${this.endpoint}${ID_TOKEN_PATH}?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: this.identity.requestToken
+    }
   }
 
   async stop(): Promise<void> {
@@ -215,6 +232,7 @@ export class LighthouseEmulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.url?.startsWith(ID_TOKEN_PATH)) return this.handleIdToken(req, res)
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const body = Buffer.concat(chunks)
@@ -267,14 +285,14 @@ export class LighthouseEmulator {
       if (fault?.kind === 'error') {
         throw new ApiFailure(fault.code, fault.message ?? `Injected ${fault.code}.`)
       }
-      this.authenticate(req, header, body, action, record)
-      const handler = this.handlers[action]
-      if (!handler) throw new ApiFailure('InvalidAction', `The action ${action} does not exist.`)
-      this.throttle(action)
       if (typeof params !== 'object' || params === null || Array.isArray(params)) {
         throw new ApiFailure('InvalidParameter', 'The request body is not a JSON object.')
       }
-      const response = { ...handler(params), RequestId: requestId }
+      const answer =
+        action === 'AssumeRoleWithWebIdentity'
+          ? this.assumeRole(header, params)
+          : this.lighthouse(req, header, body, action, params, record)
+      const response = { ...answer, RequestId: requestId }
       if (fault?.kind === 'lose-answer') {
         req.socket.destroy()
         return
@@ -301,6 +319,56 @@ export class LighthouseEmulator {
       }, ms)
       this.timers.add(timer)
     })
+  }
+
+  private lighthouse(
+    req: IncomingMessage,
+    header: (name: string) => string,
+    body: Buffer,
+    action: string,
+    params: Params,
+    record: CallRecord
+  ): Params {
+    this.authenticate(req, header, body, action, record)
+    const handler = this.handlers[action]
+    if (!handler) throw new ApiFailure('InvalidAction', `The action ${action} does not exist.`)
+    this.throttle(action)
+    return handler(params)
+  }
+
+  /** STS: unsigned (Authorization: SKIP), the web identity token is the proof. */
+  private assumeRole(header: (name: string) => string, params: Params): Params {
+    if (header('authorization') !== 'SKIP') {
+      throw new ApiFailure(
+        'AuthFailure.InvalidAuthorization',
+        'AssumeRoleWithWebIdentity takes Authorization: SKIP.'
+      )
+    }
+    if (header('x-tc-version') !== STS_VERSION) {
+      throw new ApiFailure('NoSuchVersion', `Version ${header('x-tc-version')} is not supported.`)
+    }
+    this.throttle('AssumeRoleWithWebIdentity')
+    try {
+      const { credential, response } = this.identity.assumeRole(params)
+      this.addCredential(credential)
+      return response as Params
+    } catch (error) {
+      if (error instanceof StsFailure) throw new ApiFailure(error.code, error.message)
+      throw error
+    }
+  }
+
+  /** The runner's token service: GET with the request token as bearer, `{"value": token}` back. */
+  private handleIdToken(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://emulator')
+    if (req.headers.authorization !== `Bearer ${this.identity.requestToken}`) {
+      res.writeHead(401, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ message: 'Bad request token' }))
+      return
+    }
+    const audience = url.searchParams.get('audience') ?? 'https://github.com/octo-org'
+    res.writeHead(200, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify({ value: this.identity.idToken(audience) }))
   }
 
   private answer(res: ServerResponse, response: Params): void {
@@ -338,6 +406,10 @@ export class LighthouseEmulator {
     )
     if (!verdict.ok) throw new ApiFailure(verdict.code, verdict.message)
     const credential = this.credentials.get(verdict.secretId)!
+    record.secretId = verdict.secretId
+    if (credential.expiresAt !== undefined && Date.now() >= credential.expiresAt) {
+      throw new ApiFailure('AuthFailure.TokenFailure', 'The temporary credentials have expired.')
+    }
     const token = header('x-tc-token')
     if ((credential.token ?? '') !== token) {
       throw new ApiFailure(

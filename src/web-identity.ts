@@ -1,0 +1,143 @@
+/** Temporary credentials from STS AssumeRoleWithWebIdentity, with the job's GitHub OIDC token. */
+// Deep import, like the Lighthouse client: only the STS client goes into the bundle.
+import { Client as StsClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_client.js'
+import { ApiError, describeError } from './api-errors.js'
+import type { CredentialProvider, Credentials, WebIdentitySettings } from './credentials.js'
+import { backoffDelay, type Caller, type Clock, type RetryPolicy, type Transport } from './retry.js'
+import { sdkProfile, sdkTransport, type ConnectionOptions } from './sdk-transport.js'
+
+/** Getting or using credentials failed: reported as is, never retried as a Lighthouse call. */
+export class CredentialError extends Error {
+  override name = 'CredentialError'
+}
+
+/** What to do about the codes AssumeRoleWithWebIdentity answers with. */
+const STS_HINTS: Record<string, string> = {
+  'InvalidParameter.WebIdentityTokenError':
+    'STS rejected the GitHub token: check that "oidc-provider-id" names a CAM OIDC identity provider for ' +
+    'https://token.actions.githubusercontent.com whose client ID equals "oidc-audience".',
+  UnauthorizedOperation:
+    "The role's trust policy does not allow this token: check its oidc:sub condition against this job " +
+    '(e.g. repo:OWNER/REPO:ref:refs/heads/main), its oidc:aud condition, and the provider name.',
+  'ResourceNotFound.RoleNotFound': 'No such role: check "role-arn".',
+  'InvalidParameter.ParamError':
+    'STS refused a parameter: check "role-arn", "oidc-provider-id", "role-session-name" and "role-duration-seconds".',
+  'InvalidParameter.OverLimit':
+    '"role-duration-seconds" is longer than the role allows: lower it, or raise the role\'s maximum session duration.'
+}
+
+/** ID token attempts: the token service is reached through the runner and rarely fails twice. */
+const ID_TOKEN_ATTEMPTS = 3
+
+export interface WebIdentityDeps {
+  /** core.getIDToken: asks the runner for a signed token for this audience. */
+  fetchIdToken(audience: string): Promise<string>
+  sts: Caller
+  clock: Clock
+  random: () => number
+  policy: RetryPolicy
+  setSecret(secret: string): void
+  info(message: string): void
+}
+
+export class WebIdentityCredentials implements CredentialProvider {
+  readonly identity: string
+  private current?: Credentials
+  private renewAt = 0
+  private pending?: Promise<Credentials>
+
+  constructor(
+    private readonly settings: WebIdentitySettings,
+    private readonly deps: WebIdentityDeps
+  ) {
+    this.identity = `role ${settings.roleArn} (session ${settings.sessionName})`
+  }
+
+  get(): Promise<Credentials> {
+    if (this.current && this.deps.clock.now() < this.renewAt) return Promise.resolve(this.current)
+    this.pending ??= this.assumeRole().finally(() => (this.pending = undefined))
+    return this.pending
+  }
+
+  private async assumeRole(): Promise<Credentials> {
+    const { settings, deps } = this
+    const token = await this.idToken()
+    let response: AssumeRoleResponse
+    try {
+      response = await deps.sts.call<AssumeRoleResponse>('AssumeRoleWithWebIdentity', {
+        ProviderId: settings.providerId,
+        WebIdentityToken: token,
+        RoleArn: settings.roleArn,
+        RoleSessionName: settings.sessionName,
+        DurationSeconds: settings.durationSeconds
+      })
+    } catch (error) {
+      const hint = error instanceof ApiError ? STS_HINTS[error.code] : undefined
+      throw new CredentialError(
+        `Could not assume role ${settings.roleArn} with the GitHub OIDC token: ${describeError(error)}` +
+          (hint ? `. ${hint}` : ''),
+        { cause: error }
+      )
+    }
+    const issued = response.Credentials
+    if (!issued?.TmpSecretId || !issued.TmpSecretKey || !issued.Token) {
+      throw new CredentialError(
+        `AssumeRoleWithWebIdentity answered without credentials (RequestId: ${response.RequestId ?? 'none'}).`
+      )
+    }
+    for (const secret of [issued.TmpSecretId, issued.TmpSecretKey, issued.Token])
+      deps.setSecret(secret)
+
+    const now = deps.clock.now()
+    const expiresAt = response.ExpiredTime
+      ? response.ExpiredTime * 1000
+      : now + settings.durationSeconds * 1000
+    // Renew with a quarter of the lifetime left (at most five minutes early), so no request meets expired keys.
+    this.renewAt = expiresAt - Math.min(5 * 60_000, Math.max(0, expiresAt - now) / 4)
+    deps.info(
+      `${this.current ? 'Renewed credentials: assumed' : 'Assumed'} role ${settings.roleArn} as session ` +
+        `${settings.sessionName}; they expire at ${new Date(expiresAt).toISOString()}.`
+    )
+    this.current = {
+      secretId: issued.TmpSecretId,
+      secretKey: issued.TmpSecretKey,
+      sessionToken: issued.Token
+    }
+    return this.current
+  }
+
+  private async idToken(): Promise<string> {
+    const { deps, settings } = this
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await deps.fetchIdToken(settings.audience)
+      } catch (error) {
+        if (attempt >= ID_TOKEN_ATTEMPTS) {
+          throw new CredentialError(
+            `Could not get a GitHub OIDC token for audience ${settings.audience} after ${attempt} attempts: ` +
+              describeError(error),
+            { cause: error }
+          )
+        }
+        await deps.clock.sleep(backoffDelay(attempt, deps.policy, deps.random))
+      }
+    }
+  }
+}
+
+interface AssumeRoleResponse {
+  Credentials?: { TmpSecretId?: string; TmpSecretKey?: string; Token?: string }
+  ExpiredTime?: number
+  Expiration?: string
+  RequestId?: string
+}
+
+/** AssumeRoleWithWebIdentity is not signed: the OIDC token is the proof of identity. */
+export function createStsTransport(options: ConnectionOptions): Transport {
+  const client = new StsClient({
+    credential: {},
+    region: options.region,
+    profile: sdkProfile(options)
+  })
+  return sdkTransport(client, { skipSign: true })
+}
