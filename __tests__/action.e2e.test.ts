@@ -47,6 +47,7 @@ describe('sharing', () => {
       'request-ids': JSON.stringify([shareCall.requestId]),
       'shared-account-ids': JSON.stringify([accounts[0], accounts[2], accounts[3]]),
       'already-shared-account-ids': JSON.stringify([accounts[1]]),
+      'revoked-account-ids': '[]',
       'failed-account-ids': '[]',
       'blueprint-state': 'NORMAL'
     })
@@ -82,7 +83,7 @@ describe('sharing', () => {
     expect(listOutput(rerun, 'request-ids')).toEqual([])
     expect(listOutput(rerun, 'shared-account-ids')).toEqual([])
     expect(listOutput(rerun, 'already-shared-account-ids')).toEqual(accounts)
-    expect(rerun.stdout).toContain('Every account already has the share: nothing to do.')
+    expect(rerun.stdout).toContain('Nothing to change: every account already is as asked.')
   })
 
   test('shares with 25 accounts in calls of 10, 10 and 5, and outputs every RequestId', async () => {
@@ -323,7 +324,7 @@ describe('bad inputs are refused before any API call', () => {
       'Input "account-ids" has an invalid account ID: "1e9"'
     ],
     [{ 'account-ids': ',' }, 'Input "account-ids" has no account IDs in it'],
-    [{ 'account-ids': '' }, 'Input "account-ids" is required'],
+    [{ 'account-ids': '' }, 'Input "account-ids" is required: give the accounts to share with'],
     [{ region: '' }, 'No region: set the "region" input'],
     [{ language: 'de-DE' }, 'Input "language" must be en-US or zh-CN, not "de-DE"'],
     [{ endpoint: 'http://lighthouse.tencentcloudapi.com' }, 'Use https'],

@@ -23,6 +23,9 @@ describe('readShareInputs', () => {
     expect(readShareInputs(inputs(valid), {}, jest.fn())).toEqual({
       blueprintId: 'lhbp-6jc6l8yb',
       accountIds: ['700000164995'],
+      revokeAccountIds: [],
+      revokeUnlisted: false,
+      dryRun: false,
       region: 'ap-guangzhou',
       endpoint: { protocol: 'https://', host: 'lighthouse.intl.tencentcloudapi.com' },
       language: 'en-US',
@@ -43,6 +46,31 @@ describe('readShareInputs', () => {
   test('prefers the region input over the environment', () => {
     const read = readShareInputs(inputs(valid), { TENCENTCLOUD_REGION: 'ap-tokyo' }, jest.fn())
     expect(read.region).toBe('ap-guangzhou')
+  })
+
+  test('takes revoke-account-ids alone, without account-ids', () => {
+    const read = readShareInputs(
+      inputs({ ...valid, 'account-ids': '', 'revoke-account-ids': '5 6' }),
+      {},
+      jest.fn()
+    )
+    expect(read).toMatchObject({ accountIds: [], revokeAccountIds: ['5', '6'] })
+  })
+
+  test.each([
+    ['true', true],
+    ['True', true],
+    ['TRUE', true],
+    ['false', false],
+    ['False', false],
+    ['FALSE', false]
+  ])('reads the boolean %s as core.getBooleanInput does', (value, expected) => {
+    const read = readShareInputs(
+      inputs({ ...valid, 'dry-run': value, 'revoke-unlisted': value }),
+      {},
+      jest.fn()
+    )
+    expect(read).toMatchObject({ dryRun: expected, revokeUnlisted: expected })
   })
 
   test('reads wait-timeout-seconds and on-account-error', () => {
@@ -70,7 +98,25 @@ describe('readShareInputs', () => {
       'Input "blueprint-id" is not a Lighthouse blueprint ID: "lhbp-ABCDEFGH"'
     ],
     [{ 'blueprint-id': 'img-6jc6l8yb' }, '"img-6jc6l8yb"'],
-    [{ 'account-ids': '' }, 'Input "account-ids" is required'],
+    [
+      { 'account-ids': '' },
+      'Input "account-ids" is required: give the accounts to share with, "revoke-account-ids"'
+    ],
+    [
+      { 'revoke-account-ids': '12, x' },
+      'Input "revoke-account-ids" has an invalid account ID: "x"'
+    ],
+    [
+      { 'revoke-account-ids': '700000164995' },
+      'Account 700000164995 is in both "account-ids" and "revoke-account-ids"'
+    ],
+    [
+      { 'account-ids': '', 'revoke-account-ids': '1', 'revoke-unlisted': 'true' },
+      'Input "revoke-unlisted" is true but "account-ids" is empty'
+    ],
+    [{ 'revoke-unlisted': 'yes' }, 'Input "revoke-unlisted" must be true or false, not "yes".'],
+    [{ 'dry-run': '1' }, 'Input "dry-run" must be true or false, not "1".'],
+    [{ 'dry-run': 'constructor' }, 'Input "dry-run" must be true or false, not "constructor".'],
     [{ 'account-ids': ' , \n ' }, 'Input "account-ids" has no account IDs in it'],
     [
       { 'account-ids': '700000164995, 12a4' },

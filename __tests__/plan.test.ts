@@ -1,20 +1,57 @@
 import { describe, expect, test } from '@jest/globals'
-import { batches, planShare } from '../src/plan.js'
+import { batches, planChanges, planTable } from '../src/plan.js'
 
-describe('planShare', () => {
-  test('splits the requested accounts into new and already shared, in input order', () => {
-    expect(planShare(['3', '1', '2', '4'], ['2', '9', '3'])).toEqual({
+const plan = (share: string[], current: string[], revoke: string[] = [], revokeUnlisted = false) =>
+  planChanges({ share, revoke, revokeUnlisted }, current)
+
+describe('planChanges', () => {
+  test('splits the accounts to share with into new and already shared, in input order', () => {
+    expect(plan(['3', '1', '2', '4'], ['2', '9', '3'])).toEqual({
       toShare: ['1', '4'],
-      alreadyShared: ['3', '2']
+      alreadyShared: ['3', '2'],
+      toRevoke: [],
+      alreadyNotShared: []
     })
   })
 
-  test('ignores shares with accounts that were not requested', () => {
-    expect(planShare(['1'], ['7', '8'])).toEqual({ toShare: ['1'], alreadyShared: [] })
+  test('leaves shares with accounts that were not named alone', () => {
+    expect(plan(['1'], ['7', '8'])).toMatchObject({ toShare: ['1'], toRevoke: [] })
   })
 
-  test('has nothing to share when every account has it', () => {
-    expect(planShare(['1', '2'], ['2', '1'])).toEqual({ toShare: [], alreadyShared: ['1', '2'] })
+  test('has nothing to do when every account has the share', () => {
+    expect(plan(['1', '2'], ['2', '1'])).toMatchObject({ toShare: [], alreadyShared: ['1', '2'] })
+  })
+
+  test('revokes listed accounts that have the share and notes those that do not', () => {
+    expect(plan([], ['5', '6'], ['6', '7'])).toEqual({
+      toShare: [],
+      alreadyShared: [],
+      toRevoke: ['6'],
+      alreadyNotShared: ['7']
+    })
+  })
+
+  test('revoke-unlisted takes the share from everyone not listed, the listed revokes first', () => {
+    expect(plan(['1', '2'], ['9', '1', '8', '7'], ['8'], true)).toEqual({
+      toShare: ['2'],
+      alreadyShared: ['1'],
+      toRevoke: ['8', '9', '7'],
+      alreadyNotShared: []
+    })
+  })
+})
+
+describe('planTable', () => {
+  test('lists each account with what happens to it, in the order it is done', () => {
+    expect(planTable(plan(['1', '22'], ['22', '9'], ['9', '4444']))).toBe(
+      [
+        'Account  Plan',
+        '1        share',
+        '22       already shared',
+        '9        revoke',
+        '4444     already not shared'
+      ].join('\n')
+    )
   })
 })
 

@@ -7,14 +7,25 @@ import { FakeLighthouse } from './helpers/fake-lighthouse.js'
 const ids = (n: number, first = 1): string[] =>
   Array.from({ length: n }, (_, i) => String(first + i))
 
-async function share(api: FakeLighthouse, accountIds: string[], waitTimeoutSeconds = 60) {
+async function share(
+  api: FakeLighthouse,
+  accountIds: string[],
+  options: Partial<Omit<ShareRequest, 'accountIds'>> = {}
+) {
   const request: ShareRequest = {
     blueprintId: 'lhbp-6jc6l8yb',
     region: 'ap-guangzhou',
     accountIds,
-    waitTimeoutSeconds
+    revokeAccountIds: [],
+    revokeUnlisted: false,
+    dryRun: false,
+    waitTimeoutSeconds: 60,
+    ...options
   }
-  const report = new ShareReport(request.blueprintId, request.region, 'API key AKID00…', accountIds)
+  const report = new ShareReport(request.blueprintId, request.region, 'API key AKID00…', [
+    ...accountIds,
+    ...request.revokeAccountIds
+  ])
   const info = jest.fn<(m: string) => void>()
   const run = shareBlueprint(
     {
@@ -168,5 +179,62 @@ describe('shareBlueprint', () => {
     expect(error).toBeUndefined()
     expect(results).toEqual({ '1': 'shared' })
     expect(api.calls).toEqual(['describe', 'list', 'share', 'describe', 'describe', 'share'])
+  })
+
+  describe('revoking', () => {
+    test('shares first, then revokes, ten accounts a call', async () => {
+      const api = new FakeLighthouse()
+      for (const a of ids(12, 100)) api.shared.add(a)
+      const { error, report } = await share(api, ['1'], { revokeAccountIds: ids(12, 100) })
+      expect(error).toBeUndefined()
+      expect(api.calls).toEqual(['describe', 'list', 'share', 'cancel', 'cancel'])
+      expect(api.cancelCalls.map((c) => c.length)).toEqual([10, 2])
+      expect(report.accountsWith('revoked')).toEqual(ids(12, 100))
+      expect([...api.shared]).toEqual(['1'])
+    })
+
+    test('an account that lost the share since the read is not an error', async () => {
+      const api = new FakeLighthouse()
+      api.shared.add('5').add('6')
+      const realList = api.listSharedAccounts.bind(api)
+      api.listSharedAccounts = async () => {
+        const before = await realList()
+        api.shared.delete('6') // revoked between our read and our call
+        return before
+      }
+      const { error, results } = await share(api, [], { revokeAccountIds: ['5', '6'] })
+      expect(error).toBeUndefined()
+      expect(results).toEqual({ '5': 'revoked', '6': 'not-shared' })
+    })
+
+    test('a per-account refusal is narrowed to the account, the others are revoked', async () => {
+      const api = new FakeLighthouse()
+      for (const a of ids(4, 100)) api.shared.add(a)
+      api.refused.set('102', 'InvalidParameterValue.AccountIdsNotOwnerAccount')
+      const { error, report } = await share(api, [], { revokeAccountIds: ids(4, 100) })
+      expect(error).toBeUndefined()
+      expect(report.accountsWith('failed')).toEqual(['102'])
+      expect(report.accountsWith('revoked')).toEqual(['100', '101', '103'])
+    })
+
+    test('a dry run reads, plans and changes nothing', async () => {
+      const api = new FakeLighthouse()
+      api.shared.add('1').add('9')
+      const { error, report, info } = await share(api, ['1', '2'], {
+        revokeUnlisted: true,
+        dryRun: true
+      })
+      expect(error).toBeUndefined()
+      expect(api.calls).toEqual(['describe', 'list'])
+      expect(report.dryRun).toBe(true)
+      expect(report.accountsWith('shared')).toEqual(['2'])
+      expect(report.accountsWith('revoked')).toEqual(['9'])
+      expect(report.requestIds).toEqual([])
+      expect(info).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^Dry run: the plan: share with 1, 1 already shared, revoke from 1, 0 already not shared\nAccount/
+        )
+      )
+    })
   })
 })

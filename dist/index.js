@@ -51684,9 +51684,11 @@ const HINTS = {
     'ResourceInUse.BlueprintModifyingSharePermission': "The image's sharing is being changed by another request; run the step again in a moment.",
     'ResourceNotFound.BlueprintIdNotFound': 'No such image: check "blueprint-id", and that "region" is the region the image is in.',
     'ResourceNotFound.PrivateBlueprintNotFound': 'No such custom image: only your own custom images can be shared; check "blueprint-id" and "region".',
-    'UnauthorizedOperation.NoPermission': 'The credentials lack permission: allow lighthouse:DescribeBlueprints, lighthouse:DescribeBlueprintsShareAcrossAccountInfos and lighthouse:ShareBlueprintAcrossAccounts in CAM.',
+    'UnauthorizedOperation.NoPermission': 'The credentials lack permission: allow lighthouse:DescribeBlueprints, lighthouse:DescribeBlueprintsShareAcrossAccountInfos, ' +
+        'lighthouse:ShareBlueprintAcrossAccounts and (to revoke) lighthouse:CancelShareBlueprintAcrossAccounts in CAM.',
     'UnauthorizedOperation.TokenInvalid': 'The session token is invalid or belongs to other credentials: check "session-token".',
     'UnsupportedOperation.BlueprintAlreadyShared': 'One of the accounts already has the share (it changed since it was read); run the step again.',
+    'UnsupportedOperation.BlueprintHasNotShared': 'One of the accounts does not have the share (it changed since it was read); run the step again.',
     'UnsupportedOperation.BlueprintCurStateInvalid': 'The image is not NORMAL right now; run the step again when it is.',
     'UnsupportedOperation.BlueprintLatestOperationUnfinished': 'The last operation on the image has not finished; run the step again when it has.',
     'UnsupportedOperation.BlueprintOccupied': 'The image is in use by another operation; run the step again later.',
@@ -51760,7 +51762,8 @@ const REGION = /^[a-z]+(-[a-z0-9]+)+$/;
 const LANGUAGES = ['en-US', 'zh-CN'];
 function readShareInputs(getInput, env, warn) {
     const blueprintId = parseBlueprintId(required(getInput, 'blueprint-id'));
-    const accountIds = parseAccountIds(required(getInput, 'account-ids'), 'account-ids');
+    const { accountIds, revokeAccountIds, revokeUnlisted } = readAccountLists(getInput);
+    const dryRun = parseBoolean(getInput('dry-run') || 'false', 'dry-run');
     const region = parseRegion(getInput('region') || env.TENCENTCLOUD_REGION?.trim() || '');
     if (!SUPPORTED_REGIONS.includes(region)) {
         warn(`Region "${region}" is not in the list documented for ShareBlueprintAcrossAccounts ` +
@@ -51773,7 +51776,51 @@ function readShareInputs(getInput, env, warn) {
         'fail',
         'warn'
     ]);
-    return { blueprintId, accountIds, region, endpoint, language, waitTimeoutSeconds, onAccountError };
+    return {
+        blueprintId,
+        accountIds,
+        revokeAccountIds,
+        revokeUnlisted,
+        dryRun,
+        region,
+        endpoint,
+        language,
+        waitTimeoutSeconds,
+        onAccountError
+    };
+}
+function readAccountLists(getInput) {
+    const shareList = getInput('account-ids');
+    const revokeList = getInput('revoke-account-ids');
+    if (!shareList && !revokeList) {
+        throw new InputError('Input "account-ids" is required: give the accounts to share with, ' +
+            '"revoke-account-ids" to take the share from accounts, or both.');
+    }
+    const accountIds = shareList ? parseAccountIds(shareList, 'account-ids') : [];
+    const revokeAccountIds = revokeList ? parseAccountIds(revokeList, 'revoke-account-ids') : [];
+    const revokeUnlisted = parseBoolean(getInput('revoke-unlisted') || 'false', 'revoke-unlisted');
+    if (revokeUnlisted && accountIds.length === 0) {
+        throw new InputError('Input "revoke-unlisted" is true but "account-ids" is empty: that would take the share from every ' +
+            'account. List the accounts that keep it in "account-ids", or use "revoke-account-ids".');
+    }
+    const both = accountIds.filter((id) => revokeAccountIds.includes(id));
+    if (both.length > 0) {
+        throw new InputError(`Account ${both.join(', ')} is in both "account-ids" and "revoke-account-ids": ` +
+            'an account can get the share or lose it, not both.');
+    }
+    return { accountIds, revokeAccountIds, revokeUnlisted };
+}
+/** What core.getBooleanInput accepts (the YAML 1.2 core schema), and nothing else. */
+const BOOLEANS = new Map([
+    ...['true', 'True', 'TRUE'].map((word) => [word, true]),
+    ...['false', 'False', 'FALSE'].map((word) => [word, false])
+]);
+function parseBoolean(value, inputName) {
+    const parsed = BOOLEANS.get(value);
+    if (parsed === undefined) {
+        throw new InputError(`Input "${inputName}" must be true or false, not "${value}".`);
+    }
+    return parsed;
 }
 function required(getInput, name) {
     const value = getInput(name);
@@ -51986,17 +52033,37 @@ function staticCredentials(credentials) {
 // EXTERNAL MODULE: ./node_modules/tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client.js
 var lighthouse_client = __nccwpck_require__(3082);
 ;// CONCATENATED MODULE: ./src/plan.ts
-/** Which requested accounts still need the share, and how to batch them. */
-/** ShareBlueprintAcrossAccounts takes at most 10 accounts a call. */
-const MAX_ACCOUNTS_PER_SHARE = 10;
-function planShare(requested, currentlyShared) {
+/** What a run changes: from the current shares and the inputs, one plan. */
+/** Share and cancel calls take at most 10 accounts each. */
+const MAX_ACCOUNTS_PER_CALL = 10;
+function planChanges(request, currentlyShared) {
     const shared = new Set(currentlyShared);
+    const wanted = new Set(request.share);
+    const listedRevokes = request.revoke.filter((id) => shared.has(id));
+    const unlisted = request.revokeUnlisted
+        ? currentlyShared.filter((id) => !wanted.has(id) && !listedRevokes.includes(id))
+        : [];
     return {
-        toShare: requested.filter((id) => !shared.has(id)),
-        alreadyShared: requested.filter((id) => shared.has(id))
+        toShare: request.share.filter((id) => !shared.has(id)),
+        alreadyShared: request.share.filter((id) => shared.has(id)),
+        toRevoke: [...listedRevokes, ...unlisted],
+        alreadyNotShared: request.revoke.filter((id) => !shared.has(id))
     };
 }
-function batches(items, size = MAX_ACCOUNTS_PER_SHARE) {
+/** The plan as a text table for the log: one account a line, in the order it is acted on. */
+function planTable(plan) {
+    const rows = [
+        ...plan.toShare.map((id) => [id, 'share']),
+        ...plan.alreadyShared.map((id) => [id, 'already shared']),
+        ...plan.toRevoke.map((id) => [id, 'revoke']),
+        ...plan.alreadyNotShared.map((id) => [id, 'already not shared'])
+    ];
+    const width = Math.max('Account'.length, ...rows.map(([id]) => id.length));
+    return [['Account', 'Plan'], ...rows]
+        .map(([id, what]) => `${id.padEnd(width)}  ${what}`)
+        .join('\n');
+}
+function batches(items, size = MAX_ACCOUNTS_PER_CALL) {
     const result = [];
     for (let start = 0; start < items.length; start += size) {
         result.push(items.slice(start, start + size));
@@ -52057,6 +52124,10 @@ function createLighthouseApi(caller) {
     const accountsOf = (blueprintId, page) => (page.BlueprintShareAcrossAccountInfoSet ?? [])
         .filter((info) => info.BlueprintId === blueprintId && info.AccountId)
         .map((info) => info.AccountId);
+    const changeShares = async (action, blueprintId, accountIds) => {
+        const response = await caller.call(action, { BlueprintId: blueprintId, AccountIds: accountIds }, { retryLostAnswers: false });
+        return response.RequestId ?? '';
+    };
     return {
         async describeBlueprint(blueprintId) {
             const response = await caller.call('DescribeBlueprints', {
@@ -52099,10 +52170,8 @@ function createLighthouseApi(caller) {
             }
             return found;
         },
-        async shareBlueprint(blueprintId, accountIds) {
-            const response = await caller.call('ShareBlueprintAcrossAccounts', { BlueprintId: blueprintId, AccountIds: accountIds }, { retryLostAnswers: false });
-            return response.RequestId ?? '';
-        }
+        shareBlueprint: (blueprintId, accountIds) => changeShares('ShareBlueprintAcrossAccounts', blueprintId, accountIds),
+        cancelShare: (blueprintId, accountIds) => changeShares('CancelShareBlueprintAcrossAccounts', blueprintId, accountIds)
     };
 }
 /** Signed Lighthouse requests with the provider's current credentials. */
@@ -52138,6 +52207,8 @@ class ShareReport {
     region;
     identity;
     blueprintState = '';
+    /** A dry run records what it would do: 'shared' and 'revoked' are then the plan. */
+    dryRun = false;
     /** RequestIds of the share calls, in order. */
     requestIds = [];
     outcomes = new Map();
@@ -52173,14 +52244,21 @@ function setOutputs(report, setOutput) {
     setOutput('request-ids', JSON.stringify(report.requestIds));
     setOutput('shared-account-ids', JSON.stringify(report.accountsWith('shared')));
     setOutput('already-shared-account-ids', JSON.stringify(report.accountsWith('already-shared')));
+    setOutput('revoked-account-ids', JSON.stringify(report.accountsWith('revoked')));
     setOutput('failed-account-ids', JSON.stringify(report.accountsWith('failed')));
     setOutput('blueprint-state', report.blueprintState);
 }
 const RESULT_LABELS = {
     shared: '✅ shared',
     'already-shared': '☑️ already had it',
+    revoked: '🚫 share revoked',
+    'not-shared': '☑️ did not have it',
     failed: '❌ failed',
     'not-attempted': '⏭️ not attempted'
+};
+const DRY_RUN_LABELS = {
+    shared: '🔜 would share',
+    revoked: '🔜 would revoke'
 };
 async function writeSummary(report, failure, run, summary) {
     const header = (data) => ({ data, header: true });
@@ -52201,9 +52279,14 @@ async function writeSummary(report, failure, run, summary) {
     }
     if (run.sha)
         details.push([header('Commit'), code(run.sha.slice(0, 12))]);
-    summary
-        .addHeading(`${failure ? '❌' : '✅'} Share Lighthouse blueprint ${escapeHtml(report.blueprintId)}`, 2)
-        .addTable(details);
+    const blueprint = escapeHtml(report.blueprintId);
+    const heading = report.dryRun
+        ? `🔍 Dry run: share plan for Lighthouse blueprint ${blueprint}`
+        : `${failure ? '❌' : '✅'} Share Lighthouse blueprint ${blueprint}`;
+    summary.addHeading(heading, 2).addTable(details);
+    if (report.dryRun && !failure) {
+        summary.addRaw('<p>A dry run: every read was made, and no share was changed.</p>', true);
+    }
     if (failure) {
         const lines = escapeHtml(failure).replace(/\n/g, '<br>');
         summary.addRaw(`<p><strong>Failed:</strong> ${lines}</p>`, true);
@@ -52214,7 +52297,7 @@ async function writeSummary(report, failure, run, summary) {
         [header('Account'), header('Result'), header('RequestId'), header('Reason')],
         ...report.accounts.map((a) => [
             code(a.accountId),
-            RESULT_LABELS[a.result],
+            (report.dryRun && DRY_RUN_LABELS[a.result]) || RESULT_LABELS[a.result],
             code(a.requestId ?? ''),
             escapeHtml([a.code, a.reason].filter(Boolean).join(': ') || '–')
         ])
@@ -52403,17 +52486,32 @@ async function waitForNormal(api, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/share.ts
-/** The share itself: wait for the image, skip who already has it, share with the rest. */
+/** Carrying out the plan: wait for the image, read the shares, share, then revoke. */
 
 
 
 
-const ALREADY_SHARED = 'UnsupportedOperation.BlueprintAlreadyShared';
+const SHARE = {
+    name: 'share',
+    send: (api, id, accounts) => api.shareBlueprint(id, accounts),
+    done: 'shared',
+    noop: 'already-shared',
+    noopCode: 'UnsupportedOperation.BlueprintAlreadyShared',
+    inPlace: (hasShare) => hasShare
+};
+const REVOKE = {
+    name: 'revoke',
+    send: (api, id, accounts) => api.cancelShare(id, accounts),
+    done: 'revoked',
+    noop: 'not-shared',
+    noopCode: 'UnsupportedOperation.BlueprintHasNotShared',
+    inPlace: (hasShare) => !hasShare
+};
 const STATE_INVALID = 'UnsupportedOperation.BlueprintCurStateInvalid';
 /**
- * Shares the image with every requested account that lacks it. Accounts the
- * API rejects one by one are recorded as failed in the report and the rest
- * still get the share; any other failure is thrown.
+ * Brings the share list to what the request asks. Accounts the API refuses
+ * one by one are recorded as failed in the report and the others still
+ * change; any other failure is thrown.
  */
 async function shareBlueprint(deps, request, report) {
     const { api, clock, info } = deps;
@@ -52430,37 +52528,62 @@ async function shareBlueprint(deps, request, report) {
     });
     const blueprint = await waitForImage();
     info(`Blueprint ${blueprintId} (${blueprint.name || 'no name'}) is a custom image in state NORMAL.`);
-    const plan = planShare(request.accountIds, await api.listSharedAccounts(blueprintId));
+    const plan = planChanges({
+        share: request.accountIds,
+        revoke: request.revokeAccountIds,
+        revokeUnlisted: request.revokeUnlisted
+    }, await api.listSharedAccounts(blueprintId));
+    report.dryRun = request.dryRun;
     report.record(plan.alreadyShared, 'already-shared');
-    if (plan.alreadyShared.length > 0) {
-        info(`Already shared with ${plan.alreadyShared.length} account(s): ${plan.alreadyShared.join(', ')}`);
-    }
-    if (plan.toShare.length === 0) {
-        info('Every account already has the share: nothing to do.');
+    report.record(plan.alreadyNotShared, 'not-shared');
+    info(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${describePlan(plan)}\n${planTable(plan)}`);
+    if (plan.toShare.length === 0 && plan.toRevoke.length === 0) {
+        info('Nothing to change: every account already is as asked.');
         return;
     }
-    for (const batch of batches(plan.toShare)) {
-        await shareBatch(deps, blueprintId, batch, report, waitForImage);
+    if (request.dryRun) {
+        report.record(plan.toShare, 'shared');
+        report.record(plan.toRevoke, 'revoked');
+        return;
+    }
+    // Share first: an image that must reach a new account never lapses because a revoke failed.
+    for (const [change, accounts] of [
+        [SHARE, plan.toShare],
+        [REVOKE, plan.toRevoke]
+    ]) {
+        for (const batch of batches(accounts)) {
+            await applyBatch(deps, change, blueprintId, batch, report, waitForImage);
+        }
     }
 }
-async function shareBatch(deps, blueprintId, batch, report, waitForImage) {
+function describePlan(plan) {
+    const parts = [
+        `share with ${plan.toShare.length}`,
+        `${plan.alreadyShared.length} already shared`,
+        `revoke from ${plan.toRevoke.length}`,
+        `${plan.alreadyNotShared.length} already not shared`
+    ];
+    return parts.join(', ');
+}
+async function applyBatch(deps, change, blueprintId, batch, report, waitForImage) {
     const { api, clock, random, policy, info } = deps;
     let pending = [...batch];
     let lostAnswers = 0;
     let stateWaits = 0;
-    /** Reads which pending accounts have the share now; records them and keeps the rest pending. */
+    /** Reads where the pending accounts stand now; records those in place and keeps the rest pending. */
     const settle = async (result) => {
-        const have = new Set(await api.findSharedAccounts(blueprintId, pending));
-        report.record([...have], result);
-        pending = pending.filter((a) => !have.has(a));
-        return have.size;
+        const haveShare = new Set(await api.findSharedAccounts(blueprintId, pending));
+        const inPlace = pending.filter((a) => change.inPlace(haveShare.has(a)));
+        report.record(inPlace, result);
+        pending = pending.filter((a) => !inPlace.includes(a));
+        return inPlace.length;
     };
     while (pending.length > 0) {
         try {
-            const requestId = await api.shareBlueprint(blueprintId, pending);
+            const requestId = await change.send(api, blueprintId, pending);
             report.requestIds.push(requestId);
-            report.record(pending, 'shared', { requestId });
-            info(`Shared with ${pending.join(', ')} (RequestId ${requestId})`);
+            report.record(pending, change.done, { requestId });
+            info(`${change.name === 'share' ? 'Shared with' : 'Revoked the share of'} ${pending.join(', ')} (RequestId ${requestId})`);
             return;
         }
         catch (error) {
@@ -52478,22 +52601,22 @@ async function shareBatch(deps, blueprintId, batch, report, waitForImage) {
                 }
                 // The API does not say which account is at fault: halve until it does.
                 const half = Math.ceil(pending.length / 2);
-                await shareBatch(deps, blueprintId, pending.slice(0, half), report, waitForImage);
-                await shareBatch(deps, blueprintId, pending.slice(half), report, waitForImage);
+                await applyBatch(deps, change, blueprintId, pending.slice(0, half), report, waitForImage);
+                await applyBatch(deps, change, blueprintId, pending.slice(half), report, waitForImage);
                 return;
             }
             if (error instanceof TransportError && lostAnswers + 1 < policy.maxAttempts) {
-                // The share may have been made even though the answer was lost: look before trying again.
+                // The change may have been made even though the answer was lost: look before trying again.
                 lostAnswers += 1;
                 const delay = backoffDelay(lostAnswers, policy, random);
-                info(`No answer to the share call (${error.detail}); checking the shares in ${delay} ms before trying again.`);
+                info(`No answer to the ${change.name} call (${error.detail}); checking the shares in ${delay} ms before trying again.`);
                 await clock.sleep(delay);
-                await settle('shared');
+                await settle(change.done);
                 continue;
             }
-            if (error instanceof ApiError && error.code === ALREADY_SHARED) {
-                // After a lost answer the share is most likely ours; otherwise someone else just made it.
-                if ((await settle(lostAnswers > 0 ? 'shared' : 'already-shared')) > 0)
+            if (error instanceof ApiError && error.code === change.noopCode) {
+                // After a lost answer the change is most likely ours; otherwise someone else just made it.
+                if ((await settle(lostAnswers > 0 ? change.done : change.noop)) > 0)
                     continue;
             }
             if (error instanceof ApiError &&
@@ -52507,7 +52630,10 @@ async function shareBatch(deps, blueprintId, batch, report, waitForImage) {
             report.record(pending, 'failed', error instanceof ApiError
                 ? { requestId: error.requestId, code: error.code, reason: error.hint ?? error.apiMessage }
                 : { reason: describeError(error) });
-            throw new Error(`Sharing ${blueprintId} with ${pending.join(', ')} failed: ${describeError(error)}`, {
+            const what = change.name === 'share'
+                ? `Sharing ${blueprintId} with`
+                : `Revoking the share of ${blueprintId} from`;
+            throw new Error(`${what} ${pending.join(', ')} failed: ${describeError(error)}`, {
                 cause: error
             });
         }
@@ -52664,8 +52790,11 @@ async function run(runtime = actionsRuntime()) {
             info: runtime.info
         });
         const credentials = credentialProvider(credentialSettings, runtime, (endpoint) => callerFor(runtime.createStsTransport({ ...connection, endpoint })));
-        report = new ShareReport(inputs.blueprintId, inputs.region, credentials.identity, inputs.accountIds);
-        runtime.info(`Sharing ${inputs.blueprintId} in ${inputs.region} with ${inputs.accountIds.length} account(s) ` +
+        report = new ShareReport(inputs.blueprintId, inputs.region, credentials.identity, [
+            ...inputs.accountIds,
+            ...inputs.revokeAccountIds
+        ]);
+        runtime.info(`${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
             `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`);
         const caller = callerFor(runtime.createTransport({ ...connection, endpoint: inputs.endpoint, credentials }));
         await shareBlueprint({

@@ -61,11 +61,14 @@ const HINTS: Record<string, string> = {
   'ResourceNotFound.PrivateBlueprintNotFound':
     'No such custom image: only your own custom images can be shared; check "blueprint-id" and "region".',
   'UnauthorizedOperation.NoPermission':
-    'The credentials lack permission: allow lighthouse:DescribeBlueprints, lighthouse:DescribeBlueprintsShareAcrossAccountInfos and lighthouse:ShareBlueprintAcrossAccounts in CAM.',
+    'The credentials lack permission: allow lighthouse:DescribeBlueprints, lighthouse:DescribeBlueprintsShareAcrossAccountInfos, ' +
+    'lighthouse:ShareBlueprintAcrossAccounts and (to revoke) lighthouse:CancelShareBlueprintAcrossAccounts in CAM.',
   'UnauthorizedOperation.TokenInvalid':
     'The session token is invalid or belongs to other credentials: check "session-token".',
   'UnsupportedOperation.BlueprintAlreadyShared':
     'One of the accounts already has the share (it changed since it was read); run the step again.',
+  'UnsupportedOperation.BlueprintHasNotShared':
+    'One of the accounts does not have the share (it changed since it was read); run the step again.',
   'UnsupportedOperation.BlueprintCurStateInvalid':
     'The image is not NORMAL right now; run the step again when it is.',
   'UnsupportedOperation.BlueprintLatestOperationUnfinished':

@@ -21,7 +21,13 @@ export type OnAccountError = 'fail' | 'warn'
 
 export interface ShareInputs {
   blueprintId: string
+  /** Accounts that should have the share; may be empty when revokeAccountIds is not. */
   accountIds: string[]
+  revokeAccountIds: string[]
+  /** Take the share from every account not in accountIds. */
+  revokeUnlisted: boolean
+  /** Read and plan, but make no share or cancel call. */
+  dryRun: boolean
   region: string
   endpoint: Endpoint
   language: Language
@@ -62,7 +68,8 @@ export function readShareInputs(
   warn: (message: string) => void
 ): ShareInputs {
   const blueprintId = parseBlueprintId(required(getInput, 'blueprint-id'))
-  const accountIds = parseAccountIds(required(getInput, 'account-ids'), 'account-ids')
+  const { accountIds, revokeAccountIds, revokeUnlisted } = readAccountLists(getInput)
+  const dryRun = parseBoolean(getInput('dry-run') || 'false', 'dry-run')
   const region = parseRegion(getInput('region') || env.TENCENTCLOUD_REGION?.trim() || '')
   if (!SUPPORTED_REGIONS.includes(region)) {
     warn(
@@ -80,7 +87,62 @@ export function readShareInputs(
     'fail',
     'warn'
   ] as const)
-  return { blueprintId, accountIds, region, endpoint, language, waitTimeoutSeconds, onAccountError }
+  return {
+    blueprintId,
+    accountIds,
+    revokeAccountIds,
+    revokeUnlisted,
+    dryRun,
+    region,
+    endpoint,
+    language,
+    waitTimeoutSeconds,
+    onAccountError
+  }
+}
+
+function readAccountLists(
+  getInput: GetInput
+): Pick<ShareInputs, 'accountIds' | 'revokeAccountIds' | 'revokeUnlisted'> {
+  const shareList = getInput('account-ids')
+  const revokeList = getInput('revoke-account-ids')
+  if (!shareList && !revokeList) {
+    throw new InputError(
+      'Input "account-ids" is required: give the accounts to share with, ' +
+        '"revoke-account-ids" to take the share from accounts, or both.'
+    )
+  }
+  const accountIds = shareList ? parseAccountIds(shareList, 'account-ids') : []
+  const revokeAccountIds = revokeList ? parseAccountIds(revokeList, 'revoke-account-ids') : []
+  const revokeUnlisted = parseBoolean(getInput('revoke-unlisted') || 'false', 'revoke-unlisted')
+  if (revokeUnlisted && accountIds.length === 0) {
+    throw new InputError(
+      'Input "revoke-unlisted" is true but "account-ids" is empty: that would take the share from every ' +
+        'account. List the accounts that keep it in "account-ids", or use "revoke-account-ids".'
+    )
+  }
+  const both = accountIds.filter((id) => revokeAccountIds.includes(id))
+  if (both.length > 0) {
+    throw new InputError(
+      `Account ${both.join(', ')} is in both "account-ids" and "revoke-account-ids": ` +
+        'an account can get the share or lose it, not both.'
+    )
+  }
+  return { accountIds, revokeAccountIds, revokeUnlisted }
+}
+
+/** What core.getBooleanInput accepts (the YAML 1.2 core schema), and nothing else. */
+const BOOLEANS = new Map([
+  ...['true', 'True', 'TRUE'].map((word) => [word, true] as const),
+  ...['false', 'False', 'FALSE'].map((word) => [word, false] as const)
+])
+
+export function parseBoolean(value: string, inputName: string): boolean {
+  const parsed = BOOLEANS.get(value)
+  if (parsed === undefined) {
+    throw new InputError(`Input "${inputName}" must be true or false, not "${value}".`)
+  }
+  return parsed
 }
 
 function required(getInput: GetInput, name: string): string {

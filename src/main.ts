@@ -95,14 +95,12 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
     const credentials = credentialProvider(credentialSettings, runtime, (endpoint) =>
       callerFor(runtime.createStsTransport({ ...connection, endpoint }))
     )
-    report = new ShareReport(
-      inputs.blueprintId,
-      inputs.region,
-      credentials.identity,
-      inputs.accountIds
-    )
+    report = new ShareReport(inputs.blueprintId, inputs.region, credentials.identity, [
+      ...inputs.accountIds,
+      ...inputs.revokeAccountIds
+    ])
     runtime.info(
-      `Sharing ${inputs.blueprintId} in ${inputs.region} with ${inputs.accountIds.length} account(s) ` +
+      `${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
         `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`
     )
     const caller = callerFor(

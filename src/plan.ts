@@ -1,27 +1,61 @@
-/** Which requested accounts still need the share, and how to batch them. */
+/** What a run changes: from the current shares and the inputs, one plan. */
 
-/** ShareBlueprintAcrossAccounts takes at most 10 accounts a call. */
-export const MAX_ACCOUNTS_PER_SHARE = 10
+/** Share and cancel calls take at most 10 accounts each. */
+export const MAX_ACCOUNTS_PER_CALL = 10
 
-export interface SharePlan {
-  /** Requested accounts that do not have the share yet, in input order. */
-  toShare: string[]
-  /** Requested accounts that already have it: nothing to do. */
-  alreadyShared: string[]
+export interface ShareRequestLists {
+  /** Accounts that should have the share. */
+  share: readonly string[]
+  /** Accounts that should not. */
+  revoke: readonly string[]
+  /** Take the share from every account not in `share`. */
+  revokeUnlisted: boolean
 }
 
-export function planShare(
-  requested: readonly string[],
-  currentlyShared: Iterable<string>
+export interface SharePlan {
+  /** Accounts to share with, in input order. */
+  toShare: string[]
+  /** Accounts in `share` that have it already. */
+  alreadyShared: string[]
+  /** Accounts to take the share from: listed ones first, then unlisted ones in the API's order. */
+  toRevoke: string[]
+  /** Accounts in `revoke` that do not have it. */
+  alreadyNotShared: string[]
+}
+
+export function planChanges(
+  request: ShareRequestLists,
+  currentlyShared: readonly string[]
 ): SharePlan {
   const shared = new Set(currentlyShared)
+  const wanted = new Set(request.share)
+  const listedRevokes = request.revoke.filter((id) => shared.has(id))
+  const unlisted = request.revokeUnlisted
+    ? currentlyShared.filter((id) => !wanted.has(id) && !listedRevokes.includes(id))
+    : []
   return {
-    toShare: requested.filter((id) => !shared.has(id)),
-    alreadyShared: requested.filter((id) => shared.has(id))
+    toShare: request.share.filter((id) => !shared.has(id)),
+    alreadyShared: request.share.filter((id) => shared.has(id)),
+    toRevoke: [...listedRevokes, ...unlisted],
+    alreadyNotShared: request.revoke.filter((id) => !shared.has(id))
   }
 }
 
-export function batches<T>(items: readonly T[], size = MAX_ACCOUNTS_PER_SHARE): T[][] {
+/** The plan as a text table for the log: one account a line, in the order it is acted on. */
+export function planTable(plan: SharePlan): string {
+  const rows: [string, string][] = [
+    ...plan.toShare.map((id): [string, string] => [id, 'share']),
+    ...plan.alreadyShared.map((id): [string, string] => [id, 'already shared']),
+    ...plan.toRevoke.map((id): [string, string] => [id, 'revoke']),
+    ...plan.alreadyNotShared.map((id): [string, string] => [id, 'already not shared'])
+  ]
+  const width = Math.max('Account'.length, ...rows.map(([id]) => id.length))
+  return [['Account', 'Plan'] as const, ...rows]
+    .map(([id, what]) => `${id.padEnd(width)}  ${what}`)
+    .join('\n')
+}
+
+export function batches<T>(items: readonly T[], size = MAX_ACCOUNTS_PER_CALL): T[][] {
   const result: T[][] = []
   for (let start = 0; start < items.length; start += size) {
     result.push(items.slice(start, start + size))

@@ -1,7 +1,8 @@
 /** What happened to each account, as step outputs and as the job summary. */
 import { PER_ACCOUNT_CODES } from './api-errors.js'
 
-export type AccountResult = 'shared' | 'already-shared' | 'failed' | 'not-attempted'
+export type AccountResult =
+  'shared' | 'already-shared' | 'revoked' | 'not-shared' | 'failed' | 'not-attempted'
 
 export interface AccountOutcome {
   accountId: string
@@ -15,6 +16,8 @@ export interface AccountOutcome {
 /** Filled in as the run goes, so a run that fails half-way still reports what it did. */
 export class ShareReport {
   blueprintState = ''
+  /** A dry run records what it would do: 'shared' and 'revoked' are then the plan. */
+  dryRun = false
   /** RequestIds of the share calls, in order. */
   readonly requestIds: string[] = []
   private readonly outcomes = new Map<string, AccountOutcome>()
@@ -68,6 +71,7 @@ export function setOutputs(
   setOutput('request-ids', JSON.stringify(report.requestIds))
   setOutput('shared-account-ids', JSON.stringify(report.accountsWith('shared')))
   setOutput('already-shared-account-ids', JSON.stringify(report.accountsWith('already-shared')))
+  setOutput('revoked-account-ids', JSON.stringify(report.accountsWith('revoked')))
   setOutput('failed-account-ids', JSON.stringify(report.accountsWith('failed')))
   setOutput('blueprint-state', report.blueprintState)
 }
@@ -94,8 +98,15 @@ export interface SummaryWriter {
 const RESULT_LABELS: Record<AccountResult, string> = {
   shared: '✅ shared',
   'already-shared': '☑️ already had it',
+  revoked: '🚫 share revoked',
+  'not-shared': '☑️ did not have it',
   failed: '❌ failed',
   'not-attempted': '⏭️ not attempted'
+}
+
+const DRY_RUN_LABELS: Partial<Record<AccountResult, string>> = {
+  shared: '🔜 would share',
+  revoked: '🔜 would revoke'
 }
 
 export async function writeSummary(
@@ -122,12 +133,14 @@ export async function writeSummary(
   }
   if (run.sha) details.push([header('Commit'), code(run.sha.slice(0, 12))])
 
-  summary
-    .addHeading(
-      `${failure ? '❌' : '✅'} Share Lighthouse blueprint ${escapeHtml(report.blueprintId)}`,
-      2
-    )
-    .addTable(details)
+  const blueprint = escapeHtml(report.blueprintId)
+  const heading = report.dryRun
+    ? `🔍 Dry run: share plan for Lighthouse blueprint ${blueprint}`
+    : `${failure ? '❌' : '✅'} Share Lighthouse blueprint ${blueprint}`
+  summary.addHeading(heading, 2).addTable(details)
+  if (report.dryRun && !failure) {
+    summary.addRaw('<p>A dry run: every read was made, and no share was changed.</p>', true)
+  }
   if (failure) {
     const lines = escapeHtml(failure).replace(/\n/g, '<br>')
     summary.addRaw(`<p><strong>Failed:</strong> ${lines}</p>`, true)
@@ -138,7 +151,7 @@ export async function writeSummary(
       [header('Account'), header('Result'), header('RequestId'), header('Reason')],
       ...report.accounts.map((a) => [
         code(a.accountId),
-        RESULT_LABELS[a.result],
+        (report.dryRun && DRY_RUN_LABELS[a.result]) || RESULT_LABELS[a.result],
         code(a.requestId ?? ''),
         escapeHtml([a.code, a.reason].filter(Boolean).join(': ') || '–')
       ])

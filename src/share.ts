@@ -1,8 +1,8 @@
-/** The share itself: wait for the image, skip who already has it, share with the rest. */
+/** Carrying out the plan: wait for the image, read the shares, share, then revoke. */
 import { ApiError, TransportError, describeError, isPerAccountError } from './api-errors.js'
 import type { LighthouseApi } from './lighthouse.js'
-import { batches, planShare } from './plan.js'
-import type { ShareReport } from './report.js'
+import { batches, planChanges, planTable, type SharePlan } from './plan.js'
+import type { AccountResult, ShareReport } from './report.js'
 import { backoffDelay, type Clock, type RetryPolicy } from './retry.js'
 import { waitForNormal, type WaitSchedule } from './wait.js'
 
@@ -19,16 +19,49 @@ export interface ShareRequest {
   blueprintId: string
   region: string
   accountIds: readonly string[]
+  revokeAccountIds: readonly string[]
+  revokeUnlisted: boolean
+  dryRun: boolean
   waitTimeoutSeconds: number
 }
 
-const ALREADY_SHARED = 'UnsupportedOperation.BlueprintAlreadyShared'
+/** A change to the share list, sharing or revoking, and how to tell when it is in place. */
+interface Change {
+  name: string
+  send(api: LighthouseApi, blueprintId: string, accounts: readonly string[]): Promise<string>
+  /** The result for an account this run changed, and for one that needed no change. */
+  done: AccountResult
+  noop: AccountResult
+  /** The code the API answers when some account needs no change. */
+  noopCode: string
+  /** Whether an account is where the change would put it, given whether it has the share. */
+  inPlace(hasShare: boolean): boolean
+}
+
+const SHARE: Change = {
+  name: 'share',
+  send: (api, id, accounts) => api.shareBlueprint(id, accounts),
+  done: 'shared',
+  noop: 'already-shared',
+  noopCode: 'UnsupportedOperation.BlueprintAlreadyShared',
+  inPlace: (hasShare) => hasShare
+}
+
+const REVOKE: Change = {
+  name: 'revoke',
+  send: (api, id, accounts) => api.cancelShare(id, accounts),
+  done: 'revoked',
+  noop: 'not-shared',
+  noopCode: 'UnsupportedOperation.BlueprintHasNotShared',
+  inPlace: (hasShare) => !hasShare
+}
+
 const STATE_INVALID = 'UnsupportedOperation.BlueprintCurStateInvalid'
 
 /**
- * Shares the image with every requested account that lacks it. Accounts the
- * API rejects one by one are recorded as failed in the report and the rest
- * still get the share; any other failure is thrown.
+ * Brings the share list to what the request asks. Accounts the API refuses
+ * one by one are recorded as failed in the report and the others still
+ * change; any other failure is thrown.
  */
 export async function shareBlueprint(
   deps: ShareDeps,
@@ -54,24 +87,54 @@ export async function shareBlueprint(
     `Blueprint ${blueprintId} (${blueprint.name || 'no name'}) is a custom image in state NORMAL.`
   )
 
-  const plan = planShare(request.accountIds, await api.listSharedAccounts(blueprintId))
+  const plan = planChanges(
+    {
+      share: request.accountIds,
+      revoke: request.revokeAccountIds,
+      revokeUnlisted: request.revokeUnlisted
+    },
+    await api.listSharedAccounts(blueprintId)
+  )
+  report.dryRun = request.dryRun
   report.record(plan.alreadyShared, 'already-shared')
-  if (plan.alreadyShared.length > 0) {
-    info(
-      `Already shared with ${plan.alreadyShared.length} account(s): ${plan.alreadyShared.join(', ')}`
-    )
-  }
-  if (plan.toShare.length === 0) {
-    info('Every account already has the share: nothing to do.')
+  report.record(plan.alreadyNotShared, 'not-shared')
+  info(
+    `${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${describePlan(plan)}\n${planTable(plan)}`
+  )
+
+  if (plan.toShare.length === 0 && plan.toRevoke.length === 0) {
+    info('Nothing to change: every account already is as asked.')
     return
   }
-  for (const batch of batches(plan.toShare)) {
-    await shareBatch(deps, blueprintId, batch, report, waitForImage)
+  if (request.dryRun) {
+    report.record(plan.toShare, 'shared')
+    report.record(plan.toRevoke, 'revoked')
+    return
+  }
+  // Share first: an image that must reach a new account never lapses because a revoke failed.
+  for (const [change, accounts] of [
+    [SHARE, plan.toShare],
+    [REVOKE, plan.toRevoke]
+  ] as const) {
+    for (const batch of batches(accounts)) {
+      await applyBatch(deps, change, blueprintId, batch, report, waitForImage)
+    }
   }
 }
 
-async function shareBatch(
+function describePlan(plan: SharePlan): string {
+  const parts = [
+    `share with ${plan.toShare.length}`,
+    `${plan.alreadyShared.length} already shared`,
+    `revoke from ${plan.toRevoke.length}`,
+    `${plan.alreadyNotShared.length} already not shared`
+  ]
+  return parts.join(', ')
+}
+
+async function applyBatch(
   deps: ShareDeps,
+  change: Change,
   blueprintId: string,
   batch: readonly string[],
   report: ShareReport,
@@ -82,20 +145,23 @@ async function shareBatch(
   let lostAnswers = 0
   let stateWaits = 0
 
-  /** Reads which pending accounts have the share now; records them and keeps the rest pending. */
-  const settle = async (result: 'shared' | 'already-shared'): Promise<number> => {
-    const have = new Set(await api.findSharedAccounts(blueprintId, pending))
-    report.record([...have], result)
-    pending = pending.filter((a) => !have.has(a))
-    return have.size
+  /** Reads where the pending accounts stand now; records those in place and keeps the rest pending. */
+  const settle = async (result: AccountResult): Promise<number> => {
+    const haveShare = new Set(await api.findSharedAccounts(blueprintId, pending))
+    const inPlace = pending.filter((a) => change.inPlace(haveShare.has(a)))
+    report.record(inPlace, result)
+    pending = pending.filter((a) => !inPlace.includes(a))
+    return inPlace.length
   }
 
   while (pending.length > 0) {
     try {
-      const requestId = await api.shareBlueprint(blueprintId, pending)
+      const requestId = await change.send(api, blueprintId, pending)
       report.requestIds.push(requestId)
-      report.record(pending, 'shared', { requestId })
-      info(`Shared with ${pending.join(', ')} (RequestId ${requestId})`)
+      report.record(pending, change.done, { requestId })
+      info(
+        `${change.name === 'share' ? 'Shared with' : 'Revoked the share of'} ${pending.join(', ')} (RequestId ${requestId})`
+      )
       return
     } catch (error) {
       if (error instanceof ApiError && error.requestId) report.requestIds.push(error.requestId)
@@ -112,26 +178,26 @@ async function shareBatch(
         }
         // The API does not say which account is at fault: halve until it does.
         const half = Math.ceil(pending.length / 2)
-        await shareBatch(deps, blueprintId, pending.slice(0, half), report, waitForImage)
-        await shareBatch(deps, blueprintId, pending.slice(half), report, waitForImage)
+        await applyBatch(deps, change, blueprintId, pending.slice(0, half), report, waitForImage)
+        await applyBatch(deps, change, blueprintId, pending.slice(half), report, waitForImage)
         return
       }
 
       if (error instanceof TransportError && lostAnswers + 1 < policy.maxAttempts) {
-        // The share may have been made even though the answer was lost: look before trying again.
+        // The change may have been made even though the answer was lost: look before trying again.
         lostAnswers += 1
         const delay = backoffDelay(lostAnswers, policy, random)
         info(
-          `No answer to the share call (${error.detail}); checking the shares in ${delay} ms before trying again.`
+          `No answer to the ${change.name} call (${error.detail}); checking the shares in ${delay} ms before trying again.`
         )
         await clock.sleep(delay)
-        await settle('shared')
+        await settle(change.done)
         continue
       }
 
-      if (error instanceof ApiError && error.code === ALREADY_SHARED) {
-        // After a lost answer the share is most likely ours; otherwise someone else just made it.
-        if ((await settle(lostAnswers > 0 ? 'shared' : 'already-shared')) > 0) continue
+      if (error instanceof ApiError && error.code === change.noopCode) {
+        // After a lost answer the change is most likely ours; otherwise someone else just made it.
+        if ((await settle(lostAnswers > 0 ? change.done : change.noop)) > 0) continue
       }
 
       if (
@@ -152,12 +218,13 @@ async function shareBatch(
           ? { requestId: error.requestId, code: error.code, reason: error.hint ?? error.apiMessage }
           : { reason: describeError(error) }
       )
-      throw new Error(
-        `Sharing ${blueprintId} with ${pending.join(', ')} failed: ${describeError(error)}`,
-        {
-          cause: error
-        }
-      )
+      const what =
+        change.name === 'share'
+          ? `Sharing ${blueprintId} with`
+          : `Revoking the share of ${blueprintId} from`
+      throw new Error(`${what} ${pending.join(', ')} failed: ${describeError(error)}`, {
+        cause: error
+      })
     }
   }
 }

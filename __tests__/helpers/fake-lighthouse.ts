@@ -14,6 +14,7 @@ export class FakeLighthouse implements LighthouseApi {
   readonly shareFaults: ('lost' | 'lost-after-sharing' | 'state-invalid')[] = []
   readonly calls: string[] = []
   readonly shareCalls: string[][] = []
+  readonly cancelCalls: string[][] = []
   private requestCount = 0
 
   async describeBlueprint(id: string): Promise<Blueprint | undefined> {
@@ -30,6 +31,30 @@ export class FakeLighthouse implements LighthouseApi {
   async findSharedAccounts(_id: string, accountIds: readonly string[]): Promise<string[]> {
     this.calls.push('find')
     return accountIds.filter((a) => this.shared.has(a))
+  }
+
+  async cancelShare(_id: string, accountIds: readonly string[]): Promise<string> {
+    this.calls.push('cancel')
+    this.cancelCalls.push([...accountIds])
+    const requestId = `req-${++this.requestCount}`
+    const refused = accountIds.find((a) => this.refused.has(a))
+    if (refused)
+      throw new ApiError(
+        'CancelShareBlueprintAcrossAccounts',
+        this.refused.get(refused)!,
+        'refused',
+        requestId
+      )
+    if (accountIds.some((a) => !this.shared.has(a))) {
+      throw new ApiError(
+        'CancelShareBlueprintAcrossAccounts',
+        'UnsupportedOperation.BlueprintHasNotShared',
+        'not shared',
+        requestId
+      )
+    }
+    for (const a of accountIds) this.shared.delete(a)
+    return requestId
   }
 
   async shareBlueprint(_id: string, accountIds: readonly string[]): Promise<string> {
