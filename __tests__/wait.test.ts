@@ -29,26 +29,49 @@ describe('waitForNormal', () => {
     expect(info).not.toHaveBeenCalled()
   })
 
-  test('polls from every 2 s, backing off to at most 15 s, until NORMAL', async () => {
-    const { api, clock, seen, wait } = setUp([...Array(8).fill('SYNCING'), 'NORMAL'])
+  test('polls every 2 s for the first 30 s, then backs off to at most 15 s, until NORMAL', async () => {
+    const { api, clock, seen, wait } = setUp([...Array(22).fill('SYNCING'), 'NORMAL'])
     await wait()
-    expect(clock.sleeps).toEqual([2000, 3000, 4500, 6750, 10125, 15000, 15000, 15000])
-    expect(api.calls).toHaveLength(9)
+    expect(clock.sleeps).toEqual([
+      ...Array(15).fill(2000), // reads at 0, 2, ..., 30 s
+      3000,
+      4500,
+      6750,
+      10125,
+      15000,
+      15000,
+      15000
+    ])
+    expect(api.calls).toHaveLength(23)
     expect(seen.at(-1)).toBe('NORMAL')
   })
 
+  test('an image ready after 5 s is seen within 2 s, at no more than one read a second', async () => {
+    const { api, clock, wait } = setUp(['SYNCING', 'SYNCING', 'SYNCING', 'NORMAL'])
+    await wait()
+    // Reads at 0, 2, 4 and 6 s.
+    expect(clock.sleeps).toEqual([2000, 2000, 2000])
+    expect(api.calls).toHaveLength(4)
+  })
+
   test('logs each state change and progress now and then', async () => {
-    const { info, wait } = setUp(['CREATING', 'CREATING', ...Array(6).fill('SYNCING'), 'NORMAL'])
+    const { info, wait } = setUp([
+      'CREATING',
+      'CREATING',
+      'CREATING',
+      ...Array(30).fill('SYNCING'),
+      'NORMAL'
+    ])
     await wait()
     const lines = info.mock.calls.map(([m]) => m)
     expect(lines[0]).toBe(
       'Blueprint lhbp-6jc6l8yb is CREATING; waiting for NORMAL (0 s so far, up to 1800 s).'
     )
     expect(lines[1]).toBe(
-      'Blueprint lhbp-6jc6l8yb is SYNCING; waiting for NORMAL (5 s so far, up to 1800 s).'
+      'Blueprint lhbp-6jc6l8yb is SYNCING; waiting for NORMAL (6 s so far, up to 1800 s).'
     )
-    // Reads at 0, 2, 5, 9.5, 16.25, 26.4, 41.4 s: the first read 30 s after the last line logs.
-    expect(lines).toContain('Still waiting for lhbp-6jc6l8yb: SYNCING after 41 s.')
+    // SYNCING first seen at 6 s; reads then at 8 ... 30, 33 and 37.5 s: the first one 30 s later logs.
+    expect(lines[2]).toBe('Still waiting for lhbp-6jc6l8yb: SYNCING after 38 s.')
     expect(lines.at(-1)).toMatch(/^Blueprint lhbp-6jc6l8yb is NORMAL after \d+ s\.$/)
   })
 
@@ -73,9 +96,9 @@ describe('waitForNormal', () => {
     await expect(wait()).rejects.toThrow(
       'Blueprint lhbp-6jc6l8yb did not become NORMAL: still SYNCING after waiting 10 s. Raise "wait-timeout-seconds"'
     )
-    // 2 + 3 + 4.5, then the last read exactly at the deadline.
-    expect(clock.sleeps).toEqual([2000, 3000, 4500, 500])
-    expect(api.calls).toHaveLength(5)
+    // Reads at 0, 2, 4, 6, 8 s, then the last one exactly at the deadline.
+    expect(clock.sleeps).toEqual([2000, 2000, 2000, 2000, 2000])
+    expect(api.calls).toHaveLength(6)
   })
 
   test('does not wait when the timeout is 0', async () => {

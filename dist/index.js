@@ -52430,8 +52430,9 @@ const FAILED_STATES = [
 ];
 const DEFAULT_WAIT_SCHEDULE = {
     firstIntervalMs: 2000,
-    maxIntervalMs: 15_000,
+    steadyForMs: 30_000,
     growth: 1.5,
+    maxIntervalMs: 15_000,
     progressEveryMs: 30_000
 };
 /** Resolves to the image once it is a NORMAL custom image; throws BlueprintError otherwise. */
@@ -52480,8 +52481,10 @@ async function waitForNormal(api, options) {
             lastLine = now;
         }
         lastState = blueprint.state;
+        if (now - started >= schedule.steadyForMs) {
+            interval = Math.min(interval * schedule.growth, schedule.maxIntervalMs);
+        }
         await clock.sleep(Math.min(interval, deadline - now));
-        interval = Math.min(interval * schedule.growth, schedule.maxIntervalMs);
     }
 }
 

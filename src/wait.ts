@@ -16,19 +16,22 @@ export const FAILED_STATES: readonly string[] = [
 ]
 
 export interface WaitSchedule {
-  /** A short wait is noticed quickly... */
+  /** A short wait is noticed quickly: this often at first... */
   firstIntervalMs: number
-  /** ...and a long one does not hammer the API. */
-  maxIntervalMs: number
+  /** ...for this long (an image that is almost ready is shared within seconds)... */
+  steadyForMs: number
+  /** ...then the interval grows by this factor up to maxIntervalMs, so a long wait does not hammer the API. */
   growth: number
+  maxIntervalMs: number
   /** A progress line this often while the state stays the same. */
   progressEveryMs: number
 }
 
 export const DEFAULT_WAIT_SCHEDULE: WaitSchedule = {
   firstIntervalMs: 2000,
-  maxIntervalMs: 15_000,
+  steadyForMs: 30_000,
   growth: 1.5,
+  maxIntervalMs: 15_000,
   progressEveryMs: 30_000
 }
 
@@ -100,7 +103,9 @@ export async function waitForNormal(api: LighthouseApi, options: WaitOptions): P
       lastLine = now
     }
     lastState = blueprint.state
+    if (now - started >= schedule.steadyForMs) {
+      interval = Math.min(interval * schedule.growth, schedule.maxIntervalMs)
+    }
     await clock.sleep(Math.min(interval, deadline - now))
-    interval = Math.min(interval * schedule.growth, schedule.maxIntervalMs)
   }
 }
