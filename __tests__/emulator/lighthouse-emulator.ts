@@ -105,6 +105,8 @@ export class LighthouseEmulator {
   readonly calls: CallRecord[] = []
   /** Per action; the API documents 20 requests a second. */
   requestsPerSecond = 20
+  /** Added to every API answer, as a network and a real API would (the benchmark sets it). */
+  latencyMs = 0
   /** The runner's OIDC token service, and CAM's OIDC providers and roles behind STS. */
   readonly identity = new IdentityEmulator()
   private readonly blueprints = new Map<string, EmulatedBlueprint>()
@@ -260,6 +262,7 @@ export class LighthouseEmulator {
     const count = (this.callCounts.get(action) ?? 0) + 1
     this.callCounts.set(action, count)
 
+    if (this.latencyMs > 0) await this.sleep(this.latencyMs)
     const fault = this.takeFault(action, count)
     if (fault) record.outcome = fault.kind === 'error' ? fault.code : fault.kind
     switch (fault?.kind) {
