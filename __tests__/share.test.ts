@@ -104,7 +104,7 @@ describe('shareBlueprint', () => {
       expect(error).toBeUndefined()
       expect(report.accountsWith('failed')).toEqual(['2', '9', '14'])
       expect(report.accountsWith('shared')).toHaveLength(12)
-      expect(report.refusedAccountLines).toEqual([
+      expect(report.refusals.map((r) => r.line)).toEqual([
         expect.stringMatching(
           /^2: InvalidParameterValue\.AccountIdsNotExist: No such account.* \(RequestId req-\d+\)$/
         ),
@@ -205,6 +205,22 @@ describe('shareBlueprint', () => {
       const { error, results } = await share(api, [], { revokeAccountIds: ['5', '6'] })
       expect(error).toBeUndefined()
       expect(results).toEqual({ '5': 'revoked', '6': 'not-shared' })
+    })
+
+    test('refusals say whether the account was being shared with or revoked from', async () => {
+      const api = new FakeLighthouse()
+      api.shared.add('7')
+      api.refused.set('7', 'InvalidParameterValue.AccountIdsNotOwnerAccount')
+      const revokeOnly = await share(api, [], { revokeAccountIds: ['7'] })
+      expect(revokeOnly.report.refusalMessage()).toMatch(
+        /^Could not revoke the share of lhbp-6jc6l8yb from 1 of 1 account\(s\):\n7: InvalidParameterValue/
+      )
+      api.refused.set('8', 'InvalidParameterValue.AccountIdsNotExist')
+      const both = await share(api, ['8'], { revokeAccountIds: ['7'] })
+      expect(both.report.refusalMessage()).toMatch(
+        /^Could not share lhbp-6jc6l8yb with, or revoke it from, 2 of 2 account\(s\):\n8: .*\n7: /
+      )
+      expect(both.report.refusals.map((r) => r.change)).toEqual(['share', 'revoke'])
     })
 
     test('a per-account refusal is narrowed to the account, the others are revoked', async () => {

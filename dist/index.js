@@ -52231,12 +52231,29 @@ class ShareReport {
     accountsWith(result) {
         return this.accounts.filter((a) => a.result === result).map((a) => a.accountId);
     }
-    /** One line per account the API refused as such: the ID, the code, the hint and the RequestId. */
-    get refusedAccountLines() {
+    /** Accounts the API refused as such, each with a line: the ID, the code, the hint and the RequestId. */
+    get refusals() {
         return this.accounts
             .filter((a) => a.result === 'failed' && PER_ACCOUNT_CODES.includes(a.code ?? ''))
-            .map((a) => `${a.accountId}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
-            (a.requestId ? ` (RequestId ${a.requestId})` : ''));
+            .map((a) => ({
+            change: a.change ?? 'share',
+            line: `${a.accountId}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
+                (a.requestId ? ` (RequestId ${a.requestId})` : '')
+        }));
+    }
+    /** The failure that refused accounts make: a heading, then one line per account. */
+    refusalMessage() {
+        const refusals = this.refusals;
+        if (refusals.length === 0)
+            return undefined;
+        const changes = new Set(refusals.map((r) => r.change));
+        const what = changes.size > 1
+            ? `share ${this.blueprintId} with, or revoke it from,`
+            : changes.has('share')
+                ? `share ${this.blueprintId} with`
+                : `revoke the share of ${this.blueprintId} from`;
+        const heading = `Could not ${what} ${refusals.length} of ${this.accounts.length} account(s):`;
+        return [heading, ...refusals.map((r) => r.line)].join('\n');
     }
 }
 function setOutputs(report, setOutput) {
@@ -52597,6 +52614,7 @@ async function applyBatch(deps, change, blueprintId, batch, report, waitForImage
                     report.record(pending, 'failed', {
                         requestId: error.requestId,
                         code: error.code,
+                        change: change.name,
                         reason: error.hint
                     });
                     info(`Account ${pending[0]} was refused: ${error.code} (RequestId ${error.requestId})`);
@@ -52631,8 +52649,13 @@ async function applyBatch(deps, change, blueprintId, batch, report, waitForImage
                 continue;
             }
             report.record(pending, 'failed', error instanceof ApiError
-                ? { requestId: error.requestId, code: error.code, reason: error.hint ?? error.apiMessage }
-                : { reason: describeError(error) });
+                ? {
+                    requestId: error.requestId,
+                    code: error.code,
+                    change: change.name,
+                    reason: error.hint ?? error.apiMessage
+                }
+                : { change: change.name, reason: describeError(error) });
             const what = change.name === 'share'
                 ? `Sharing ${blueprintId} with`
                 : `Revoking the share of ${blueprintId} from`;
@@ -52813,14 +52836,14 @@ async function run(runtime = actionsRuntime()) {
         failure = describeError(error);
     }
     if (report) {
-        const refused = report.refusedAccountLines;
-        if (refused.length > 0 && accountErrors === 'warn' && !failure) {
-            for (const line of refused)
-                runtime.warning(`Not shared with account ${line}`);
+        const refusals = report.refusals;
+        if (refusals.length > 0 && accountErrors === 'warn' && !failure) {
+            for (const { change, line } of refusals) {
+                runtime.warning(`${change === 'share' ? 'Not shared with' : 'Share not revoked from'} account ${line}`);
+            }
         }
-        else if (refused.length > 0) {
-            const heading = `Could not share ${report.blueprintId} with ${refused.length} of ${report.accounts.length} account(s):`;
-            failure = [failure, heading, ...refused].filter(Boolean).join('\n');
+        else if (refusals.length > 0) {
+            failure = [failure, report.refusalMessage()].filter(Boolean).join('\n');
         }
         setOutputs(report, runtime.setOutput);
         if (runtime.summary) {

@@ -123,12 +123,15 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
   }
 
   if (report) {
-    const refused = report.refusedAccountLines
-    if (refused.length > 0 && accountErrors === 'warn' && !failure) {
-      for (const line of refused) runtime.warning(`Not shared with account ${line}`)
-    } else if (refused.length > 0) {
-      const heading = `Could not share ${report.blueprintId} with ${refused.length} of ${report.accounts.length} account(s):`
-      failure = [failure, heading, ...refused].filter(Boolean).join('\n')
+    const refusals = report.refusals
+    if (refusals.length > 0 && accountErrors === 'warn' && !failure) {
+      for (const { change, line } of refusals) {
+        runtime.warning(
+          `${change === 'share' ? 'Not shared with' : 'Share not revoked from'} account ${line}`
+        )
+      }
+    } else if (refusals.length > 0) {
+      failure = [failure, report.refusalMessage()].filter(Boolean).join('\n')
     }
     setOutputs(report, runtime.setOutput)
     if (runtime.summary) {

@@ -8,8 +8,9 @@ export interface AccountOutcome {
   accountId: string
   result: AccountResult
   requestId?: string
-  /** The API error code, for a failed account. */
+  /** For a failed account: the API error code, and whether it was being shared with or revoked from. */
   code?: string
+  change?: 'share' | 'revoke'
   reason?: string
 }
 
@@ -51,15 +52,31 @@ export class ShareReport {
     return this.accounts.filter((a) => a.result === result).map((a) => a.accountId)
   }
 
-  /** One line per account the API refused as such: the ID, the code, the hint and the RequestId. */
-  get refusedAccountLines(): string[] {
+  /** Accounts the API refused as such, each with a line: the ID, the code, the hint and the RequestId. */
+  get refusals(): { change: 'share' | 'revoke'; line: string }[] {
     return this.accounts
       .filter((a) => a.result === 'failed' && PER_ACCOUNT_CODES.includes(a.code ?? ''))
-      .map(
-        (a) =>
+      .map((a) => ({
+        change: a.change ?? 'share',
+        line:
           `${a.accountId}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
           (a.requestId ? ` (RequestId ${a.requestId})` : '')
-      )
+      }))
+  }
+
+  /** The failure that refused accounts make: a heading, then one line per account. */
+  refusalMessage(): string | undefined {
+    const refusals = this.refusals
+    if (refusals.length === 0) return undefined
+    const changes = new Set(refusals.map((r) => r.change))
+    const what =
+      changes.size > 1
+        ? `share ${this.blueprintId} with, or revoke it from,`
+        : changes.has('share')
+          ? `share ${this.blueprintId} with`
+          : `revoke the share of ${this.blueprintId} from`
+    const heading = `Could not ${what} ${refusals.length} of ${this.accounts.length} account(s):`
+    return [heading, ...refusals.map((r) => r.line)].join('\n')
   }
 }
 

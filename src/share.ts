@@ -27,7 +27,7 @@ export interface ShareRequest {
 
 /** A change to the share list, sharing or revoking, and how to tell when it is in place. */
 interface Change {
-  name: string
+  name: 'share' | 'revoke'
   send(api: LighthouseApi, blueprintId: string, accounts: readonly string[]): Promise<string>
   /** The result for an account this run changed, and for one that needed no change. */
   done: AccountResult
@@ -171,6 +171,7 @@ async function applyBatch(
           report.record(pending, 'failed', {
             requestId: error.requestId,
             code: error.code,
+            change: change.name,
             reason: error.hint
           })
           info(`Account ${pending[0]} was refused: ${error.code} (RequestId ${error.requestId})`)
@@ -215,8 +216,13 @@ async function applyBatch(
         pending,
         'failed',
         error instanceof ApiError
-          ? { requestId: error.requestId, code: error.code, reason: error.hint ?? error.apiMessage }
-          : { reason: describeError(error) }
+          ? {
+              requestId: error.requestId,
+              code: error.code,
+              change: change.name,
+              reason: error.hint ?? error.apiMessage
+            }
+          : { change: change.name, reason: describeError(error) }
       )
       const what =
         change.name === 'share'
