@@ -52050,6 +52050,15 @@ function planChanges(request, currentlyShared) {
         alreadyNotShared: request.revoke.filter((id) => !shared.has(id))
     };
 }
+/** The plan in one line: how many accounts each part has. */
+function planSummary(plan) {
+    return [
+        `share with ${plan.toShare.length}`,
+        `${plan.alreadyShared.length} already shared`,
+        `revoke from ${plan.toRevoke.length}`,
+        `${plan.alreadyNotShared.length} already not shared`
+    ].join(', ');
+}
 /** The plan as a text table for the log: one account a line, in the order it is acted on. */
 function planTable(plan) {
     const rows = [
@@ -52556,7 +52565,7 @@ async function shareBlueprint(deps, request, report) {
     report.dryRun = request.dryRun;
     report.record(plan.alreadyShared, 'already-shared');
     report.record(plan.alreadyNotShared, 'not-shared');
-    info(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${describePlan(plan)}\n${planTable(plan)}`);
+    info(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}\n${planTable(plan)}`);
     if (plan.toShare.length === 0 && plan.toRevoke.length === 0) {
         info('Nothing to change: every account already is as asked.');
         return;
@@ -52575,15 +52584,6 @@ async function shareBlueprint(deps, request, report) {
             await applyBatch(deps, change, blueprintId, batch, report, waitForImage);
         }
     }
-}
-function describePlan(plan) {
-    const parts = [
-        `share with ${plan.toShare.length}`,
-        `${plan.alreadyShared.length} already shared`,
-        `revoke from ${plan.toRevoke.length}`,
-        `${plan.alreadyNotShared.length} already not shared`
-    ];
-    return parts.join(', ');
 }
 async function applyBatch(deps, change, blueprintId, batch, report, waitForImage) {
     const { api, clock, random, policy, info } = deps;

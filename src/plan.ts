@@ -41,6 +41,16 @@ export function planChanges(
   }
 }
 
+/** The plan in one line: how many accounts each part has. */
+export function planSummary(plan: SharePlan): string {
+  return [
+    `share with ${plan.toShare.length}`,
+    `${plan.alreadyShared.length} already shared`,
+    `revoke from ${plan.toRevoke.length}`,
+    `${plan.alreadyNotShared.length} already not shared`
+  ].join(', ')
+}
+
 /** The plan as a text table for the log: one account a line, in the order it is acted on. */
 export function planTable(plan: SharePlan): string {
   const rows: [string, string][] = [

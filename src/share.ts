@@ -1,7 +1,7 @@
 /** Carrying out the plan: wait for the image, read the shares, share, then revoke. */
 import { ApiError, TransportError, describeError, isPerAccountError } from './api-errors.js'
 import type { LighthouseApi } from './lighthouse.js'
-import { batches, planChanges, planTable, type SharePlan } from './plan.js'
+import { batches, planChanges, planSummary, planTable } from './plan.js'
 import type { AccountResult, ShareReport } from './report.js'
 import { backoffDelay, type Clock, type RetryPolicy } from './retry.js'
 import { waitForNormal, type WaitSchedule } from './wait.js'
@@ -98,9 +98,7 @@ export async function shareBlueprint(
   report.dryRun = request.dryRun
   report.record(plan.alreadyShared, 'already-shared')
   report.record(plan.alreadyNotShared, 'not-shared')
-  info(
-    `${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${describePlan(plan)}\n${planTable(plan)}`
-  )
+  info(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}\n${planTable(plan)}`)
 
   if (plan.toShare.length === 0 && plan.toRevoke.length === 0) {
     info('Nothing to change: every account already is as asked.')
@@ -120,16 +118,6 @@ export async function shareBlueprint(
       await applyBatch(deps, change, blueprintId, batch, report, waitForImage)
     }
   }
-}
-
-function describePlan(plan: SharePlan): string {
-  const parts = [
-    `share with ${plan.toShare.length}`,
-    `${plan.alreadyShared.length} already shared`,
-    `revoke from ${plan.toRevoke.length}`,
-    `${plan.alreadyNotShared.length} already not shared`
-  ]
-  return parts.join(', ')
 }
 
 async function applyBatch(
