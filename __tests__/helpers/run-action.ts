@@ -6,6 +6,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ACTION_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
+/** The Node that runs the action: this one, or ACTION_NODE (CI sets it to Node 24, what runners use). */
+const ACTION_NODE = process.env.ACTION_NODE || process.execPath
 
 export interface ActionResult {
   exitCode: number | null
@@ -52,7 +54,7 @@ export async function runAction(
       stdout: string
       stderr: string
     }>((resolve, reject) => {
-      const child = spawn(process.execPath, [ACTION_ENTRY], { env: childEnv })
+      const child = spawn(ACTION_NODE, [ACTION_ENTRY], { env: childEnv })
       let stdout = ''
       let stderr = ''
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
