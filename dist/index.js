@@ -52562,7 +52562,6 @@ async function shareBlueprint(deps, request, report) {
         revoke: request.revokeAccountIds,
         revokeUnlisted: request.revokeUnlisted
     }, await api.listSharedAccounts(blueprintId));
-    report.dryRun = request.dryRun;
     report.record(plan.alreadyShared, 'already-shared');
     report.record(plan.alreadyNotShared, 'not-shared');
     info(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}\n${planTable(plan)}`);
@@ -52820,6 +52819,7 @@ async function run(runtime = actionsRuntime()) {
             ...inputs.accountIds,
             ...inputs.revokeAccountIds
         ]);
+        report.dryRun = inputs.dryRun;
         runtime.info(`${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
             `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`);
         const caller = callerFor(runtime.createTransport({ ...connection, endpoint: inputs.endpoint, credentials }));

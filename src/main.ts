@@ -99,6 +99,7 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
       ...inputs.accountIds,
       ...inputs.revokeAccountIds
     ])
+    report.dryRun = inputs.dryRun
     runtime.info(
       `${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
         `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`

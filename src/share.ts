@@ -95,7 +95,6 @@ export async function shareBlueprint(
     },
     await api.listSharedAccounts(blueprintId)
   )
-  report.dryRun = request.dryRun
   report.record(plan.alreadyShared, 'already-shared')
   report.record(plan.alreadyNotShared, 'not-shared')
   info(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}\n${planTable(plan)}`)
