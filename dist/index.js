@@ -52218,7 +52218,7 @@ class ShareReport {
     blueprintState = '';
     /** A dry run records what it would do: 'shared' and 'revoked' are then the plan. */
     dryRun = false;
-    /** RequestIds of the share calls, in order. */
+    /** RequestIds of the share and cancel calls, in order. */
     requestIds = [];
     outcomes = new Map();
     constructor(blueprintId, region, identity, accountIds) {

@@ -19,7 +19,7 @@ export class ShareReport {
   blueprintState = ''
   /** A dry run records what it would do: 'shared' and 'revoked' are then the plan. */
   dryRun = false
-  /** RequestIds of the share calls, in order. */
+  /** RequestIds of the share and cancel calls, in order. */
   readonly requestIds: string[] = []
   private readonly outcomes = new Map<string, AccountOutcome>()
 
