@@ -86,3 +86,24 @@ test('a share call that hangs past its timeout is checked before it is tried aga
   ])
   expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual(accounts)
 })
+
+test('a job summary that cannot be written is a warning, not a failed share', async () => {
+  const [a] = rootAccounts(1)
+  emulator.addAccounts('root', [a]).addBlueprint({ id: BLUEPRINT_ID })
+  const [runtime, recorded] = runtimeFor(shareInputs(emulator, { 'account-ids': a }), 5)
+  const failingWrite = {
+    addHeading: () => failingWrite,
+    addTable: () => failingWrite,
+    addRaw: () => failingWrite,
+    write: () => Promise.reject(new Error('EACCES: permission denied'))
+  }
+  runtime.summary = failingWrite
+
+  await run(runtime)
+
+  expect(recorded.failed).toEqual([])
+  expect(recorded.logs).toContain(
+    'warning: Could not write the job summary: EACCES: permission denied'
+  )
+  expect(recorded.outputs['shared-account-ids']).toBe(JSON.stringify([a]))
+})
