@@ -89,6 +89,16 @@ describe('maskSecrets', () => {
       'env-token'
     ])
   })
+
+  test("masks a proxy's password, as written and decoded", () => {
+    const setSecret = jest.fn()
+    maskSecrets(
+      inputs({}),
+      { HTTPS_PROXY: 'http://user:p%40ss@proxy.corp:3128', http_proxy: 'proxy.corp:3128' },
+      setSecret
+    )
+    expect(setSecret.mock.calls.map(([s]) => s)).toEqual(['p%40ss', 'p@ss'])
+  })
 })
 
 describe('GitHub OIDC', () => {

@@ -23105,7 +23105,7 @@ module.exports = RetryHandler
 
 
 const { isIP } = __nccwpck_require__(7030)
-const { lookup } = __nccwpck_require__(8229)
+const { lookup } = __nccwpck_require__(610)
 const DecoratorHandler = __nccwpck_require__(8155)
 const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
 const maxInt = Math.pow(2, 31) - 1
@@ -43668,7 +43668,7 @@ module.exports.implForWrapper = function (wrapper) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(610);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3187);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -43677,7 +43677,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 610:
+/***/ 3187:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51924,18 +51924,26 @@ const ROLE_ARN = /^qcs::cam::uin\/[0-9]+:roleName\/[\w+=,.@-]{1,128}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,128}$/;
 const MAX_DURATION_SECONDS = 43_200;
 const fromEnv = (env, name) => env[name]?.trim() ?? '';
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 /**
  * Masks every key and token the step can see, in the inputs and in the
- * environment, before anything else can log it.
+ * environment (a proxy's password included), before anything else can log it.
  */
 function maskSecrets(getInput, env, setSecret) {
     const values = [
         ...KEY_INPUTS.map((name) => getInput(name)),
-        ...KEY_VARIABLES.map((name) => fromEnv(env, name))
+        ...KEY_VARIABLES.map((name) => fromEnv(env, name)),
+        ...PROXY_VARIABLES.flatMap((name) => proxyPassword(fromEnv(env, name)))
     ];
     for (const value of values)
         if (value)
             setSecret(value);
+}
+function proxyPassword(proxy) {
+    if (!URL.canParse(proxy))
+        return [];
+    const { password } = new URL(proxy);
+    return password ? [password, decodeURIComponent(password)] : [];
 }
 function readCredentialSettings(getInput, env, lighthouseEndpoint, notice) {
     const roleArn = getInput('role-arn');
@@ -52080,16 +52088,35 @@ function batches(items, size = MAX_ACCOUNTS_PER_CALL) {
     return result;
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./src/sdk-transport.ts
 /** Tencent Cloud SDK clients as Transports: one request, failures as ApiError or TransportError. */
 
+
+
+
+/**
+ * The proxy for an endpoint by the toolkit's rules, as self-hosted runners set
+ * them: https_proxy or HTTPS_PROXY (http_proxy or HTTP_PROXY for plain http),
+ * no_proxy or NO_PROXY, and never for a loopback host.
+ */
+function proxyFor(endpoint) {
+    return getProxyUrl(new URL(`${endpoint.protocol}${endpoint.host}`))?.href;
+}
 function sdkProfile(options) {
+    const { endpoint, proxy } = options;
     return {
         language: options.language,
         httpProfile: {
-            endpoint: options.endpoint.host,
-            protocol: options.endpoint.protocol,
-            reqTimeout: options.requestTimeoutSeconds
+            endpoint: endpoint.host,
+            protocol: endpoint.protocol,
+            reqTimeout: options.requestTimeoutSeconds,
+            // Without a proxy, name Node's own agent: left alone, the SDK would use
+            // http_proxy (lower case only) even for hosts that no_proxy exempts.
+            ...(proxy ? { proxy } : { agent: endpoint.protocol === 'https://' ? external_node_https_namespaceObject.globalAgent : external_node_http_.globalAgent })
         }
     };
 }
@@ -52785,6 +52812,7 @@ function createStsTransport(options) {
 
 
 
+
 /** Well under a minute, so a hung connection is retried rather than stalling the step. */
 const REQUEST_TIMEOUT_SECONDS = 20;
 /** The API allows 20 requests a second per action; keep a margin for timing differences. */
@@ -52814,7 +52842,7 @@ async function run(runtime = actionsRuntime()) {
             debug: runtime.debug,
             info: runtime.info
         });
-        const credentials = credentialProvider(credentialSettings, runtime, (endpoint) => callerFor(runtime.createStsTransport({ ...connection, endpoint })));
+        const credentials = credentialProvider(credentialSettings, runtime, (endpoint) => callerFor(runtime.createStsTransport({ ...connection, endpoint, proxy: proxyFor(endpoint) })));
         report = new ShareReport(inputs.blueprintId, inputs.region, credentials.identity, [
             ...inputs.accountIds,
             ...inputs.revokeAccountIds
@@ -52822,7 +52850,10 @@ async function run(runtime = actionsRuntime()) {
         report.dryRun = inputs.dryRun;
         runtime.info(`${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
             `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`);
-        const caller = callerFor(runtime.createTransport({ ...connection, endpoint: inputs.endpoint, credentials }));
+        const proxy = proxyFor(inputs.endpoint);
+        if (proxy)
+            runtime.info(`Through the proxy at ${new URL(proxy).host} (from the proxy environment variables).`);
+        const caller = callerFor(runtime.createTransport({ ...connection, endpoint: inputs.endpoint, proxy, credentials }));
         await shareBlueprint({
             api: createLighthouseApi(caller),
             clock: runtime.clock,
@@ -53007,7 +53038,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnos
 
 /***/ }),
 
-/***/ 8229:
+/***/ 610:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");

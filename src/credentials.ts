@@ -48,9 +48,11 @@ const MAX_DURATION_SECONDS = 43_200
 
 const fromEnv = (env: NodeJS.ProcessEnv, name: string): string => env[name]?.trim() ?? ''
 
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] as const
+
 /**
  * Masks every key and token the step can see, in the inputs and in the
- * environment, before anything else can log it.
+ * environment (a proxy's password included), before anything else can log it.
  */
 export function maskSecrets(
   getInput: GetInput,
@@ -59,9 +61,16 @@ export function maskSecrets(
 ): void {
   const values = [
     ...KEY_INPUTS.map((name) => getInput(name)),
-    ...KEY_VARIABLES.map((name) => fromEnv(env, name))
+    ...KEY_VARIABLES.map((name) => fromEnv(env, name)),
+    ...PROXY_VARIABLES.flatMap((name) => proxyPassword(fromEnv(env, name)))
   ]
   for (const value of values) if (value) setSecret(value)
+}
+
+function proxyPassword(proxy: string): string[] {
+  if (!URL.canParse(proxy)) return []
+  const { password } = new URL(proxy)
+  return password ? [password, decodeURIComponent(password)] : []
 }
 
 export function readCredentialSettings(

@@ -27,7 +27,7 @@ import {
   type RetryPolicy,
   type Transport
 } from './retry.js'
-import type { ConnectionOptions } from './sdk-transport.js'
+import { proxyFor, type ConnectionOptions } from './sdk-transport.js'
 import { shareBlueprint } from './share.js'
 import type { WaitSchedule } from './wait.js'
 import { WebIdentityCredentials, createStsTransport } from './web-identity.js'
@@ -93,7 +93,7 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
         info: runtime.info
       })
     const credentials = credentialProvider(credentialSettings, runtime, (endpoint) =>
-      callerFor(runtime.createStsTransport({ ...connection, endpoint }))
+      callerFor(runtime.createStsTransport({ ...connection, endpoint, proxy: proxyFor(endpoint) }))
     )
     report = new ShareReport(inputs.blueprintId, inputs.region, credentials.identity, [
       ...inputs.accountIds,
@@ -104,8 +104,13 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
       `${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
         `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`
     )
+    const proxy = proxyFor(inputs.endpoint)
+    if (proxy)
+      runtime.info(
+        `Through the proxy at ${new URL(proxy).host} (from the proxy environment variables).`
+      )
     const caller = callerFor(
-      runtime.createTransport({ ...connection, endpoint: inputs.endpoint, credentials })
+      runtime.createTransport({ ...connection, endpoint: inputs.endpoint, proxy, credentials })
     )
     await shareBlueprint(
       {

@@ -1,4 +1,7 @@
 /** Tencent Cloud SDK clients as Transports: one request, failures as ApiError or TransportError. */
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
+import { globalAgent as httpAgent } from 'node:http'
+import { globalAgent as httpsAgent } from 'node:https'
 import { ApiError, TransportError } from './api-errors.js'
 import type { Endpoint, Language } from './inputs.js'
 import type { Transport } from './retry.js'
@@ -15,15 +18,30 @@ export interface ConnectionOptions {
   language: Language
   /** Per request, so a hung connection cannot stall the step. */
   requestTimeoutSeconds: number
+  /** The proxy to reach the endpoint through (see proxyFor); direct when absent. */
+  proxy?: string
+}
+
+/**
+ * The proxy for an endpoint by the toolkit's rules, as self-hosted runners set
+ * them: https_proxy or HTTPS_PROXY (http_proxy or HTTP_PROXY for plain http),
+ * no_proxy or NO_PROXY, and never for a loopback host.
+ */
+export function proxyFor(endpoint: Endpoint): string | undefined {
+  return getProxyUrl(new URL(`${endpoint.protocol}${endpoint.host}`))?.href
 }
 
 export function sdkProfile(options: ConnectionOptions) {
+  const { endpoint, proxy } = options
   return {
     language: options.language,
     httpProfile: {
-      endpoint: options.endpoint.host,
-      protocol: options.endpoint.protocol,
-      reqTimeout: options.requestTimeoutSeconds
+      endpoint: endpoint.host,
+      protocol: endpoint.protocol,
+      reqTimeout: options.requestTimeoutSeconds,
+      // Without a proxy, name Node's own agent: left alone, the SDK would use
+      // http_proxy (lower case only) even for hosts that no_proxy exempts.
+      ...(proxy ? { proxy } : { agent: endpoint.protocol === 'https://' ? httpsAgent : httpAgent })
     }
   }
 }
