@@ -92,7 +92,7 @@ const HINTS: Record<string, string> = {
 }
 
 /** The hint for a code, falling back to its family (RequestLimitExceeded.UinLimitExceeded → RequestLimitExceeded). */
-export function hintFor(code: string): string | undefined {
+function hintFor(code: string): string | undefined {
   for (let key = code; key; key = key.slice(0, Math.max(key.lastIndexOf('.'), 0))) {
     if (HINTS[key]) return HINTS[key]
   }

@@ -36,10 +36,10 @@ export interface ShareInputs {
   onAccountError: OnAccountError
 }
 
-export const DEFAULT_ENDPOINT = 'lighthouse.intl.tencentcloudapi.com'
+const DEFAULT_ENDPOINT = 'lighthouse.intl.tencentcloudapi.com'
 
 /** Regions where ShareBlueprintAcrossAccounts is offered, from the API document. */
-export const SUPPORTED_REGIONS: readonly string[] = [
+const SUPPORTED_REGIONS: readonly string[] = [
   'ap-bangkok',
   'ap-beijing',
   'ap-chengdu',
@@ -137,7 +137,7 @@ const BOOLEANS = new Map([
   ...['false', 'False', 'FALSE'].map((word) => [word, false] as const)
 ])
 
-export function parseBoolean(value: string, inputName: string): boolean {
+function parseBoolean(value: string, inputName: string): boolean {
   const parsed = BOOLEANS.get(value)
   if (parsed === undefined) {
     throw new InputError(`Input "${inputName}" must be true or false, not "${value}".`)
@@ -151,7 +151,7 @@ function required(getInput: GetInput, name: string): string {
   return value
 }
 
-export function parseBlueprintId(value: string): string {
+function parseBlueprintId(value: string): string {
   if (!BLUEPRINT_ID.test(value)) {
     throw new InputError(
       `Input "blueprint-id" is not a Lighthouse blueprint ID: "${value}". ` +
@@ -179,7 +179,7 @@ export function parseAccountIds(value: string, inputName: string): string[] {
   return [...new Set(ids)]
 }
 
-export function parseRegion(value: string): string {
+function parseRegion(value: string): string {
   if (!value) {
     throw new InputError(
       'No region: set the "region" input (e.g. ap-guangzhou) or the TENCENTCLOUD_REGION environment variable.'
@@ -193,7 +193,7 @@ export function parseRegion(value: string): string {
   return value
 }
 
-export function parseLanguage(value: string): Language {
+function parseLanguage(value: string): Language {
   return parseChoice(value, 'language', LANGUAGES)
 }
 

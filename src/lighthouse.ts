@@ -37,7 +37,7 @@ export interface LighthouseApi {
 }
 
 /** The largest page DescribeBlueprintsShareAcrossAccountInfos gives. */
-export const SHARE_INFO_PAGE_SIZE = 100
+const SHARE_INFO_PAGE_SIZE = 100
 /** The most values its account-id filter takes. */
 const ACCOUNT_FILTER_SIZE = 5
 

@@ -33,9 +33,9 @@ import type { WaitSchedule } from './wait.js'
 import { WebIdentityCredentials, createStsTransport } from './web-identity.js'
 
 /** Well under a minute, so a hung connection is retried rather than stalling the step. */
-export const REQUEST_TIMEOUT_SECONDS = 20
+const REQUEST_TIMEOUT_SECONDS = 20
 /** The API allows 20 requests a second per action; keep a margin for timing differences. */
-export const REQUESTS_PER_SECOND = 18
+const REQUESTS_PER_SECOND = 18
 
 /** Everything run() touches outside itself, so tests can pass fakes. */
 export interface Runtime {

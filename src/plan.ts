@@ -1,7 +1,7 @@
 /** What a run changes: from the current shares and the inputs, one plan. */
 
 /** Share and cancel calls take at most 10 accounts each. */
-export const MAX_ACCOUNTS_PER_CALL = 10
+const MAX_ACCOUNTS_PER_CALL = 10
 
 export interface ShareRequestLists {
   /** Accounts that should have the share. */

@@ -27,7 +27,7 @@ export interface WaitSchedule {
   progressEveryMs: number
 }
 
-export const DEFAULT_WAIT_SCHEDULE: WaitSchedule = {
+const DEFAULT_WAIT_SCHEDULE: WaitSchedule = {
   firstIntervalMs: 2000,
   steadyForMs: 30_000,
   growth: 1.5,

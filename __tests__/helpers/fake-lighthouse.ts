@@ -37,14 +37,7 @@ export class FakeLighthouse implements LighthouseApi {
     this.calls.push('cancel')
     this.cancelCalls.push([...accountIds])
     const requestId = `req-${++this.requestCount}`
-    const refused = accountIds.find((a) => this.refused.has(a))
-    if (refused)
-      throw new ApiError(
-        'CancelShareBlueprintAcrossAccounts',
-        this.refused.get(refused)!,
-        'refused',
-        requestId
-      )
+    this.throwIfRefused('CancelShareBlueprintAcrossAccounts', accountIds, requestId)
     if (accountIds.some((a) => !this.shared.has(a))) {
       throw new ApiError(
         'CancelShareBlueprintAcrossAccounts',
@@ -71,14 +64,7 @@ export class FakeLighthouse implements LighthouseApi {
         requestId
       )
     }
-    const refused = accountIds.find((a) => this.refused.has(a))
-    if (refused)
-      throw new ApiError(
-        'ShareBlueprintAcrossAccounts',
-        this.refused.get(refused)!,
-        'refused',
-        requestId
-      )
+    this.throwIfRefused('ShareBlueprintAcrossAccounts', accountIds, requestId)
     if (accountIds.some((a) => this.shared.has(a))) {
       throw new ApiError(
         'ShareBlueprintAcrossAccounts',
@@ -91,5 +77,11 @@ export class FakeLighthouse implements LighthouseApi {
     if (fault === 'lost-after-sharing')
       throw new TransportError('ShareBlueprintAcrossAccounts', 'timeout')
     return requestId
+  }
+
+  /** Like the API: a call with any refused account fails whole, naming none. */
+  private throwIfRefused(action: string, accountIds: readonly string[], requestId: string): void {
+    const refused = accountIds.find((a) => this.refused.has(a))
+    if (refused) throw new ApiError(action, this.refused.get(refused)!, 'refused', requestId)
   }
 }
