@@ -12,7 +12,11 @@ const inputs =
   (values: Record<string, string>): GetInput =>
   (name) =>
     values[name] ?? ''
-const INTL: Endpoint = { protocol: 'https://', host: 'lighthouse.intl.tencentcloudapi.com' }
+const INTL: Endpoint = {
+  protocol: 'https://',
+  host: 'lighthouse.intl.tencentcloudapi.com',
+  source: 'input "endpoint"'
+}
 const read = (values: Record<string, string>, env: NodeJS.ProcessEnv = {}, notice = jest.fn()) =>
   readCredentialSettings(inputs(values), env, INTL, notice)
 
@@ -123,7 +127,11 @@ describe('GitHub OIDC', () => {
         sessionName: 'gh-octo-org-golden-images-4242-2',
         durationSeconds: 3600,
         audience: 'sts.tencentcloudapi.com',
-        stsEndpoint: { protocol: 'https://', host: 'sts.intl.tencentcloudapi.com' }
+        stsEndpoint: {
+          protocol: 'https://',
+          host: 'sts.intl.tencentcloudapi.com',
+          source: expect.stringContaining('derived from input "endpoint"')
+        }
       }
     })
   })
@@ -207,8 +215,23 @@ describe('defaults', () => {
     ['lighthouse.tencentcloudapi.com', 'sts.tencentcloudapi.com'],
     ['127.0.0.1:8080', '127.0.0.1:8080']
   ])('the STS endpoint for %s is %s', (lighthouse, sts) => {
-    expect(defaultStsEndpoint({ protocol: 'https://', host: lighthouse }).host).toBe(sts)
+    expect(defaultStsEndpoint({ ...INTL, host: lighthouse }).host).toBe(sts)
   })
+
+  test.each([
+    'api.example-gateway.com',
+    'tencentcloudapi.com.evil.example',
+    'lighthouse.tencentcloudapi.co'
+  ])(
+    'no STS endpoint is derived from %s, which is not a Tencent Cloud host: the token would go there',
+    (host) => {
+      expect(() => defaultStsEndpoint({ ...INTL, host })).toThrow(
+        new RegExp(
+          `"endpoint" is ${host.replace(/\./g, '\\.')}, which is not a Tencent Cloud API host.*Set "sts-endpoint"`
+        )
+      )
+    }
+  )
 
   test('the session name fits STS rules however long the repository name', () => {
     const name = defaultSessionName({

@@ -27,7 +27,11 @@ describe('readShareInputs', () => {
       revokeUnlisted: false,
       dryRun: false,
       region: 'ap-guangzhou',
-      endpoint: { protocol: 'https://', host: 'lighthouse.intl.tencentcloudapi.com' },
+      endpoint: {
+        protocol: 'https://',
+        host: 'lighthouse.intl.tencentcloudapi.com',
+        source: 'input "endpoint"'
+      },
       language: 'en-US',
       waitTimeoutSeconds: 1800,
       onAccountError: 'fail'
@@ -180,7 +184,7 @@ describe('parseEndpoint', () => {
     ['http://localhost:3000', 'http://', 'localhost:3000'],
     ['http://[::1]:3000', 'http://', '[::1]:3000']
   ])('accepts %s', (value, protocol, host) => {
-    expect(parseEndpoint(value)).toEqual({ protocol, host })
+    expect(parseEndpoint(value)).toEqual({ protocol, host, source: 'input "endpoint"' })
   })
 
   test.each([

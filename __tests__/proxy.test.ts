@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { staticCredentials } from '../src/credentials.js'
 import { parseEndpoint } from '../src/inputs.js'
 import { createSdkTransport } from '../src/lighthouse.js'
-import { proxyFor } from '../src/sdk-transport.js'
+import { proxyFor, proxyPasswords } from '../src/proxy.js'
 import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import { ConnectProxy } from './helpers/connect-proxy.js'
 import {
@@ -56,9 +56,42 @@ describe('proxyFor', () => {
     expect(proxyFor(intl)).toBeUndefined()
   })
 
+  test('takes a proxy without a scheme as http://, as the toolkit means to', () => {
+    process.env.HTTPS_PROXY = 'builder:pa%2Fss@proxy.corp:3128'
+    expect(proxyFor(intl)).toBe('http://builder:pa%2Fss@proxy.corp:3128/')
+    process.env.HTTPS_PROXY = 'proxy.corp:3128'
+    expect(proxyFor(intl)).toBe('http://proxy.corp:3128/')
+  })
+
+  test('refuses a scheme it cannot use, without printing the value', () => {
+    process.env.HTTPS_PROXY = 'socks5://builder:s3cret@proxy.corp:1080'
+    expect(() => proxyFor(intl)).toThrow(
+      'HTTPS_PROXY names a socks5 proxy: only http:// and https:// proxies are supported.'
+    )
+    expect(() => proxyFor(intl)).not.toThrow(/s3cret/)
+  })
+
   test('never proxies a loopback endpoint', () => {
     process.env.HTTP_PROXY = 'http://proxy.corp:3128'
     expect(proxyFor(parseEndpoint('http://127.0.0.1:8080'))).toBeUndefined()
+  })
+})
+
+describe('proxyPasswords', () => {
+  test.each([
+    ['http://builder:s3cret@proxy.corp:3128', 's3cret'],
+    ['builder:s3cret@proxy.corp:3128', 's3cret'],
+    ['socks5://builder:s3cret@proxy.corp:1080', 's3cret']
+  ])('finds the password in %s', (value, password) => {
+    expect(proxyPasswords({ https_proxy: value })).toContain(password)
+  })
+
+  test('masks the decoded form too', () => {
+    expect(proxyPasswords({ HTTP_PROXY: 'http://u:p%40ss@proxy:1' })).toEqual(['p%40ss', 'p@ss'])
+  })
+
+  test('finds none where there is none', () => {
+    expect(proxyPasswords({ HTTPS_PROXY: 'proxy.corp:3128', NO_PROXY: 'x' })).toEqual([])
   })
 })
 

@@ -89,7 +89,11 @@ describe('RateLimiter', () => {
 })
 
 describe('Caller', () => {
-  function callerWith(transport: Transport, clock = new FakeClock()) {
+  function callerWith(
+    transport: Transport,
+    clock = new FakeClock(),
+    renewCredentials?: () => Promise<void>
+  ) {
     const debug = jest.fn<(m: string) => void>()
     const info = jest.fn<(m: string) => void>()
     const caller = new Caller({
@@ -99,7 +103,8 @@ describe('Caller', () => {
       limiter: new RateLimiter(100, clock),
       policy,
       debug,
-      info
+      info,
+      renewCredentials
     })
     return { caller, clock, debug, info }
   }
@@ -162,5 +167,83 @@ describe('Caller', () => {
       TransportError
     )
     expect(transport).toHaveBeenCalledTimes(1)
+  })
+
+  describe('credentials that expired during the request', () => {
+    test.each(['AuthFailure.TokenFailure', 'UnauthorizedOperation.TokenInvalid'])(
+      '%s: renewable credentials are renewed and the call made once more, even a share',
+      async (code) => {
+        const transport = jest
+          .fn<Transport>()
+          .mockRejectedValueOnce(apiError(code))
+          .mockResolvedValueOnce({ RequestId: 'ok' })
+        const renew = jest.fn(async () => undefined)
+        const { caller, clock } = callerWith(transport, new FakeClock(), renew)
+        await expect(
+          caller.call('ShareBlueprintAcrossAccounts', {}, { retryLostAnswers: false })
+        ).resolves.toEqual({ RequestId: 'ok' })
+        expect(renew).toHaveBeenCalledTimes(1)
+        expect(transport).toHaveBeenCalledTimes(2)
+        expect(clock.sleeps).toEqual([])
+      }
+    )
+
+    test('are renewed once per call: expired again, the call fails', async () => {
+      const transport = jest.fn<Transport>().mockRejectedValue(apiError('AuthFailure.TokenFailure'))
+      const renew = jest.fn(async () => undefined)
+      const { caller } = callerWith(transport, new FakeClock(), renew)
+      await expect(caller.call('DescribeBlueprints', {})).rejects.toMatchObject({
+        code: 'AuthFailure.TokenFailure'
+      })
+      expect(renew).toHaveBeenCalledTimes(1)
+      expect(transport).toHaveBeenCalledTimes(2)
+    })
+
+    test('static keys fail at once', async () => {
+      const transport = jest.fn<Transport>().mockRejectedValue(apiError('AuthFailure.TokenFailure'))
+      const { caller } = callerWith(transport)
+      await expect(caller.call('DescribeBlueprints', {})).rejects.toMatchObject({ attempts: 1 })
+      expect(transport).toHaveBeenCalledTimes(1)
+    })
+  })
+
+  describe('STS codes mean what the STS error list says', () => {
+    const stsError = (code: string) =>
+      new ApiError('AssumeRoleWithWebIdentity', code, 'message', 'req', 'sts')
+
+    test.each(['InvalidParameter.OverLimit', 'RequestLimitExceeded'])(
+      '%s is a rate limit: retried a second later at the earliest',
+      async (code) => {
+        const transport = jest
+          .fn<Transport>()
+          .mockRejectedValueOnce(stsError(code))
+          .mockResolvedValueOnce({ RequestId: 'ok' })
+        const { caller, clock } = callerWith(transport)
+        await caller.call('AssumeRoleWithWebIdentity', {})
+        expect(clock.sleeps).toEqual([1000])
+      }
+    )
+
+    test.each([
+      'InternalError.SystemError',
+      'InternalError.GetRoleError',
+      'InternalError.UnknownError'
+    ])('%s is retried', (code) => expect(isRetryable(stsError(code), true)).toBe(true))
+
+    test.each([
+      'InvalidParameter.OverTimeError',
+      'InvalidParameter.WebIdentityTokenError',
+      'InvalidParameter.ParamError',
+      'ResourceNotFound.RoleNotFound',
+      'UnauthorizedOperation'
+    ])('%s is not retried, and has a hint', (code) => {
+      expect(isRetryable(stsError(code), true)).toBe(false)
+      expect(stsError(code).hint).toEqual(expect.any(String))
+    })
+
+    test('the same code means something else from Lighthouse', () => {
+      expect(isRetryable(apiError('InvalidParameter.OverLimit'), true)).toBe(false)
+      expect(stsError('InvalidParameter.OverTimeError').hint).toContain('role-duration-seconds')
+    })
   })
 })

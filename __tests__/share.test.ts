@@ -1,4 +1,5 @@
 import { describe, expect, jest, test } from '@jest/globals'
+import { ApiError } from '../src/api-errors.js'
 import { ShareReport } from '../src/report.js'
 import { shareBlueprint, type ShareRequest } from '../src/share.js'
 import { FakeClock } from './helpers/fake-clock.js'
@@ -144,6 +145,38 @@ describe('shareBlueprint', () => {
       expect(error).toBeUndefined()
       expect(api.calls).toEqual(['describe', 'list', 'share', 'find', 'share'])
       expect(report.accountsWith('shared')).toEqual(ids(3))
+    })
+
+    test('and could not be checked: its accounts are unknown, named, and the later batches not attempted', async () => {
+      const api = new FakeLighthouse()
+      api.shareFaults.push('lost-after-sharing')
+      api.findFault = new ApiError(
+        'DescribeBlueprintsShareAcrossAccountInfos',
+        'AuthFailure.UnauthorizedOperation',
+        'denied',
+        'req-check'
+      )
+      const { error, results, report } = await share(api, ids(12))
+      expect(error?.message).toMatch(
+        /^Sharing lhbp-6jc6l8yb with 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: the outcome is unknown\. .*AuthFailure\.UnauthorizedOperation.*RequestId: req-check.*Run the step again/
+      )
+      expect(Object.values(results)).toEqual([
+        ...Array(10).fill('unknown'),
+        'not-attempted',
+        'not-attempted'
+      ])
+      expect(report.accounts[0]).toMatchObject({
+        change: 'share',
+        reason: expect.stringContaining('no answer')
+      })
+    })
+
+    test('on the last attempt is still checked: applied, it counts as shared', async () => {
+      const api = new FakeLighthouse()
+      api.shareFaults.push('lost', 'lost', 'lost', 'lost-after-sharing')
+      const { error, results } = await share(api, ids(2))
+      expect(error).toBeUndefined()
+      expect(results).toEqual({ '1': 'shared', '2': 'shared' })
     })
 
     test('gives up after the retry budget and names the accounts', async () => {

@@ -11,7 +11,11 @@ const SETTINGS: WebIdentitySettings = {
   sessionName: 'gh-octo-org-golden-images-1-1',
   durationSeconds: 3600,
   audience: 'sts.tencentcloudapi.com',
-  stsEndpoint: { protocol: 'https://', host: 'sts.intl.tencentcloudapi.com' }
+  stsEndpoint: {
+    protocol: 'https://',
+    host: 'sts.intl.tencentcloudapi.com',
+    source: 'input "sts-endpoint"'
+  }
 }
 const policy = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 }
 
@@ -130,7 +134,8 @@ describe('WebIdentityCredentials', () => {
         'AssumeRoleWithWebIdentity',
         'ResourceNotFound.RoleNotFound',
         'Role not found.',
-        'req-x'
+        'req-x',
+        'sts'
       )
     )
     await expect(provider.get()).rejects.toThrow(

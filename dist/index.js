@@ -43668,7 +43668,7 @@ module.exports.implForWrapper = function (wrapper) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3187);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2222);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -43677,7 +43677,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3187:
+/***/ 2222:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51631,102 +51631,280 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/untrusted.ts
+/**
+ * Text that did not come from this code (API codes and messages, image names
+ * and states, response bodies, input values echoed back) made safe to print.
+ */
+/**
+ * Line breaks and other control characters, shown as escapes. The runner
+ * splits the log on CR and LF, and a line that starts with `::` is a workflow
+ * command (`::stop-commands::` would turn off the masking of later secrets).
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+const ESCAPES = { '\n': '\\n', '\r': '\\r' };
+/**
+ * One line of plain text that cannot start or end a workflow command: control
+ * characters escaped, a leading `::` broken, and the older `##[` command form
+ * broken wherever it stands. Idempotent, so text may pass through it twice.
+ */
+function neutralize(text) {
+    return text
+        .replace(CONTROL, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(/##\[/g, '##\\[')
+        .replace(/^(\s*):(?=:)/, '$1:\\');
+}
+/**
+ * Text for the job summary's HTML. Markdown ends an HTML block at a blank
+ * line, so line breaks are written as <br> and no text from outside can end
+ * the block (or the cell) and be read as Markdown.
+ */
+function escapeHtml(text) {
+    return text
+        .replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>');
+}
+
 ;// CONCATENATED MODULE: ./src/api-errors.ts
-/** What the Lighthouse API can answer with, and what a person should do about it. */
-/** The API answered, with an error code (HTTP 200, Response.Error). */
+/** What the Lighthouse and STS APIs can answer with, and what to do about each code. */
+
+const ASK_AGAIN = 'run the step again';
+/** Lighthouse (2020-03-24) and the common codes of API 3.0; a code not listed is looked up by its family. */
+const LIGHTHOUSE_CODES = {
+    RequestLimitExceeded: {
+        kind: 'rate-limited',
+        hint: `Too many requests: ${ASK_AGAIN} in a moment.`
+    },
+    InternalError: { kind: 'transient', hint: `Tencent Cloud had an internal error; ${ASK_AGAIN}.` },
+    ServiceUnavailable: {
+        kind: 'transient',
+        hint: `The service is unavailable right now; ${ASK_AGAIN} later.`
+    },
+    FailedOperation: {
+        kind: 'permanent',
+        hint: `The API could not complete the operation; ${ASK_AGAIN}.`
+    },
+    'FailedOperation.ShareBlueprintAcrossAccountFailed': {
+        kind: 'transient',
+        hint: `Sharing failed on the API side; ${ASK_AGAIN} later.`
+    },
+    'OperationDenied.BlueprintOperationInProgress': {
+        kind: 'image-busy',
+        hint: `Another operation on the image is in progress; ${ASK_AGAIN} when it is done.`
+    },
+    'UnsupportedOperation.BlueprintLatestOperationUnfinished': {
+        kind: 'image-busy',
+        hint: `The last operation on the image has not finished; ${ASK_AGAIN} when it has.`
+    },
+    'ResourceInUse.BlueprintModifyingSharePermission': {
+        kind: 'image-busy',
+        hint: `The image's sharing is being changed by another request; ${ASK_AGAIN} in a moment.`
+    },
+    'UnsupportedOperation.BlueprintCurStateInvalid': {
+        kind: 'image-state',
+        hint: `The image is not NORMAL right now; ${ASK_AGAIN} when it is.`
+    },
+    'InvalidParameterValue.AccountIdInvalidAccountArea': {
+        kind: 'per-account',
+        hint: 'The account is on the other site (China vs international): images can only be shared within one site.'
+    },
+    'InvalidParameterValue.AccountIdSameWithUin': {
+        kind: 'per-account',
+        hint: 'This is the account that owns the image; remove it from "account-ids".'
+    },
+    'InvalidParameterValue.AccountIdsNotExist': {
+        kind: 'per-account',
+        hint: 'No such account: check the account ID (it is not the QQ number).'
+    },
+    'InvalidParameterValue.AccountIdsNotOwnerAccount': {
+        kind: 'per-account',
+        hint: "This is a sub-user's ID; give the root account's ID (Account Center > Account Information)."
+    },
+    'UnsupportedOperation.BlueprintAlreadyShared': {
+        kind: 'already-shared',
+        hint: `One of the accounts already has the share (it changed since it was read); ${ASK_AGAIN}.`
+    },
+    'UnsupportedOperation.BlueprintHasNotShared': {
+        kind: 'not-shared',
+        hint: `One of the accounts does not have the share (it changed since it was read); ${ASK_AGAIN}.`
+    },
+    'AuthFailure.TokenFailure': {
+        kind: 'credentials-expired',
+        hint: 'The session token is invalid or expired: get new temporary credentials.'
+    },
+    'UnauthorizedOperation.TokenInvalid': {
+        kind: 'credentials-expired',
+        hint: 'The session token is invalid or belongs to other credentials: check "session-token".'
+    },
+    'InvalidParameterValue.BlueprintIdMalformed': {
+        kind: 'permanent',
+        hint: 'The blueprint ID is malformed; it looks like lhbp-6jc6l8yb.'
+    },
+    'InvalidParameterValue.InvalidBlueprintId': {
+        kind: 'permanent',
+        hint: 'The blueprint ID is not valid here: check it, and that "region" is the region the image is in.'
+    },
+    'InvalidParameterValue.InvalidBlueprintState': {
+        kind: 'permanent',
+        hint: 'The image is not in a state that can be shared; it must be NORMAL.'
+    },
+    'LimitExceeded.ShareBlueprintAcrossAccountQuotaLimitExceeded': {
+        kind: 'permanent',
+        hint: 'The image has reached its share quota: revoke shares that are no longer needed, or ask Tencent Cloud for a higher quota.'
+    },
+    'ResourceNotFound.BlueprintIdNotFound': {
+        kind: 'permanent',
+        hint: 'No such image: check "blueprint-id", and that "region" is the region the image is in.'
+    },
+    'ResourceNotFound.PrivateBlueprintNotFound': {
+        kind: 'permanent',
+        hint: 'No such custom image: only your own custom images can be shared; check "blueprint-id" and "region".'
+    },
+    'UnauthorizedOperation.NoPermission': {
+        kind: 'permanent',
+        hint: 'The credentials lack permission: allow lighthouse:DescribeBlueprints, lighthouse:DescribeBlueprintsShareAcrossAccountInfos, ' +
+            'lighthouse:ShareBlueprintAcrossAccounts and (to revoke) lighthouse:CancelShareBlueprintAcrossAccounts in CAM.'
+    },
+    'UnsupportedOperation.BlueprintOccupied': {
+        kind: 'permanent',
+        hint: `The image is in use by another operation; ${ASK_AGAIN} later.`
+    },
+    'AuthFailure.SecretIdNotFound': {
+        kind: 'permanent',
+        hint: 'The secret ID does not exist or is disabled: check "secret-id" in CAM > API Keys.'
+    },
+    'AuthFailure.SignatureFailure': {
+        kind: 'permanent',
+        hint: 'The signature does not match: check "secret-key".'
+    },
+    'AuthFailure.SignatureExpire': {
+        kind: 'permanent',
+        hint: "The request's timestamp is too far from the server's time: check the runner's clock."
+    },
+    'AuthFailure.UnauthorizedOperation': {
+        kind: 'permanent',
+        hint: 'The credentials lack permission for this action: check the CAM policy.'
+    },
+    'AuthFailure.InvalidSecretId': {
+        kind: 'permanent',
+        hint: 'The secret ID is malformed: check "secret-id".'
+    },
+    UnsupportedRegion: {
+        kind: 'permanent',
+        hint: 'Lighthouse is not offered in this region: check "region".'
+    }
+};
+/** STS (2018-08-13), as the SDK's error list describes each code of AssumeRoleWithWebIdentity. */
+const STS_CODES = {
+    RequestLimitExceeded: {
+        kind: 'rate-limited',
+        hint: `Too many requests to STS: ${ASK_AGAIN} in a moment.`
+    },
+    // "Frequency limit exceeded", not a parameter that is too large.
+    'InvalidParameter.OverLimit': {
+        kind: 'rate-limited',
+        hint: `STS's frequency limit for this role was exceeded: ${ASK_AGAIN} in a moment, or run fewer jobs with the role at once.`
+    },
+    InternalError: { kind: 'transient', hint: `STS had an internal error; ${ASK_AGAIN}.` },
+    'InvalidParameter.OverTimeError': {
+        kind: 'permanent',
+        hint: '"role-duration-seconds" is longer than the role allows: lower it, or raise the role\'s maximum session duration.'
+    },
+    'InvalidParameter.WebIdentityTokenError': {
+        kind: 'permanent',
+        hint: 'STS rejected the GitHub token: check that "oidc-provider-id" names a CAM OIDC identity provider for ' +
+            'https://token.actions.githubusercontent.com whose client ID equals "oidc-audience".'
+    },
+    'InvalidParameter.ParamError': {
+        kind: 'permanent',
+        hint: 'STS refused a parameter: check "role-arn", "oidc-provider-id", "role-session-name" and "role-duration-seconds".'
+    },
+    'InvalidParameter.AccountNotAvaliable': {
+        kind: 'permanent',
+        hint: 'The account in "role-arn" does not exist or is not available: check its account ID.'
+    },
+    'ResourceNotFound.RoleNotFound': {
+        kind: 'permanent',
+        hint: 'No such role: check "role-arn".'
+    },
+    UnauthorizedOperation: {
+        kind: 'permanent',
+        hint: "The role's trust policy does not allow this token: check its oidc:sub condition against this job " +
+            '(e.g. repo:OWNER/REPO:ref:refs/heads/main), its oidc:aud condition, and the provider name.'
+    }
+};
+const CODES = {
+    lighthouse: LIGHTHOUSE_CODES,
+    sts: STS_CODES
+};
+/** The code's meaning, else its family's (RequestLimitExceeded.UinLimitExceeded → RequestLimitExceeded). */
+function meaningOf(service, code) {
+    const table = CODES[service];
+    for (let key = code; key; key = key.slice(0, Math.max(key.lastIndexOf('.'), 0))) {
+        if (Object.hasOwn(table, key))
+            return table[key];
+    }
+    return { kind: 'permanent' };
+}
+/** The API answered, with an error code (HTTP 200, Response.Error). Its text is neutralized: it came from outside. */
 class ApiError extends Error {
     action;
-    code;
-    apiMessage;
-    requestId;
+    service;
     name = 'ApiError';
     /** How many attempts were made before giving up. */
     attempts = 1;
-    constructor(action, code, apiMessage, requestId) {
-        super(`${action} failed: ${code}: ${apiMessage} (RequestId: ${requestId || 'none'})`);
+    code;
+    apiMessage;
+    requestId;
+    constructor(action, code, apiMessage, requestId, service = 'lighthouse') {
+        const [safeCode, safeMessage, safeRequestId] = [code, apiMessage, requestId].map(neutralize);
+        super(`${action} failed: ${safeCode}: ${safeMessage} (RequestId: ${safeRequestId || 'none'})`);
         this.action = action;
-        this.code = code;
-        this.apiMessage = apiMessage;
-        this.requestId = requestId;
+        this.service = service;
+        this.code = safeCode;
+        this.apiMessage = safeMessage;
+        this.requestId = safeRequestId;
+    }
+    get kind() {
+        return meaningOf(this.service, this.code).kind;
     }
     get hint() {
-        return hintFor(this.code);
+        return meaningOf(this.service, this.code).hint;
     }
 }
 /** No API answer: a gateway status, a timeout, a dropped connection or a body that is not JSON. */
 class TransportError extends Error {
     action;
-    detail;
     httpStatus;
     name = 'TransportError';
     attempts = 1;
+    detail;
     constructor(action, detail, httpStatus) {
-        super(`${action} got no API answer: ${detail}`);
+        const safeDetail = neutralize(detail);
+        super(`${action} got no API answer: ${safeDetail}`);
         this.action = action;
-        this.detail = detail;
         this.httpStatus = httpStatus;
+        this.detail = safeDetail;
     }
 }
-const HINTS = {
-    FailedOperation: 'The API could not complete the operation; run the step again.',
-    'FailedOperation.ShareBlueprintAcrossAccountFailed': 'Sharing failed on the API side; run the step again later.',
-    'InvalidParameterValue.AccountIdInvalidAccountArea': 'The account is on the other site (China vs international): images can only be shared within one site.',
-    'InvalidParameterValue.AccountIdSameWithUin': 'This is the account that owns the image; remove it from "account-ids".',
-    'InvalidParameterValue.AccountIdsNotExist': 'No such account: check the account ID (it is not the QQ number).',
-    'InvalidParameterValue.AccountIdsNotOwnerAccount': "This is a sub-user's ID; give the root account's ID (Account Center > Account Information).",
-    'InvalidParameterValue.BlueprintIdMalformed': 'The blueprint ID is malformed; it looks like lhbp-6jc6l8yb.',
-    'InvalidParameterValue.InvalidBlueprintId': 'The blueprint ID is not valid here: check it, and that "region" is the region the image is in.',
-    'InvalidParameterValue.InvalidBlueprintState': 'The image is not in a state that can be shared; it must be NORMAL.',
-    'LimitExceeded.ShareBlueprintAcrossAccountQuotaLimitExceeded': 'The image has reached its share quota: revoke shares that are no longer needed, or ask Tencent Cloud for a higher quota.',
-    'OperationDenied.BlueprintOperationInProgress': 'Another operation on the image is in progress; run the step again when it is done.',
-    'ResourceInUse.BlueprintModifyingSharePermission': "The image's sharing is being changed by another request; run the step again in a moment.",
-    'ResourceNotFound.BlueprintIdNotFound': 'No such image: check "blueprint-id", and that "region" is the region the image is in.',
-    'ResourceNotFound.PrivateBlueprintNotFound': 'No such custom image: only your own custom images can be shared; check "blueprint-id" and "region".',
-    'UnauthorizedOperation.NoPermission': 'The credentials lack permission: allow lighthouse:DescribeBlueprints, lighthouse:DescribeBlueprintsShareAcrossAccountInfos, ' +
-        'lighthouse:ShareBlueprintAcrossAccounts and (to revoke) lighthouse:CancelShareBlueprintAcrossAccounts in CAM.',
-    'UnauthorizedOperation.TokenInvalid': 'The session token is invalid or belongs to other credentials: check "session-token".',
-    'UnsupportedOperation.BlueprintAlreadyShared': 'One of the accounts already has the share (it changed since it was read); run the step again.',
-    'UnsupportedOperation.BlueprintHasNotShared': 'One of the accounts does not have the share (it changed since it was read); run the step again.',
-    'UnsupportedOperation.BlueprintCurStateInvalid': 'The image is not NORMAL right now; run the step again when it is.',
-    'UnsupportedOperation.BlueprintLatestOperationUnfinished': 'The last operation on the image has not finished; run the step again when it has.',
-    'UnsupportedOperation.BlueprintOccupied': 'The image is in use by another operation; run the step again later.',
-    'AuthFailure.SecretIdNotFound': 'The secret ID does not exist or is disabled: check "secret-id" in CAM > API Keys.',
-    'AuthFailure.SignatureFailure': 'The signature does not match: check "secret-key".',
-    'AuthFailure.SignatureExpire': "The request's timestamp is too far from the server's time: check the runner's clock.",
-    'AuthFailure.TokenFailure': 'The session token is invalid or expired: get new temporary credentials.',
-    'AuthFailure.UnauthorizedOperation': 'The credentials lack permission for this action: check the CAM policy.',
-    'AuthFailure.InvalidSecretId': 'The secret ID is malformed: check "secret-id".',
-    UnsupportedRegion: 'Lighthouse is not offered in this region: check "region".',
-    RequestLimitExceeded: 'Too many requests: run the step again in a moment.',
-    InternalError: 'Tencent Cloud had an internal error; run the step again.',
-    ServiceUnavailable: 'The service is unavailable right now; run the step again later.'
-};
-/** The hint for a code, falling back to its family (RequestLimitExceeded.UinLimitExceeded → RequestLimitExceeded). */
-function hintFor(code) {
-    for (let key = code; key; key = key.slice(0, Math.max(key.lastIndexOf('.'), 0))) {
-        if (HINTS[key])
-            return HINTS[key];
-    }
-    return undefined;
+/** The host name does not exist: no retry can help, only a corrected input. */
+class HostNotFoundError extends Error {
+    name = 'HostNotFoundError';
 }
-/** Codes that fault one of the accounts in a share call, without saying which. */
-const PER_ACCOUNT_CODES = [
-    'InvalidParameterValue.AccountIdsNotExist',
-    'InvalidParameterValue.AccountIdsNotOwnerAccount',
-    'InvalidParameterValue.AccountIdSameWithUin',
-    'InvalidParameterValue.AccountIdInvalidAccountArea'
-];
 function isPerAccountError(error) {
-    return error instanceof ApiError && PER_ACCOUNT_CODES.includes(error.code);
+    return error instanceof ApiError && error.kind === 'per-account';
 }
-/** The whole error on one line, with its hint when there is one. */
+function kindOf(service, code) {
+    return meaningOf(service, code).kind;
+}
+/** The whole error on one line, with its hint when there is one; safe to print. */
 function describeError(error) {
     if (!(error instanceof Error))
-        return String(error);
+        return neutralize(String(error));
     const retried = 'attempts' in error && Number(error.attempts) > 1 ? ` after ${error.attempts} attempts` : '';
-    if (error instanceof ApiError && error.hint)
-        return `${error.message}${retried}. ${error.hint}`;
-    return `${error.message}${retried}`;
+    const hint = error instanceof ApiError && error.hint ? `. ${error.hint}` : '';
+    return neutralize(`${error.message}${retried}${hint}`);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -51768,6 +51946,11 @@ function readShareInputs(getInput, env, warn) {
             `(${SUPPORTED_REGIONS.join(', ')}); trying it anyway.`);
     }
     const endpoint = parseEndpoint(getInput('endpoint') || DEFAULT_ENDPOINT);
+    const endpointHost = hostnameOf(endpoint);
+    if (!isTencentCloudHost(endpointHost) && !isLoopback(endpointHost)) {
+        warn(`Input "endpoint" is ${endpointHost}, which is not a Tencent Cloud API host (*.tencentcloudapi.com): ` +
+            'every signed request goes there. Use it only if you run or trust that host.');
+    }
     const language = parseLanguage(getInput('language') || 'en-US');
     const waitTimeoutSeconds = parseSeconds(getInput('wait-timeout-seconds') || '1800', 'wait-timeout-seconds');
     const onAccountError = parseChoice(getInput('on-account-error') || 'fail', 'on-account-error', [
@@ -51896,14 +52079,95 @@ function parseEndpoint(value, inputName = 'endpoint') {
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
         throw bad('Use https: plain http is only allowed to a loopback address (127.0.0.1, localhost, ::1).');
     }
-    return { protocol: url.protocol === 'http:' ? 'http://' : 'https://', host: url.host };
+    return {
+        protocol: url.protocol === 'http:' ? 'http://' : 'https://',
+        host: url.host,
+        source: `input "${inputName}"`
+    };
+}
+/** The host name without the port. */
+function hostnameOf(endpoint) {
+    return new URL(`${endpoint.protocol}${endpoint.host}`).hostname;
 }
 function isLoopback(hostname) {
     return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
+/** A Tencent Cloud API 3.0 host: tencentcloudapi.com or a name under it. */
+function isTencentCloudHost(hostname) {
+    const name = hostname.toLowerCase().replace(/\.$/, '');
+    return name === 'tencentcloudapi.com' || name.endsWith('.tencentcloudapi.com');
+}
+
+;// CONCATENATED MODULE: ./src/proxy.ts
+/** The proxy a self-hosted runner names, read by the Actions toolkit's rules. */
+
+/** A proxy variable that cannot be used; the message never holds the value (it may carry a password). */
+class ProxyError extends Error {
+    name = 'ProxyError';
+}
+/** The variables for each scheme of endpoint, in the toolkit's order of preference. */
+const VARIABLES = {
+    'https://': ['https_proxy', 'HTTPS_PROXY'],
+    'http://': ['http_proxy', 'HTTP_PROXY']
+};
+const ALL_VARIABLES = [...VARIABLES['https://'], ...VARIABLES['http://']];
+/**
+ * A proxy variable's value as a URL. Without a scheme it is an http proxy
+ * (`user:password@proxy:3128`), as curl and the toolkit take it; URL would
+ * otherwise read `user:` as the scheme and lose the host and the password.
+ */
+function parseProxy(value, variable) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1]?.toLowerCase();
+    if (scheme && scheme !== 'http' && scheme !== 'https') {
+        throw new ProxyError(`${variable} names a ${scheme} proxy: only http:// and https:// proxies are supported.`);
+    }
+    const text = scheme ? value : `http://${value}`;
+    if (!URL.canParse(text))
+        throw new ProxyError(`${variable} is not a proxy URL.`);
+    return new URL(text);
+}
+/**
+ * The proxy URL for an endpoint, from the process environment: https_proxy or
+ * HTTPS_PROXY (http_proxy or HTTP_PROXY for plain http), unless no_proxy or
+ * NO_PROXY exempts the host, and never for a loopback host.
+ */
+function proxyFor(endpoint) {
+    if (checkBypass(new URL(`${endpoint.protocol}${endpoint.host}`)))
+        return undefined;
+    const [lower, upper] = VARIABLES[endpoint.protocol];
+    const variable = process.env[lower] ? lower : upper;
+    const value = process.env[variable]?.trim();
+    return value ? parseProxy(value, variable).href : undefined;
+}
+/** Every proxy password in the environment, as written and decoded, so it can be masked before anything is logged. */
+function proxyPasswords(env) {
+    return ALL_VARIABLES.flatMap((variable) => {
+        const value = env[variable]?.trim();
+        if (!value)
+            return [];
+        let password;
+        try {
+            password = parseProxy(value, variable).password;
+        }
+        catch {
+            // Refused when it is used, with a message that does not hold it; mask what looks like a password anyway.
+            password = /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^:/@]*:([^@]*)@/i.exec(value)?.[1] ?? '';
+        }
+        return password ? [password, safeDecode(password)] : [];
+    });
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/credentials.ts
 /** Where the credentials come from: API keys, or a role assumed with the job's GitHub OIDC token. */
+
 
 /** Token variable names in use by the SDK, tccli and Terraform, in that order of preference. */
 const TOKEN_VARIABLES = [
@@ -51922,7 +52186,6 @@ const ROLE_ARN = /^qcs::cam::uin\/[0-9]+:roleName\/[\w+=,.@-]{1,128}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,128}$/;
 const MAX_DURATION_SECONDS = 43_200;
 const fromEnv = (env, name) => env[name]?.trim() ?? '';
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 /**
  * Masks every key and token the step can see, in the inputs and in the
  * environment (a proxy's password included), before anything else can log it.
@@ -51931,17 +52194,11 @@ function maskSecrets(getInput, env, setSecret) {
     const values = [
         ...KEY_INPUTS.map((name) => getInput(name)),
         ...KEY_VARIABLES.map((name) => fromEnv(env, name)),
-        ...PROXY_VARIABLES.flatMap((name) => proxyPassword(fromEnv(env, name)))
+        ...proxyPasswords(env)
     ];
     for (const value of values)
         if (value)
             setSecret(value);
-}
-function proxyPassword(proxy) {
-    if (!URL.canParse(proxy))
-        return [];
-    const { password } = new URL(proxy);
-    return password ? [password, decodeURIComponent(password)] : [];
 }
 function readCredentialSettings(getInput, env, lighthouseEndpoint, notice) {
     const roleArn = getInput('role-arn');
@@ -52015,9 +52272,24 @@ function readWebIdentitySettings(getInput, env, roleArn, lighthouseEndpoint) {
             : defaultStsEndpoint(lighthouseEndpoint)
     };
 }
-/** The STS host of the same site: lighthouse.X becomes sts.X; any other host (a proxy, an emulator) serves both. */
+/**
+ * Where the GitHub token goes when "sts-endpoint" is not set: the STS host of
+ * the endpoint's site (lighthouse.X becomes sts.X), or a loopback endpoint
+ * itself (an emulator). Never a host outside Tencent Cloud, which could
+ * replay the token to assume the role.
+ */
 function defaultStsEndpoint(endpoint) {
-    return { ...endpoint, host: endpoint.host.replace(/^lighthouse\./, 'sts.') };
+    const hostname = hostnameOf(endpoint);
+    if (!isTencentCloudHost(hostname) && !isLoopback(hostname)) {
+        throw new InputError(`Input "role-arn" is set and "endpoint" is ${hostname}, which is not a Tencent Cloud API host, so the ` +
+            'STS host is not derived from it: the GitHub OIDC token would go there. Set "sts-endpoint" ' +
+            '(e.g. sts.tencentcloudapi.com, or sts.intl.tencentcloudapi.com) to say where the token may go.');
+    }
+    return {
+        ...endpoint,
+        host: endpoint.host.replace(/^lighthouse\./, 'sts.'),
+        source: 'the STS host derived from input "endpoint" (set "sts-endpoint" to choose another)'
+    };
 }
 /** Names the repository and run in CloudAudit, e.g. gh-octo-org-golden-images-4242-1. */
 function defaultSessionName(env) {
@@ -52096,14 +52368,7 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 
-/**
- * The proxy for an endpoint by the toolkit's rules, as self-hosted runners set
- * them: https_proxy or HTTPS_PROXY (http_proxy or HTTP_PROXY for plain http),
- * no_proxy or NO_PROXY, and never for a loopback host.
- */
-function proxyFor(endpoint) {
-    return getProxyUrl(new URL(`${endpoint.protocol}${endpoint.host}`))?.href;
-}
+
 function sdkProfile(options) {
     const { endpoint, proxy } = options;
     return {
@@ -52118,13 +52383,14 @@ function sdkProfile(options) {
         }
     };
 }
-function sdkTransport(client, requestOptions = {}) {
+function sdkTransport(client, options) {
+    const requestOptions = options.skipSign ? { skipSign: true } : {};
     return async (action, params) => {
         try {
             return await client.request(action, params, requestOptions);
         }
         catch (error) {
-            throw toFailure(action, error);
+            throw toFailure(action, error, options);
         }
     };
 }
@@ -52133,19 +52399,32 @@ function sdkTransport(client, requestOptions = {}) {
  * statuses (with `httpCode`) and network failures (message only), and lets a
  * 200 with a body that is not JSON through as a raw fetch error.
  */
-function toFailure(action, error) {
+function toFailure(action, error, { service, endpoint }) {
     const sdk = typeof error === 'object' && error !== null ? error : {};
     const message = sdk.message || String(error);
     if (sdk.code)
-        return new ApiError(action, sdk.code, message, sdk.requestId ?? '');
+        return new ApiError(action, sdk.code, message, sdk.requestId ?? '', service);
     if (sdk.httpCode)
         return new TransportError(action, `HTTP ${sdk.httpCode} ${message}`, sdk.httpCode);
+    // The SDK keeps only the message of a network error: "... getaddrinfo ENOTFOUND host".
+    const missingHost = /\bgetaddrinfo ENOTFOUND (\S+)/.exec(message)?.[1];
+    if (missingHost)
+        return hostNotFound(action, missingHost, endpoint);
+    // Anything else (EAI_AGAIN, a reset, a timeout) may pass: retried, or checked for a share call.
     return new TransportError(action, message);
+}
+function hostNotFound(action, host, endpoint) {
+    const fromEndpoint = host.toLowerCase() === hostnameOf(endpoint).toLowerCase();
+    return new HostNotFoundError(`${action}: the host ${neutralize(host)} does not exist (DNS answered ENOTFOUND). ` +
+        (fromEndpoint
+            ? `It comes from ${endpoint.source}: check the host name.`
+            : 'It is the proxy named by https_proxy, HTTPS_PROXY, http_proxy or HTTP_PROXY: check it.'));
 }
 
 ;// CONCATENATED MODULE: ./src/lighthouse.ts
 /** The Lighthouse API actions the share needs, over the Tencent Cloud SDK. */
 // Deep import: only the Lighthouse client goes into the bundle, not the whole SDK.
+
 
 
 
@@ -52157,10 +52436,10 @@ function createLighthouseApi(caller) {
     const readShareInfos = (params) => caller.call('DescribeBlueprintsShareAcrossAccountInfos', params);
     const accountsOf = (blueprintId, page) => (page.BlueprintShareAcrossAccountInfoSet ?? [])
         .filter((info) => info.BlueprintId === blueprintId && info.AccountId)
-        .map((info) => info.AccountId);
+        .map((info) => neutralize(String(info.AccountId)));
     const changeShares = async (action, blueprintId, accountIds) => {
         const response = await caller.call(action, { BlueprintId: blueprintId, AccountIds: accountIds }, { retryLostAnswers: false });
-        return response.RequestId ?? '';
+        return neutralize(response.RequestId ?? '');
     };
     return {
         async describeBlueprint(blueprintId) {
@@ -52170,11 +52449,12 @@ function createLighthouseApi(caller) {
             const found = response.BlueprintSet?.find((b) => b.BlueprintId === blueprintId);
             if (!found)
                 return undefined;
+            // Names and states come from outside: they are printed, so they are made safe here, once.
             return {
                 id: blueprintId,
-                state: found.BlueprintState ?? 'UNKNOWN',
-                type: found.BlueprintType ?? 'UNKNOWN',
-                name: found.BlueprintName ?? ''
+                state: neutralize(found.BlueprintState ?? 'UNKNOWN'),
+                type: neutralize(found.BlueprintType ?? 'UNKNOWN'),
+                name: neutralize(found.BlueprintName ?? '')
             };
         },
         async listSharedAccounts(blueprintId) {
@@ -52217,7 +52497,7 @@ function createSdkTransport(options) {
         region,
         profile: sdkProfile(options)
     });
-    const send = sdkTransport(client);
+    const send = sdkTransport(client, { service: 'lighthouse', endpoint: options.endpoint });
     return async (action, params) => {
         // Refresh first, outside the SDK: it would turn a failed refresh into a bare network error.
         await credentials.get();
@@ -52234,6 +52514,7 @@ function toSdkCredential(credentials) {
 
 ;// CONCATENATED MODULE: ./src/report.ts
 /** What happened to each account, as step outputs and as the job summary. */
+
 
 /** Filled in as the run goes, so a run that fails half-way still reports what it did. */
 class ShareReport {
@@ -52268,7 +52549,7 @@ class ShareReport {
     /** Accounts the API refused as such, each with a line: the ID, the code, the hint and the RequestId. */
     get refusals() {
         return this.accounts
-            .filter((a) => a.result === 'failed' && PER_ACCOUNT_CODES.includes(a.code ?? ''))
+            .filter((a) => a.result === 'failed' && kindOf('lighthouse', a.code ?? '') === 'per-account')
             .map((a) => ({
             change: a.change ?? 'share',
             line: `${a.accountId}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
@@ -52290,13 +52571,15 @@ class ShareReport {
         return [heading, ...refusals.map((r) => r.line)].join('\n');
     }
 }
+/** Results that fail the account: refused, failed, or not known to have worked. */
+const FAILED = ['failed', 'unknown'];
 function setOutputs(report, setOutput) {
     setOutput('request-id', report.requestIds.at(-1) ?? '');
     setOutput('request-ids', JSON.stringify(report.requestIds));
     setOutput('shared-account-ids', JSON.stringify(report.accountsWith('shared')));
     setOutput('already-shared-account-ids', JSON.stringify(report.accountsWith('already-shared')));
     setOutput('revoked-account-ids', JSON.stringify(report.accountsWith('revoked')));
-    setOutput('failed-account-ids', JSON.stringify(report.accountsWith('failed')));
+    setOutput('failed-account-ids', JSON.stringify(report.accounts.filter((a) => FAILED.includes(a.result)).map((a) => a.accountId)));
     setOutput('blueprint-state', report.blueprintState);
 }
 const RESULT_LABELS = {
@@ -52305,6 +52588,7 @@ const RESULT_LABELS = {
     revoked: '🚫 share revoked',
     'not-shared': '☑️ did not have it',
     failed: '❌ failed',
+    unknown: '❓ outcome unknown',
     'not-attempted': '⏭️ not attempted'
 };
 const DRY_RUN_LABELS = {
@@ -52339,8 +52623,7 @@ async function writeSummary(report, failure, run, summary) {
         summary.addRaw('<p>A dry run: every read was made, and no share was changed.</p>', true);
     }
     if (failure) {
-        const lines = escapeHtml(failure).replace(/\n/g, '<br>');
-        summary.addRaw(`<p><strong>Failed:</strong> ${lines}</p>`, true);
+        summary.addRaw(`<p><strong>Failed:</strong> ${escapeHtml(failure)}</p>`, true);
     }
     summary
         .addHeading('Accounts', 3)
@@ -52354,9 +52637,6 @@ async function writeSummary(report, failure, run, summary) {
         ])
     ]);
     await summary.write();
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 ;// CONCATENATED MODULE: ./src/retry.ts
@@ -52374,18 +52654,8 @@ const DEFAULT_RETRY_POLICY = {
 };
 /** The API's limits are per second: retrying sooner only meets the same limit. */
 const RATE_LIMIT_FLOOR_MS = 1000;
-/** Codes the reference says to retry: the API is busy or failed on its side. */
-const TRANSIENT_CODES = [
-    'RequestLimitExceeded',
-    'InternalError',
-    'ServiceUnavailable',
-    'FailedOperation.ShareBlueprintAcrossAccountFailed',
-    // The image is busy with another operation: it will be free again.
-    'OperationDenied.BlueprintOperationInProgress',
-    'UnsupportedOperation.BlueprintLatestOperationUnfinished',
-    'ResourceInUse.BlueprintModifyingSharePermission'
-];
-const isCodeIn = (code, codes) => codes.some((c) => code === c || code.startsWith(`${c}.`));
+/** What the code table says to retry: the service is busy, limited, or failed on its side. */
+const RETRIED_KINDS = ['transient', 'rate-limited', 'image-busy'];
 /**
  * Whether another attempt may succeed. A failure with no API answer (timeout,
  * reset, 5xx, a body that is not JSON) may still have been applied, so a
@@ -52393,7 +52663,7 @@ const isCodeIn = (code, codes) => codes.some((c) => code === c || code.startsWit
  */
 function isRetryable(error, retryLostAnswers) {
     if (error instanceof ApiError)
-        return isCodeIn(error.code, TRANSIENT_CODES);
+        return RETRIED_KINDS.includes(error.kind);
     return error instanceof TransportError && retryLostAnswers;
 }
 /** Full jitter: uniform in [0, min(cap, base·2^(attempt-1))], never below `floorMs`. */
@@ -52431,7 +52701,8 @@ class Caller {
         this.deps = deps;
     }
     async call(action, params, options = {}) {
-        const { transport, clock, random, limiter, policy, debug, info } = this.deps;
+        const { transport, clock, random, limiter, policy, debug, info, renewCredentials } = this.deps;
+        let renewed = false;
         for (let attempt = 1;; attempt++) {
             await limiter.take(action);
             const started = clock.now();
@@ -52443,6 +52714,16 @@ class Caller {
             catch (error) {
                 const what = describeFailure(error);
                 const elapsed = clock.now() - started;
+                if (error instanceof ApiError &&
+                    error.kind === 'credentials-expired' &&
+                    renewCredentials &&
+                    !renewed) {
+                    // The request was refused before it did anything, so even a share call may be sent again.
+                    renewed = true;
+                    info(`${action}: ${what}; the credentials expired, renewing them and trying again.`);
+                    await renewCredentials();
+                    continue;
+                }
                 if (attempt >= policy.maxAttempts ||
                     !isRetryable(error, options.retryLostAnswers ?? true)) {
                     debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms`);
@@ -52450,7 +52731,7 @@ class Caller {
                         error.attempts = attempt;
                     throw error;
                 }
-                const rateLimited = error instanceof ApiError && isCodeIn(error.code, ['RequestLimitExceeded']);
+                const rateLimited = error instanceof ApiError && error.kind === 'rate-limited';
                 const delay = backoffDelay(attempt, policy, random, rateLimited ? RATE_LIMIT_FLOOR_MS : 0);
                 debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms; retrying in ${delay} ms`);
                 info(`${action}: ${what}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${policy.maxAttempts})`);
@@ -52550,18 +52831,21 @@ const SHARE = {
     send: (api, id, accounts) => api.shareBlueprint(id, accounts),
     done: 'shared',
     noop: 'already-shared',
-    noopCode: 'UnsupportedOperation.BlueprintAlreadyShared',
-    inPlace: (hasShare) => hasShare
+    noopKind: 'already-shared',
+    inPlace: (hasShare) => hasShare,
+    doneVerb: 'Shared with',
+    doing: (id) => `Sharing ${id} with`
 };
 const REVOKE = {
     name: 'revoke',
     send: (api, id, accounts) => api.cancelShare(id, accounts),
     done: 'revoked',
     noop: 'not-shared',
-    noopCode: 'UnsupportedOperation.BlueprintHasNotShared',
-    inPlace: (hasShare) => !hasShare
+    noopKind: 'not-shared',
+    inPlace: (hasShare) => !hasShare,
+    doneVerb: 'Revoked the share of',
+    doing: (id) => `Revoking the share of ${id} from`
 };
-const STATE_INVALID = 'UnsupportedOperation.BlueprintCurStateInvalid';
 /**
  * Brings the share list to what the request asks. Accounts the API refuses
  * one by one are recorded as failed in the report and the others still
@@ -52605,36 +52889,58 @@ async function shareBlueprint(deps, request, report) {
         [REVOKE, plan.toRevoke]
     ]) {
         for (const batch of batches(accounts)) {
-            await applyBatch(deps, change, blueprintId, batch, report, waitForImage);
+            await applyBatch({ deps, change, blueprintId, report, waitForImage }, batch);
         }
     }
 }
-async function applyBatch(deps, change, blueprintId, batch, report, waitForImage) {
+/** Applies a change to one batch; when the API refuses an account without saying which, halves the batch until it does. */
+async function applyBatch(context, batch) {
+    const unclear = await changeBatch(context, batch);
+    if (!unclear)
+        return;
+    const half = Math.ceil(unclear.length / 2);
+    await applyBatch(context, unclear.slice(0, half));
+    await applyBatch(context, unclear.slice(half));
+}
+/**
+ * Sends one change call for the batch until every account in it is settled,
+ * and records each account in the report. Resolves to the accounts to split
+ * when the API refused one of several; throws, after recording every pending
+ * account as failed (or as unknown when a call may have changed it), when the
+ * batch cannot be settled.
+ */
+async function changeBatch(context, batch) {
+    const { deps, change, blueprintId, report, waitForImage } = context;
     const { api, clock, random, policy, info } = deps;
     let pending = [...batch];
     let lostAnswers = 0;
     let stateWaits = 0;
+    /** A call whose answer was lost may have changed the pending accounts, and no read has told yet. */
+    let unsettled = false;
     /** Reads where the pending accounts stand now; records those in place and keeps the rest pending. */
     const settle = async (result) => {
         const haveShare = new Set(await api.findSharedAccounts(blueprintId, pending));
+        unsettled = false;
         const inPlace = pending.filter((a) => change.inPlace(haveShare.has(a)));
         report.record(inPlace, result);
         pending = pending.filter((a) => !inPlace.includes(a));
         return inPlace.length;
     };
-    while (pending.length > 0) {
-        try {
-            const requestId = await change.send(api, blueprintId, pending);
-            report.requestIds.push(requestId);
-            report.record(pending, change.done, { requestId });
-            info(`${change.name === 'share' ? 'Shared with' : 'Revoked the share of'} ${pending.join(', ')} (RequestId ${requestId})`);
-            return;
-        }
-        catch (error) {
-            if (error instanceof ApiError && error.requestId)
-                report.requestIds.push(error.requestId);
-            if (isPerAccountError(error)) {
-                if (pending.length === 1) {
+    try {
+        while (pending.length > 0) {
+            try {
+                const requestId = await change.send(api, blueprintId, pending);
+                report.requestIds.push(requestId);
+                report.record(pending, change.done, { requestId });
+                info(`${change.doneVerb} ${pending.join(', ')} (RequestId ${requestId})`);
+                return undefined;
+            }
+            catch (error) {
+                if (error instanceof ApiError && error.requestId)
+                    report.requestIds.push(error.requestId);
+                if (isPerAccountError(error)) {
+                    if (pending.length > 1)
+                        return pending;
                     report.record(pending, 'failed', {
                         requestId: error.requestId,
                         code: error.code,
@@ -52642,52 +52948,68 @@ async function applyBatch(deps, change, blueprintId, batch, report, waitForImage
                         reason: error.hint
                     });
                     info(`Account ${pending[0]} was refused: ${error.code} (RequestId ${error.requestId})`);
-                    return;
+                    return undefined;
                 }
-                // The API does not say which account is at fault: halve until it does.
-                const half = Math.ceil(pending.length / 2);
-                await applyBatch(deps, change, blueprintId, pending.slice(0, half), report, waitForImage);
-                await applyBatch(deps, change, blueprintId, pending.slice(half), report, waitForImage);
-                return;
-            }
-            if (error instanceof TransportError && lostAnswers + 1 < policy.maxAttempts) {
-                // The change may have been made even though the answer was lost: look before trying again.
-                lostAnswers += 1;
-                const delay = backoffDelay(lostAnswers, policy, random);
-                info(`No answer to the ${change.name} call (${error.detail}); checking the shares in ${delay} ms before trying again.`);
-                await clock.sleep(delay);
-                await settle(change.done);
-                continue;
-            }
-            if (error instanceof ApiError && error.code === change.noopCode) {
-                // After a lost answer the change is most likely ours; otherwise someone else just made it.
-                if ((await settle(lostAnswers > 0 ? change.done : change.noop)) > 0)
+                if (error instanceof TransportError) {
+                    // The change may have been made even though the answer was lost: look before trying again.
+                    unsettled = true;
+                    lostAnswers += 1;
+                    const lastTry = lostAnswers >= policy.maxAttempts;
+                    const delay = backoffDelay(lostAnswers, policy, random);
+                    info(`No answer to the ${change.name} call (${error.detail}); checking the shares in ${delay} ms` +
+                        (lastTry ? '.' : ' before trying again.'));
+                    await clock.sleep(delay);
+                    await settle(change.done);
+                    if (lastTry && pending.length > 0)
+                        throw error;
                     continue;
-            }
-            if (error instanceof ApiError &&
-                error.code === STATE_INVALID &&
-                stateWaits + 1 < policy.maxAttempts) {
-                stateWaits += 1;
-                info(`Blueprint ${blueprintId} left state NORMAL; waiting for it again.`);
-                await waitForImage();
-                continue;
-            }
-            report.record(pending, 'failed', error instanceof ApiError
-                ? {
-                    requestId: error.requestId,
-                    code: error.code,
-                    change: change.name,
-                    reason: error.hint ?? error.apiMessage
                 }
-                : { change: change.name, reason: describeError(error) });
-            const what = change.name === 'share'
-                ? `Sharing ${blueprintId} with`
-                : `Revoking the share of ${blueprintId} from`;
-            throw new Error(`${what} ${pending.join(', ')} failed: ${describeError(error)}`, {
-                cause: error
-            });
+                if (error instanceof ApiError && error.kind === change.noopKind) {
+                    // After a lost answer the change is most likely ours; otherwise someone else just made it.
+                    if ((await settle(lostAnswers > 0 ? change.done : change.noop)) > 0)
+                        continue;
+                }
+                if (error instanceof ApiError &&
+                    error.kind === 'image-state' &&
+                    stateWaits + 1 < policy.maxAttempts) {
+                    stateWaits += 1;
+                    info(`Blueprint ${blueprintId} left state NORMAL; waiting for it again.`);
+                    await waitForImage();
+                    continue;
+                }
+                throw error;
+            }
         }
+        return undefined;
     }
+    catch (error) {
+        throw recordFailure(report, change, blueprintId, pending, error, unsettled);
+    }
+}
+/** Records the accounts a failed batch leaves, and the error that names them. */
+function recordFailure(report, change, blueprintId, pending, error, unsettled) {
+    const accounts = pending.join(', ');
+    if (unsettled) {
+        // Never "not attempted": the account may have changed, and only a read can tell.
+        report.record(pending, 'unknown', {
+            change: change.name,
+            reason: `A ${change.name} call got no answer, and reading the shares to check failed: ${describeError(error)}`
+        });
+        return new Error(`${change.doing(blueprintId)} ${accounts}: the outcome is unknown. A ${change.name} call got no ` +
+            `answer, so it may have been made, and reading the shares to check failed: ${describeError(error)}. ` +
+            'Run the step again: it reads the shares first, so it settles these accounts.', { cause: error });
+    }
+    report.record(pending, 'failed', error instanceof ApiError
+        ? {
+            requestId: error.requestId,
+            code: error.code,
+            change: change.name,
+            reason: error.hint ?? error.apiMessage
+        }
+        : { change: change.name, reason: describeError(error) });
+    return new Error(`${change.doing(blueprintId)} ${accounts} failed: ${describeError(error)}`, {
+        cause: error
+    });
 }
 
 // EXTERNAL MODULE: ./node_modules/tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_client.js
@@ -52703,16 +53025,6 @@ var sts_client = __nccwpck_require__(8684);
 class CredentialError extends Error {
     name = 'CredentialError';
 }
-/** What to do about the codes AssumeRoleWithWebIdentity answers with. */
-const STS_HINTS = {
-    'InvalidParameter.WebIdentityTokenError': 'STS rejected the GitHub token: check that "oidc-provider-id" names a CAM OIDC identity provider for ' +
-        'https://token.actions.githubusercontent.com whose client ID equals "oidc-audience".',
-    UnauthorizedOperation: "The role's trust policy does not allow this token: check its oidc:sub condition against this job " +
-        '(e.g. repo:OWNER/REPO:ref:refs/heads/main), its oidc:aud condition, and the provider name.',
-    'ResourceNotFound.RoleNotFound': 'No such role: check "role-arn".',
-    'InvalidParameter.ParamError': 'STS refused a parameter: check "role-arn", "oidc-provider-id", "role-session-name" and "role-duration-seconds".',
-    'InvalidParameter.OverLimit': '"role-duration-seconds" is longer than the role allows: lower it, or raise the role\'s maximum session duration.'
-};
 /** ID token attempts: the token service is reached through the runner and rarely fails twice. */
 const ID_TOKEN_ATTEMPTS = 3;
 class WebIdentityCredentials {
@@ -52733,6 +53045,11 @@ class WebIdentityCredentials {
         this.pending ??= this.assumeRole().finally(() => (this.pending = undefined));
         return this.pending;
     }
+    /** The API said the credentials expired (its clock decides): assume the role again now. */
+    async renew() {
+        this.renewAt = 0;
+        await this.get();
+    }
     async assumeRole() {
         const { settings, deps } = this;
         const token = await this.idToken();
@@ -52747,9 +53064,7 @@ class WebIdentityCredentials {
             });
         }
         catch (error) {
-            const hint = error instanceof ApiError ? STS_HINTS[error.code] : undefined;
-            throw new CredentialError(`Could not assume role ${settings.roleArn} with the GitHub OIDC token: ${describeError(error)}` +
-                (hint ? `. ${hint}` : ''), { cause: error });
+            throw new CredentialError(`Could not assume role ${settings.roleArn} with the GitHub OIDC token: ${describeError(error)}`, { cause: error });
         }
         const issued = response.Credentials;
         if (!issued?.TmpSecretId || !issued.TmpSecretKey || !issued.Token) {
@@ -52795,7 +53110,7 @@ function createStsTransport(options) {
         region: options.region,
         profile: sdkProfile(options)
     });
-    return sdkTransport(client, { skipSign: true });
+    return sdkTransport(client, { service: 'sts', endpoint: options.endpoint, skipSign: true });
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -52831,14 +53146,15 @@ async function run(runtime = actionsRuntime()) {
             requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS
         };
         const limiter = new RateLimiter(REQUESTS_PER_SECOND, runtime.clock);
-        const callerFor = (transport) => new Caller({
+        const callerFor = (transport, renewCredentials) => new Caller({
             transport,
             clock: runtime.clock,
             random: runtime.random,
             limiter,
             policy: runtime.retryPolicy,
             debug: runtime.debug,
-            info: runtime.info
+            info: runtime.info,
+            renewCredentials
         });
         const credentials = credentialProvider(credentialSettings, runtime, (endpoint) => callerFor(runtime.createStsTransport({ ...connection, endpoint, proxy: proxyFor(endpoint) })));
         report = new ShareReport(inputs.blueprintId, inputs.region, credentials.identity, [
@@ -52851,7 +53167,7 @@ async function run(runtime = actionsRuntime()) {
         const proxy = proxyFor(inputs.endpoint);
         if (proxy)
             runtime.info(`Through the proxy at ${new URL(proxy).host} (from the proxy environment variables).`);
-        const caller = callerFor(runtime.createTransport({ ...connection, endpoint: inputs.endpoint, proxy, credentials }));
+        const caller = callerFor(runtime.createTransport({ ...connection, endpoint: inputs.endpoint, proxy, credentials }), credentials.renew && (() => credentials.renew()));
         await shareBlueprint({
             api: createLighthouseApi(caller),
             clock: runtime.clock,

@@ -1,21 +1,249 @@
-/** What the Lighthouse API can answer with, and what a person should do about it. */
+/** What the Lighthouse and STS APIs can answer with, and what to do about each code. */
+import { neutralize } from './untrusted.js'
 
-/** The API answered, with an error code (HTTP 200, Response.Error). */
+export type Service = 'lighthouse' | 'sts'
+
+/**
+ * What a code means to this action:
+ * - transient: the service is busy or failed on its side; retry with backoff.
+ * - rate-limited: a per-second limit was hit; retry, a second later at the earliest.
+ * - image-busy: another operation on the image will end; retry.
+ * - image-state: the image left NORMAL; wait for it again.
+ * - per-account: one account in the call is refused, and the API does not say which.
+ * - already-shared / not-shared: some account already is where the call would put it.
+ * - credentials-expired: renew temporary credentials and try once more.
+ * - permanent: retrying cannot help.
+ */
+export type CodeKind =
+  | 'transient'
+  | 'rate-limited'
+  | 'image-busy'
+  | 'image-state'
+  | 'per-account'
+  | 'already-shared'
+  | 'not-shared'
+  | 'credentials-expired'
+  | 'permanent'
+
+interface CodeMeaning {
+  kind: CodeKind
+  hint?: string
+}
+
+const ASK_AGAIN = 'run the step again'
+
+/** Lighthouse (2020-03-24) and the common codes of API 3.0; a code not listed is looked up by its family. */
+const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
+  RequestLimitExceeded: {
+    kind: 'rate-limited',
+    hint: `Too many requests: ${ASK_AGAIN} in a moment.`
+  },
+  InternalError: { kind: 'transient', hint: `Tencent Cloud had an internal error; ${ASK_AGAIN}.` },
+  ServiceUnavailable: {
+    kind: 'transient',
+    hint: `The service is unavailable right now; ${ASK_AGAIN} later.`
+  },
+  FailedOperation: {
+    kind: 'permanent',
+    hint: `The API could not complete the operation; ${ASK_AGAIN}.`
+  },
+  'FailedOperation.ShareBlueprintAcrossAccountFailed': {
+    kind: 'transient',
+    hint: `Sharing failed on the API side; ${ASK_AGAIN} later.`
+  },
+  'OperationDenied.BlueprintOperationInProgress': {
+    kind: 'image-busy',
+    hint: `Another operation on the image is in progress; ${ASK_AGAIN} when it is done.`
+  },
+  'UnsupportedOperation.BlueprintLatestOperationUnfinished': {
+    kind: 'image-busy',
+    hint: `The last operation on the image has not finished; ${ASK_AGAIN} when it has.`
+  },
+  'ResourceInUse.BlueprintModifyingSharePermission': {
+    kind: 'image-busy',
+    hint: `The image's sharing is being changed by another request; ${ASK_AGAIN} in a moment.`
+  },
+  'UnsupportedOperation.BlueprintCurStateInvalid': {
+    kind: 'image-state',
+    hint: `The image is not NORMAL right now; ${ASK_AGAIN} when it is.`
+  },
+  'InvalidParameterValue.AccountIdInvalidAccountArea': {
+    kind: 'per-account',
+    hint: 'The account is on the other site (China vs international): images can only be shared within one site.'
+  },
+  'InvalidParameterValue.AccountIdSameWithUin': {
+    kind: 'per-account',
+    hint: 'This is the account that owns the image; remove it from "account-ids".'
+  },
+  'InvalidParameterValue.AccountIdsNotExist': {
+    kind: 'per-account',
+    hint: 'No such account: check the account ID (it is not the QQ number).'
+  },
+  'InvalidParameterValue.AccountIdsNotOwnerAccount': {
+    kind: 'per-account',
+    hint: "This is a sub-user's ID; give the root account's ID (Account Center > Account Information)."
+  },
+  'UnsupportedOperation.BlueprintAlreadyShared': {
+    kind: 'already-shared',
+    hint: `One of the accounts already has the share (it changed since it was read); ${ASK_AGAIN}.`
+  },
+  'UnsupportedOperation.BlueprintHasNotShared': {
+    kind: 'not-shared',
+    hint: `One of the accounts does not have the share (it changed since it was read); ${ASK_AGAIN}.`
+  },
+  'AuthFailure.TokenFailure': {
+    kind: 'credentials-expired',
+    hint: 'The session token is invalid or expired: get new temporary credentials.'
+  },
+  'UnauthorizedOperation.TokenInvalid': {
+    kind: 'credentials-expired',
+    hint: 'The session token is invalid or belongs to other credentials: check "session-token".'
+  },
+  'InvalidParameterValue.BlueprintIdMalformed': {
+    kind: 'permanent',
+    hint: 'The blueprint ID is malformed; it looks like lhbp-6jc6l8yb.'
+  },
+  'InvalidParameterValue.InvalidBlueprintId': {
+    kind: 'permanent',
+    hint: 'The blueprint ID is not valid here: check it, and that "region" is the region the image is in.'
+  },
+  'InvalidParameterValue.InvalidBlueprintState': {
+    kind: 'permanent',
+    hint: 'The image is not in a state that can be shared; it must be NORMAL.'
+  },
+  'LimitExceeded.ShareBlueprintAcrossAccountQuotaLimitExceeded': {
+    kind: 'permanent',
+    hint: 'The image has reached its share quota: revoke shares that are no longer needed, or ask Tencent Cloud for a higher quota.'
+  },
+  'ResourceNotFound.BlueprintIdNotFound': {
+    kind: 'permanent',
+    hint: 'No such image: check "blueprint-id", and that "region" is the region the image is in.'
+  },
+  'ResourceNotFound.PrivateBlueprintNotFound': {
+    kind: 'permanent',
+    hint: 'No such custom image: only your own custom images can be shared; check "blueprint-id" and "region".'
+  },
+  'UnauthorizedOperation.NoPermission': {
+    kind: 'permanent',
+    hint:
+      'The credentials lack permission: allow lighthouse:DescribeBlueprints, lighthouse:DescribeBlueprintsShareAcrossAccountInfos, ' +
+      'lighthouse:ShareBlueprintAcrossAccounts and (to revoke) lighthouse:CancelShareBlueprintAcrossAccounts in CAM.'
+  },
+  'UnsupportedOperation.BlueprintOccupied': {
+    kind: 'permanent',
+    hint: `The image is in use by another operation; ${ASK_AGAIN} later.`
+  },
+  'AuthFailure.SecretIdNotFound': {
+    kind: 'permanent',
+    hint: 'The secret ID does not exist or is disabled: check "secret-id" in CAM > API Keys.'
+  },
+  'AuthFailure.SignatureFailure': {
+    kind: 'permanent',
+    hint: 'The signature does not match: check "secret-key".'
+  },
+  'AuthFailure.SignatureExpire': {
+    kind: 'permanent',
+    hint: "The request's timestamp is too far from the server's time: check the runner's clock."
+  },
+  'AuthFailure.UnauthorizedOperation': {
+    kind: 'permanent',
+    hint: 'The credentials lack permission for this action: check the CAM policy.'
+  },
+  'AuthFailure.InvalidSecretId': {
+    kind: 'permanent',
+    hint: 'The secret ID is malformed: check "secret-id".'
+  },
+  UnsupportedRegion: {
+    kind: 'permanent',
+    hint: 'Lighthouse is not offered in this region: check "region".'
+  }
+}
+
+/** STS (2018-08-13), as the SDK's error list describes each code of AssumeRoleWithWebIdentity. */
+const STS_CODES: Record<string, CodeMeaning> = {
+  RequestLimitExceeded: {
+    kind: 'rate-limited',
+    hint: `Too many requests to STS: ${ASK_AGAIN} in a moment.`
+  },
+  // "Frequency limit exceeded", not a parameter that is too large.
+  'InvalidParameter.OverLimit': {
+    kind: 'rate-limited',
+    hint: `STS's frequency limit for this role was exceeded: ${ASK_AGAIN} in a moment, or run fewer jobs with the role at once.`
+  },
+  InternalError: { kind: 'transient', hint: `STS had an internal error; ${ASK_AGAIN}.` },
+  'InvalidParameter.OverTimeError': {
+    kind: 'permanent',
+    hint: '"role-duration-seconds" is longer than the role allows: lower it, or raise the role\'s maximum session duration.'
+  },
+  'InvalidParameter.WebIdentityTokenError': {
+    kind: 'permanent',
+    hint:
+      'STS rejected the GitHub token: check that "oidc-provider-id" names a CAM OIDC identity provider for ' +
+      'https://token.actions.githubusercontent.com whose client ID equals "oidc-audience".'
+  },
+  'InvalidParameter.ParamError': {
+    kind: 'permanent',
+    hint: 'STS refused a parameter: check "role-arn", "oidc-provider-id", "role-session-name" and "role-duration-seconds".'
+  },
+  'InvalidParameter.AccountNotAvaliable': {
+    kind: 'permanent',
+    hint: 'The account in "role-arn" does not exist or is not available: check its account ID.'
+  },
+  'ResourceNotFound.RoleNotFound': {
+    kind: 'permanent',
+    hint: 'No such role: check "role-arn".'
+  },
+  UnauthorizedOperation: {
+    kind: 'permanent',
+    hint:
+      "The role's trust policy does not allow this token: check its oidc:sub condition against this job " +
+      '(e.g. repo:OWNER/REPO:ref:refs/heads/main), its oidc:aud condition, and the provider name.'
+  }
+}
+
+const CODES: Record<Service, Record<string, CodeMeaning>> = {
+  lighthouse: LIGHTHOUSE_CODES,
+  sts: STS_CODES
+}
+
+/** The code's meaning, else its family's (RequestLimitExceeded.UinLimitExceeded → RequestLimitExceeded). */
+function meaningOf(service: Service, code: string): CodeMeaning {
+  const table = CODES[service]
+  for (let key = code; key; key = key.slice(0, Math.max(key.lastIndexOf('.'), 0))) {
+    if (Object.hasOwn(table, key)) return table[key]
+  }
+  return { kind: 'permanent' }
+}
+
+/** The API answered, with an error code (HTTP 200, Response.Error). Its text is neutralized: it came from outside. */
 export class ApiError extends Error {
   override name = 'ApiError'
   /** How many attempts were made before giving up. */
   attempts = 1
+  readonly code: string
+  readonly apiMessage: string
+  readonly requestId: string
+
   constructor(
     readonly action: string,
-    readonly code: string,
-    readonly apiMessage: string,
-    readonly requestId: string
+    code: string,
+    apiMessage: string,
+    requestId: string,
+    readonly service: Service = 'lighthouse'
   ) {
-    super(`${action} failed: ${code}: ${apiMessage} (RequestId: ${requestId || 'none'})`)
+    const [safeCode, safeMessage, safeRequestId] = [code, apiMessage, requestId].map(neutralize)
+    super(`${action} failed: ${safeCode}: ${safeMessage} (RequestId: ${safeRequestId || 'none'})`)
+    this.code = safeCode
+    this.apiMessage = safeMessage
+    this.requestId = safeRequestId
+  }
+
+  get kind(): CodeKind {
+    return meaningOf(this.service, this.code).kind
   }
 
   get hint(): string | undefined {
-    return hintFor(this.code)
+    return meaningOf(this.service, this.code).hint
   }
 }
 
@@ -23,99 +251,36 @@ export class ApiError extends Error {
 export class TransportError extends Error {
   override name = 'TransportError'
   attempts = 1
+  readonly detail: string
   constructor(
     readonly action: string,
-    readonly detail: string,
+    detail: string,
     readonly httpStatus?: number
   ) {
-    super(`${action} got no API answer: ${detail}`)
+    const safeDetail = neutralize(detail)
+    super(`${action} got no API answer: ${safeDetail}`)
+    this.detail = safeDetail
   }
 }
 
-const HINTS: Record<string, string> = {
-  FailedOperation: 'The API could not complete the operation; run the step again.',
-  'FailedOperation.ShareBlueprintAcrossAccountFailed':
-    'Sharing failed on the API side; run the step again later.',
-  'InvalidParameterValue.AccountIdInvalidAccountArea':
-    'The account is on the other site (China vs international): images can only be shared within one site.',
-  'InvalidParameterValue.AccountIdSameWithUin':
-    'This is the account that owns the image; remove it from "account-ids".',
-  'InvalidParameterValue.AccountIdsNotExist':
-    'No such account: check the account ID (it is not the QQ number).',
-  'InvalidParameterValue.AccountIdsNotOwnerAccount':
-    "This is a sub-user's ID; give the root account's ID (Account Center > Account Information).",
-  'InvalidParameterValue.BlueprintIdMalformed':
-    'The blueprint ID is malformed; it looks like lhbp-6jc6l8yb.',
-  'InvalidParameterValue.InvalidBlueprintId':
-    'The blueprint ID is not valid here: check it, and that "region" is the region the image is in.',
-  'InvalidParameterValue.InvalidBlueprintState':
-    'The image is not in a state that can be shared; it must be NORMAL.',
-  'LimitExceeded.ShareBlueprintAcrossAccountQuotaLimitExceeded':
-    'The image has reached its share quota: revoke shares that are no longer needed, or ask Tencent Cloud for a higher quota.',
-  'OperationDenied.BlueprintOperationInProgress':
-    'Another operation on the image is in progress; run the step again when it is done.',
-  'ResourceInUse.BlueprintModifyingSharePermission':
-    "The image's sharing is being changed by another request; run the step again in a moment.",
-  'ResourceNotFound.BlueprintIdNotFound':
-    'No such image: check "blueprint-id", and that "region" is the region the image is in.',
-  'ResourceNotFound.PrivateBlueprintNotFound':
-    'No such custom image: only your own custom images can be shared; check "blueprint-id" and "region".',
-  'UnauthorizedOperation.NoPermission':
-    'The credentials lack permission: allow lighthouse:DescribeBlueprints, lighthouse:DescribeBlueprintsShareAcrossAccountInfos, ' +
-    'lighthouse:ShareBlueprintAcrossAccounts and (to revoke) lighthouse:CancelShareBlueprintAcrossAccounts in CAM.',
-  'UnauthorizedOperation.TokenInvalid':
-    'The session token is invalid or belongs to other credentials: check "session-token".',
-  'UnsupportedOperation.BlueprintAlreadyShared':
-    'One of the accounts already has the share (it changed since it was read); run the step again.',
-  'UnsupportedOperation.BlueprintHasNotShared':
-    'One of the accounts does not have the share (it changed since it was read); run the step again.',
-  'UnsupportedOperation.BlueprintCurStateInvalid':
-    'The image is not NORMAL right now; run the step again when it is.',
-  'UnsupportedOperation.BlueprintLatestOperationUnfinished':
-    'The last operation on the image has not finished; run the step again when it has.',
-  'UnsupportedOperation.BlueprintOccupied':
-    'The image is in use by another operation; run the step again later.',
-  'AuthFailure.SecretIdNotFound':
-    'The secret ID does not exist or is disabled: check "secret-id" in CAM > API Keys.',
-  'AuthFailure.SignatureFailure': 'The signature does not match: check "secret-key".',
-  'AuthFailure.SignatureExpire':
-    "The request's timestamp is too far from the server's time: check the runner's clock.",
-  'AuthFailure.TokenFailure':
-    'The session token is invalid or expired: get new temporary credentials.',
-  'AuthFailure.UnauthorizedOperation':
-    'The credentials lack permission for this action: check the CAM policy.',
-  'AuthFailure.InvalidSecretId': 'The secret ID is malformed: check "secret-id".',
-  UnsupportedRegion: 'Lighthouse is not offered in this region: check "region".',
-  RequestLimitExceeded: 'Too many requests: run the step again in a moment.',
-  InternalError: 'Tencent Cloud had an internal error; run the step again.',
-  ServiceUnavailable: 'The service is unavailable right now; run the step again later.'
+/** The host name does not exist: no retry can help, only a corrected input. */
+export class HostNotFoundError extends Error {
+  override name = 'HostNotFoundError'
 }
-
-/** The hint for a code, falling back to its family (RequestLimitExceeded.UinLimitExceeded → RequestLimitExceeded). */
-function hintFor(code: string): string | undefined {
-  for (let key = code; key; key = key.slice(0, Math.max(key.lastIndexOf('.'), 0))) {
-    if (HINTS[key]) return HINTS[key]
-  }
-  return undefined
-}
-
-/** Codes that fault one of the accounts in a share call, without saying which. */
-export const PER_ACCOUNT_CODES: readonly string[] = [
-  'InvalidParameterValue.AccountIdsNotExist',
-  'InvalidParameterValue.AccountIdsNotOwnerAccount',
-  'InvalidParameterValue.AccountIdSameWithUin',
-  'InvalidParameterValue.AccountIdInvalidAccountArea'
-]
 
 export function isPerAccountError(error: unknown): error is ApiError {
-  return error instanceof ApiError && PER_ACCOUNT_CODES.includes(error.code)
+  return error instanceof ApiError && error.kind === 'per-account'
 }
 
-/** The whole error on one line, with its hint when there is one. */
+export function kindOf(service: Service, code: string): CodeKind {
+  return meaningOf(service, code).kind
+}
+
+/** The whole error on one line, with its hint when there is one; safe to print. */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error)
+  if (!(error instanceof Error)) return neutralize(String(error))
   const retried =
     'attempts' in error && Number(error.attempts) > 1 ? ` after ${error.attempts} attempts` : ''
-  if (error instanceof ApiError && error.hint) return `${error.message}${retried}. ${error.hint}`
-  return `${error.message}${retried}`
+  const hint = error instanceof ApiError && error.hint ? `. ${error.hint}` : ''
+  return neutralize(`${error.message}${retried}${hint}`)
 }

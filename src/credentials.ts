@@ -1,5 +1,15 @@
 /** Where the credentials come from: API keys, or a role assumed with the job's GitHub OIDC token. */
-import { InputError, parseEndpoint, parseSeconds, type Endpoint, type GetInput } from './inputs.js'
+import {
+  InputError,
+  hostnameOf,
+  isLoopback,
+  isTencentCloudHost,
+  parseEndpoint,
+  parseSeconds,
+  type Endpoint,
+  type GetInput
+} from './inputs.js'
+import { proxyPasswords } from './proxy.js'
 
 export interface Credentials {
   secretId: string
@@ -13,6 +23,8 @@ export interface CredentialProvider {
   get(): Promise<Credentials>
   /** Who acts, for the summary: never a secret. */
   readonly identity: string
+  /** Gets new credentials now, when the API says the current ones expired; absent when they cannot be renewed. */
+  renew?(): Promise<void>
 }
 
 export interface WebIdentitySettings {
@@ -48,8 +60,6 @@ const MAX_DURATION_SECONDS = 43_200
 
 const fromEnv = (env: NodeJS.ProcessEnv, name: string): string => env[name]?.trim() ?? ''
 
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] as const
-
 /**
  * Masks every key and token the step can see, in the inputs and in the
  * environment (a proxy's password included), before anything else can log it.
@@ -62,15 +72,9 @@ export function maskSecrets(
   const values = [
     ...KEY_INPUTS.map((name) => getInput(name)),
     ...KEY_VARIABLES.map((name) => fromEnv(env, name)),
-    ...PROXY_VARIABLES.flatMap((name) => proxyPassword(fromEnv(env, name)))
+    ...proxyPasswords(env)
   ]
   for (const value of values) if (value) setSecret(value)
-}
-
-function proxyPassword(proxy: string): string[] {
-  if (!URL.canParse(proxy)) return []
-  const { password } = new URL(proxy)
-  return password ? [password, decodeURIComponent(password)] : []
 }
 
 export function readCredentialSettings(
@@ -180,9 +184,26 @@ function readWebIdentitySettings(
   }
 }
 
-/** The STS host of the same site: lighthouse.X becomes sts.X; any other host (a proxy, an emulator) serves both. */
+/**
+ * Where the GitHub token goes when "sts-endpoint" is not set: the STS host of
+ * the endpoint's site (lighthouse.X becomes sts.X), or a loopback endpoint
+ * itself (an emulator). Never a host outside Tencent Cloud, which could
+ * replay the token to assume the role.
+ */
 export function defaultStsEndpoint(endpoint: Endpoint): Endpoint {
-  return { ...endpoint, host: endpoint.host.replace(/^lighthouse\./, 'sts.') }
+  const hostname = hostnameOf(endpoint)
+  if (!isTencentCloudHost(hostname) && !isLoopback(hostname)) {
+    throw new InputError(
+      `Input "role-arn" is set and "endpoint" is ${hostname}, which is not a Tencent Cloud API host, so the ` +
+        'STS host is not derived from it: the GitHub OIDC token would go there. Set "sts-endpoint" ' +
+        '(e.g. sts.tencentcloudapi.com, or sts.intl.tencentcloudapi.com) to say where the token may go.'
+    )
+  }
+  return {
+    ...endpoint,
+    host: endpoint.host.replace(/^lighthouse\./, 'sts.'),
+    source: 'the STS host derived from input "endpoint" (set "sts-endpoint" to choose another)'
+  }
 }
 
 /** Names the repository and run in CloudAudit, e.g. gh-octo-org-golden-images-4242-1. */

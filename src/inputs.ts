@@ -15,6 +15,8 @@ export interface Endpoint {
   protocol: 'https://' | 'http://'
   /** Host name, with ':port' when one is given. */
   host: string
+  /** Where it was given, for messages: 'input "endpoint"', or how it was derived. */
+  source: string
 }
 
 export type OnAccountError = 'fail' | 'warn'
@@ -78,6 +80,13 @@ export function readShareInputs(
     )
   }
   const endpoint = parseEndpoint(getInput('endpoint') || DEFAULT_ENDPOINT)
+  const endpointHost = hostnameOf(endpoint)
+  if (!isTencentCloudHost(endpointHost) && !isLoopback(endpointHost)) {
+    warn(
+      `Input "endpoint" is ${endpointHost}, which is not a Tencent Cloud API host (*.tencentcloudapi.com): ` +
+        'every signed request goes there. Use it only if you run or trust that host.'
+    )
+  }
   const language = parseLanguage(getInput('language') || 'en-US')
   const waitTimeoutSeconds = parseSeconds(
     getInput('wait-timeout-seconds') || '1800',
@@ -239,9 +248,24 @@ export function parseEndpoint(value: string, inputName = 'endpoint'): Endpoint {
       'Use https: plain http is only allowed to a loopback address (127.0.0.1, localhost, ::1).'
     )
   }
-  return { protocol: url.protocol === 'http:' ? 'http://' : 'https://', host: url.host }
+  return {
+    protocol: url.protocol === 'http:' ? 'http://' : 'https://',
+    host: url.host,
+    source: `input "${inputName}"`
+  }
 }
 
-function isLoopback(hostname: string): boolean {
+/** The host name without the port. */
+export function hostnameOf(endpoint: Endpoint): string {
+  return new URL(`${endpoint.protocol}${endpoint.host}`).hostname
+}
+
+export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
+/** A Tencent Cloud API 3.0 host: tencentcloudapi.com or a name under it. */
+export function isTencentCloudHost(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '')
+  return name === 'tencentcloudapi.com' || name.endsWith('.tencentcloudapi.com')
 }

@@ -8,6 +8,7 @@ import type {
 import type { CredentialProvider, Credentials } from './credentials.js'
 import { batches } from './plan.js'
 import type { Caller, Transport } from './retry.js'
+import { neutralize } from './untrusted.js'
 import { sdkProfile, sdkTransport, type ConnectionOptions } from './sdk-transport.js'
 
 export interface Blueprint {
@@ -52,7 +53,7 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
   ): string[] =>
     (page.BlueprintShareAcrossAccountInfoSet ?? [])
       .filter((info) => info.BlueprintId === blueprintId && info.AccountId)
-      .map((info) => info.AccountId as string)
+      .map((info) => neutralize(String(info.AccountId)))
 
   const changeShares = async (
     action: string,
@@ -64,7 +65,7 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
       { BlueprintId: blueprintId, AccountIds: accountIds },
       { retryLostAnswers: false }
     )
-    return response.RequestId ?? ''
+    return neutralize(response.RequestId ?? '')
   }
 
   return {
@@ -74,11 +75,12 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
       })
       const found = response.BlueprintSet?.find((b) => b.BlueprintId === blueprintId)
       if (!found) return undefined
+      // Names and states come from outside: they are printed, so they are made safe here, once.
       return {
         id: blueprintId,
-        state: found.BlueprintState ?? 'UNKNOWN',
-        type: found.BlueprintType ?? 'UNKNOWN',
-        name: found.BlueprintName ?? ''
+        state: neutralize(found.BlueprintState ?? 'UNKNOWN'),
+        type: neutralize(found.BlueprintType ?? 'UNKNOWN'),
+        name: neutralize(found.BlueprintName ?? '')
       }
     },
 
@@ -131,7 +133,7 @@ export function createSdkTransport(options: TransportOptions): Transport {
     region,
     profile: sdkProfile(options)
   })
-  const send = sdkTransport(client)
+  const send = sdkTransport(client, { service: 'lighthouse', endpoint: options.endpoint })
   return async (action, params) => {
     // Refresh first, outside the SDK: it would turn a failed refresh into a bare network error.
     await credentials.get()

@@ -27,7 +27,8 @@ import {
   type RetryPolicy,
   type Transport
 } from './retry.js'
-import { proxyFor, type ConnectionOptions } from './sdk-transport.js'
+import { proxyFor } from './proxy.js'
+import type { ConnectionOptions } from './sdk-transport.js'
 import { shareBlueprint } from './share.js'
 import type { WaitSchedule } from './wait.js'
 import { WebIdentityCredentials, createStsTransport } from './web-identity.js'
@@ -82,7 +83,7 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
       requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS
     }
     const limiter = new RateLimiter(REQUESTS_PER_SECOND, runtime.clock)
-    const callerFor = (transport: Transport): Caller =>
+    const callerFor = (transport: Transport, renewCredentials?: () => Promise<void>): Caller =>
       new Caller({
         transport,
         clock: runtime.clock,
@@ -90,7 +91,8 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
         limiter,
         policy: runtime.retryPolicy,
         debug: runtime.debug,
-        info: runtime.info
+        info: runtime.info,
+        renewCredentials
       })
     const credentials = credentialProvider(credentialSettings, runtime, (endpoint) =>
       callerFor(runtime.createStsTransport({ ...connection, endpoint, proxy: proxyFor(endpoint) }))
@@ -110,7 +112,8 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
         `Through the proxy at ${new URL(proxy).host} (from the proxy environment variables).`
       )
     const caller = callerFor(
-      runtime.createTransport({ ...connection, endpoint: inputs.endpoint, proxy, credentials })
+      runtime.createTransport({ ...connection, endpoint: inputs.endpoint, proxy, credentials }),
+      credentials.renew && (() => credentials.renew!())
     )
     await shareBlueprint(
       {

@@ -1,8 +1,16 @@
 /** What happened to each account, as step outputs and as the job summary. */
-import { PER_ACCOUNT_CODES } from './api-errors.js'
+import { kindOf } from './api-errors.js'
+import { escapeHtml } from './untrusted.js'
 
 export type AccountResult =
-  'shared' | 'already-shared' | 'revoked' | 'not-shared' | 'failed' | 'not-attempted'
+  | 'shared'
+  | 'already-shared'
+  | 'revoked'
+  | 'not-shared'
+  | 'failed'
+  /** A change call may have changed it, and no read could tell: counted as failed. */
+  | 'unknown'
+  | 'not-attempted'
 
 export interface AccountOutcome {
   accountId: string
@@ -55,7 +63,7 @@ export class ShareReport {
   /** Accounts the API refused as such, each with a line: the ID, the code, the hint and the RequestId. */
   get refusals(): { change: 'share' | 'revoke'; line: string }[] {
     return this.accounts
-      .filter((a) => a.result === 'failed' && PER_ACCOUNT_CODES.includes(a.code ?? ''))
+      .filter((a) => a.result === 'failed' && kindOf('lighthouse', a.code ?? '') === 'per-account')
       .map((a) => ({
         change: a.change ?? 'share',
         line:
@@ -80,6 +88,9 @@ export class ShareReport {
   }
 }
 
+/** Results that fail the account: refused, failed, or not known to have worked. */
+const FAILED: readonly AccountResult[] = ['failed', 'unknown']
+
 export function setOutputs(
   report: ShareReport,
   setOutput: (name: string, value: string) => void
@@ -89,7 +100,10 @@ export function setOutputs(
   setOutput('shared-account-ids', JSON.stringify(report.accountsWith('shared')))
   setOutput('already-shared-account-ids', JSON.stringify(report.accountsWith('already-shared')))
   setOutput('revoked-account-ids', JSON.stringify(report.accountsWith('revoked')))
-  setOutput('failed-account-ids', JSON.stringify(report.accountsWith('failed')))
+  setOutput(
+    'failed-account-ids',
+    JSON.stringify(report.accounts.filter((a) => FAILED.includes(a.result)).map((a) => a.accountId))
+  )
   setOutput('blueprint-state', report.blueprintState)
 }
 
@@ -118,6 +132,7 @@ const RESULT_LABELS: Record<AccountResult, string> = {
   revoked: '🚫 share revoked',
   'not-shared': '☑️ did not have it',
   failed: '❌ failed',
+  unknown: '❓ outcome unknown',
   'not-attempted': '⏭️ not attempted'
 }
 
@@ -159,8 +174,7 @@ export async function writeSummary(
     summary.addRaw('<p>A dry run: every read was made, and no share was changed.</p>', true)
   }
   if (failure) {
-    const lines = escapeHtml(failure).replace(/\n/g, '<br>')
-    summary.addRaw(`<p><strong>Failed:</strong> ${lines}</p>`, true)
+    summary.addRaw(`<p><strong>Failed:</strong> ${escapeHtml(failure)}</p>`, true)
   }
   summary
     .addHeading('Accounts', 3)
@@ -174,8 +188,4 @@ export async function writeSummary(
       ])
     ])
   await summary.write()
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
 }

@@ -1,5 +1,5 @@
 /** Retries what is transient, with jittered backoff, under the API's rate limit. */
-import { ApiError, TransportError } from './api-errors.js'
+import { ApiError, TransportError, type CodeKind } from './api-errors.js'
 
 /** Time, injected so tests never really wait. */
 export interface Clock {
@@ -29,20 +29,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /** The API's limits are per second: retrying sooner only meets the same limit. */
 const RATE_LIMIT_FLOOR_MS = 1000
 
-/** Codes the reference says to retry: the API is busy or failed on its side. */
-const TRANSIENT_CODES = [
-  'RequestLimitExceeded',
-  'InternalError',
-  'ServiceUnavailable',
-  'FailedOperation.ShareBlueprintAcrossAccountFailed',
-  // The image is busy with another operation: it will be free again.
-  'OperationDenied.BlueprintOperationInProgress',
-  'UnsupportedOperation.BlueprintLatestOperationUnfinished',
-  'ResourceInUse.BlueprintModifyingSharePermission'
-]
-
-const isCodeIn = (code: string, codes: readonly string[]): boolean =>
-  codes.some((c) => code === c || code.startsWith(`${c}.`))
+/** What the code table says to retry: the service is busy, limited, or failed on its side. */
+const RETRIED_KINDS: readonly CodeKind[] = ['transient', 'rate-limited', 'image-busy']
 
 /**
  * Whether another attempt may succeed. A failure with no API answer (timeout,
@@ -50,7 +38,7 @@ const isCodeIn = (code: string, codes: readonly string[]): boolean =>
  * caller of a non-idempotent action can ask for it not to be retried blindly.
  */
 export function isRetryable(error: unknown, retryLostAnswers: boolean): boolean {
-  if (error instanceof ApiError) return isCodeIn(error.code, TRANSIENT_CODES)
+  if (error instanceof ApiError) return RETRIED_KINDS.includes(error.kind)
   return error instanceof TransportError && retryLostAnswers
 }
 
@@ -104,6 +92,12 @@ export interface CallerDeps {
   policy: RetryPolicy
   debug: (message: string) => void
   info: (message: string) => void
+  /**
+   * Gets new temporary credentials; absent for keys that cannot be renewed.
+   * The API's clock decides when credentials expire, so a request can meet
+   * expired ones however early they are renewed on our side.
+   */
+  renewCredentials?: () => Promise<void>
 }
 
 /** Sends API calls: rate-limited, retried when transient, one debug line per attempt. */
@@ -115,7 +109,8 @@ export class Caller {
     params: object,
     options: { retryLostAnswers?: boolean } = {}
   ): Promise<T> {
-    const { transport, clock, random, limiter, policy, debug, info } = this.deps
+    const { transport, clock, random, limiter, policy, debug, info, renewCredentials } = this.deps
+    let renewed = false
     for (let attempt = 1; ; attempt++) {
       await limiter.take(action)
       const started = clock.now()
@@ -129,6 +124,18 @@ export class Caller {
         const what = describeFailure(error)
         const elapsed = clock.now() - started
         if (
+          error instanceof ApiError &&
+          error.kind === 'credentials-expired' &&
+          renewCredentials &&
+          !renewed
+        ) {
+          // The request was refused before it did anything, so even a share call may be sent again.
+          renewed = true
+          info(`${action}: ${what}; the credentials expired, renewing them and trying again.`)
+          await renewCredentials()
+          continue
+        }
+        if (
           attempt >= policy.maxAttempts ||
           !isRetryable(error, options.retryLostAnswers ?? true)
         ) {
@@ -136,8 +143,7 @@ export class Caller {
           if (error instanceof ApiError || error instanceof TransportError) error.attempts = attempt
           throw error
         }
-        const rateLimited =
-          error instanceof ApiError && isCodeIn(error.code, ['RequestLimitExceeded'])
+        const rateLimited = error instanceof ApiError && error.kind === 'rate-limited'
         const delay = backoffDelay(attempt, policy, random, rateLimited ? RATE_LIMIT_FLOOR_MS : 0)
         debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms; retrying in ${delay} ms`)
         info(

@@ -1,9 +1,9 @@
 /** Tencent Cloud SDK clients as Transports: one request, failures as ApiError or TransportError. */
-import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { globalAgent as httpAgent } from 'node:http'
 import { globalAgent as httpsAgent } from 'node:https'
-import { ApiError, TransportError } from './api-errors.js'
-import type { Endpoint, Language } from './inputs.js'
+import { ApiError, HostNotFoundError, TransportError, type Service } from './api-errors.js'
+import { hostnameOf, type Endpoint, type Language } from './inputs.js'
+import { neutralize } from './untrusted.js'
 import type { Transport } from './retry.js'
 
 /** What the transports need of an SDK client (AbstractClient.request). */
@@ -22,15 +22,6 @@ export interface ConnectionOptions {
   proxy?: string
 }
 
-/**
- * The proxy for an endpoint by the toolkit's rules, as self-hosted runners set
- * them: https_proxy or HTTPS_PROXY (http_proxy or HTTP_PROXY for plain http),
- * no_proxy or NO_PROXY, and never for a loopback host.
- */
-export function proxyFor(endpoint: Endpoint): string | undefined {
-  return getProxyUrl(new URL(`${endpoint.protocol}${endpoint.host}`))?.href
-}
-
 export function sdkProfile(options: ConnectionOptions) {
   const { endpoint, proxy } = options
   return {
@@ -46,15 +37,20 @@ export function sdkProfile(options: ConnectionOptions) {
   }
 }
 
-export function sdkTransport(
-  client: SdkClient,
-  requestOptions: { skipSign?: boolean } = {}
-): Transport {
+export interface SdkTransportOptions {
+  service: Service
+  /** The host the client sends to, so a host that does not exist is named with the input it came from. */
+  endpoint: Endpoint
+  skipSign?: boolean
+}
+
+export function sdkTransport(client: SdkClient, options: SdkTransportOptions): Transport {
+  const requestOptions = options.skipSign ? { skipSign: true } : {}
   return async (action, params) => {
     try {
       return await client.request(action, params, requestOptions)
     } catch (error) {
-      throw toFailure(action, error)
+      throw toFailure(action, error, options)
     }
   }
 }
@@ -71,11 +67,29 @@ interface SdkFailure {
  * statuses (with `httpCode`) and network failures (message only), and lets a
  * 200 with a body that is not JSON through as a raw fetch error.
  */
-function toFailure(action: string, error: unknown): ApiError | TransportError {
+function toFailure(
+  action: string,
+  error: unknown,
+  { service, endpoint }: SdkTransportOptions
+): Error {
   const sdk: SdkFailure = typeof error === 'object' && error !== null ? error : {}
   const message = sdk.message || String(error)
-  if (sdk.code) return new ApiError(action, sdk.code, message, sdk.requestId ?? '')
+  if (sdk.code) return new ApiError(action, sdk.code, message, sdk.requestId ?? '', service)
   if (sdk.httpCode)
     return new TransportError(action, `HTTP ${sdk.httpCode} ${message}`, sdk.httpCode)
+  // The SDK keeps only the message of a network error: "... getaddrinfo ENOTFOUND host".
+  const missingHost = /\bgetaddrinfo ENOTFOUND (\S+)/.exec(message)?.[1]
+  if (missingHost) return hostNotFound(action, missingHost, endpoint)
+  // Anything else (EAI_AGAIN, a reset, a timeout) may pass: retried, or checked for a share call.
   return new TransportError(action, message)
+}
+
+function hostNotFound(action: string, host: string, endpoint: Endpoint): HostNotFoundError {
+  const fromEndpoint = host.toLowerCase() === hostnameOf(endpoint).toLowerCase()
+  return new HostNotFoundError(
+    `${action}: the host ${neutralize(host)} does not exist (DNS answered ENOTFOUND). ` +
+      (fromEndpoint
+        ? `It comes from ${endpoint.source}: check the host name.`
+        : 'It is the proxy named by https_proxy, HTTPS_PROXY, http_proxy or HTTP_PROXY: check it.')
+  )
 }

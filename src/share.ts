@@ -1,5 +1,11 @@
 /** Carrying out the plan: wait for the image, read the shares, share, then revoke. */
-import { ApiError, TransportError, describeError, isPerAccountError } from './api-errors.js'
+import {
+  ApiError,
+  TransportError,
+  describeError,
+  isPerAccountError,
+  type CodeKind
+} from './api-errors.js'
 import type { LighthouseApi } from './lighthouse.js'
 import { batches, planChanges, planSummary, planTable } from './plan.js'
 import type { AccountResult, ShareReport } from './report.js'
@@ -32,10 +38,13 @@ interface Change {
   /** The result for an account this run changed, and for one that needed no change. */
   done: AccountResult
   noop: AccountResult
-  /** The code the API answers when some account needs no change. */
-  noopCode: string
+  /** What the API answers when some account needs no change. */
+  noopKind: CodeKind
   /** Whether an account is where the change would put it, given whether it has the share. */
   inPlace(hasShare: boolean): boolean
+  /** Log wording: "Shared with 2000…", "Sharing lhbp-… with 2000…". */
+  doneVerb: string
+  doing(blueprintId: string): string
 }
 
 const SHARE: Change = {
@@ -43,8 +52,10 @@ const SHARE: Change = {
   send: (api, id, accounts) => api.shareBlueprint(id, accounts),
   done: 'shared',
   noop: 'already-shared',
-  noopCode: 'UnsupportedOperation.BlueprintAlreadyShared',
-  inPlace: (hasShare) => hasShare
+  noopKind: 'already-shared',
+  inPlace: (hasShare) => hasShare,
+  doneVerb: 'Shared with',
+  doing: (id) => `Sharing ${id} with`
 }
 
 const REVOKE: Change = {
@@ -52,11 +63,11 @@ const REVOKE: Change = {
   send: (api, id, accounts) => api.cancelShare(id, accounts),
   done: 'revoked',
   noop: 'not-shared',
-  noopCode: 'UnsupportedOperation.BlueprintHasNotShared',
-  inPlace: (hasShare) => !hasShare
+  noopKind: 'not-shared',
+  inPlace: (hasShare) => !hasShare,
+  doneVerb: 'Revoked the share of',
+  doing: (id) => `Revoking the share of ${id} from`
 }
-
-const STATE_INVALID = 'UnsupportedOperation.BlueprintCurStateInvalid'
 
 /**
  * Brings the share list to what the request asks. Accounts the API refuses
@@ -114,47 +125,71 @@ export async function shareBlueprint(
     [REVOKE, plan.toRevoke]
   ] as const) {
     for (const batch of batches(accounts)) {
-      await applyBatch(deps, change, blueprintId, batch, report, waitForImage)
+      await applyBatch({ deps, change, blueprintId, report, waitForImage }, batch)
     }
   }
 }
 
-async function applyBatch(
-  deps: ShareDeps,
-  change: Change,
-  blueprintId: string,
-  batch: readonly string[],
-  report: ShareReport,
+/** What every batch of one change works with. */
+interface BatchContext {
+  deps: ShareDeps
+  change: Change
+  blueprintId: string
+  report: ShareReport
   waitForImage: () => Promise<unknown>
-): Promise<void> {
+}
+
+/** Applies a change to one batch; when the API refuses an account without saying which, halves the batch until it does. */
+async function applyBatch(context: BatchContext, batch: readonly string[]): Promise<void> {
+  const unclear = await changeBatch(context, batch)
+  if (!unclear) return
+  const half = Math.ceil(unclear.length / 2)
+  await applyBatch(context, unclear.slice(0, half))
+  await applyBatch(context, unclear.slice(half))
+}
+
+/**
+ * Sends one change call for the batch until every account in it is settled,
+ * and records each account in the report. Resolves to the accounts to split
+ * when the API refused one of several; throws, after recording every pending
+ * account as failed (or as unknown when a call may have changed it), when the
+ * batch cannot be settled.
+ */
+async function changeBatch(
+  context: BatchContext,
+  batch: readonly string[]
+): Promise<string[] | undefined> {
+  const { deps, change, blueprintId, report, waitForImage } = context
   const { api, clock, random, policy, info } = deps
   let pending = [...batch]
   let lostAnswers = 0
   let stateWaits = 0
+  /** A call whose answer was lost may have changed the pending accounts, and no read has told yet. */
+  let unsettled = false
 
   /** Reads where the pending accounts stand now; records those in place and keeps the rest pending. */
   const settle = async (result: AccountResult): Promise<number> => {
     const haveShare = new Set(await api.findSharedAccounts(blueprintId, pending))
+    unsettled = false
     const inPlace = pending.filter((a) => change.inPlace(haveShare.has(a)))
     report.record(inPlace, result)
     pending = pending.filter((a) => !inPlace.includes(a))
     return inPlace.length
   }
 
-  while (pending.length > 0) {
-    try {
-      const requestId = await change.send(api, blueprintId, pending)
-      report.requestIds.push(requestId)
-      report.record(pending, change.done, { requestId })
-      info(
-        `${change.name === 'share' ? 'Shared with' : 'Revoked the share of'} ${pending.join(', ')} (RequestId ${requestId})`
-      )
-      return
-    } catch (error) {
-      if (error instanceof ApiError && error.requestId) report.requestIds.push(error.requestId)
+  try {
+    while (pending.length > 0) {
+      try {
+        const requestId = await change.send(api, blueprintId, pending)
+        report.requestIds.push(requestId)
+        report.record(pending, change.done, { requestId })
+        info(`${change.doneVerb} ${pending.join(', ')} (RequestId ${requestId})`)
+        return undefined
+      } catch (error) {
+        if (error instanceof ApiError && error.requestId) report.requestIds.push(error.requestId)
 
-      if (isPerAccountError(error)) {
-        if (pending.length === 1) {
+        if (isPerAccountError(error)) {
+          if (pending.length > 1) return pending
           report.record(pending, 'failed', {
             requestId: error.requestId,
             code: error.code,
@@ -162,62 +197,85 @@ async function applyBatch(
             reason: error.hint
           })
           info(`Account ${pending[0]} was refused: ${error.code} (RequestId ${error.requestId})`)
-          return
+          return undefined
         }
-        // The API does not say which account is at fault: halve until it does.
-        const half = Math.ceil(pending.length / 2)
-        await applyBatch(deps, change, blueprintId, pending.slice(0, half), report, waitForImage)
-        await applyBatch(deps, change, blueprintId, pending.slice(half), report, waitForImage)
-        return
-      }
 
-      if (error instanceof TransportError && lostAnswers + 1 < policy.maxAttempts) {
-        // The change may have been made even though the answer was lost: look before trying again.
-        lostAnswers += 1
-        const delay = backoffDelay(lostAnswers, policy, random)
-        info(
-          `No answer to the ${change.name} call (${error.detail}); checking the shares in ${delay} ms before trying again.`
-        )
-        await clock.sleep(delay)
-        await settle(change.done)
-        continue
-      }
+        if (error instanceof TransportError) {
+          // The change may have been made even though the answer was lost: look before trying again.
+          unsettled = true
+          lostAnswers += 1
+          const lastTry = lostAnswers >= policy.maxAttempts
+          const delay = backoffDelay(lostAnswers, policy, random)
+          info(
+            `No answer to the ${change.name} call (${error.detail}); checking the shares in ${delay} ms` +
+              (lastTry ? '.' : ' before trying again.')
+          )
+          await clock.sleep(delay)
+          await settle(change.done)
+          if (lastTry && pending.length > 0) throw error
+          continue
+        }
 
-      if (error instanceof ApiError && error.code === change.noopCode) {
-        // After a lost answer the change is most likely ours; otherwise someone else just made it.
-        if ((await settle(lostAnswers > 0 ? change.done : change.noop)) > 0) continue
-      }
+        if (error instanceof ApiError && error.kind === change.noopKind) {
+          // After a lost answer the change is most likely ours; otherwise someone else just made it.
+          if ((await settle(lostAnswers > 0 ? change.done : change.noop)) > 0) continue
+        }
 
-      if (
-        error instanceof ApiError &&
-        error.code === STATE_INVALID &&
-        stateWaits + 1 < policy.maxAttempts
-      ) {
-        stateWaits += 1
-        info(`Blueprint ${blueprintId} left state NORMAL; waiting for it again.`)
-        await waitForImage()
-        continue
+        if (
+          error instanceof ApiError &&
+          error.kind === 'image-state' &&
+          stateWaits + 1 < policy.maxAttempts
+        ) {
+          stateWaits += 1
+          info(`Blueprint ${blueprintId} left state NORMAL; waiting for it again.`)
+          await waitForImage()
+          continue
+        }
+        throw error
       }
-
-      report.record(
-        pending,
-        'failed',
-        error instanceof ApiError
-          ? {
-              requestId: error.requestId,
-              code: error.code,
-              change: change.name,
-              reason: error.hint ?? error.apiMessage
-            }
-          : { change: change.name, reason: describeError(error) }
-      )
-      const what =
-        change.name === 'share'
-          ? `Sharing ${blueprintId} with`
-          : `Revoking the share of ${blueprintId} from`
-      throw new Error(`${what} ${pending.join(', ')} failed: ${describeError(error)}`, {
-        cause: error
-      })
     }
+    return undefined
+  } catch (error) {
+    throw recordFailure(report, change, blueprintId, pending, error, unsettled)
   }
+}
+
+/** Records the accounts a failed batch leaves, and the error that names them. */
+function recordFailure(
+  report: ShareReport,
+  change: Change,
+  blueprintId: string,
+  pending: readonly string[],
+  error: unknown,
+  unsettled: boolean
+): Error {
+  const accounts = pending.join(', ')
+  if (unsettled) {
+    // Never "not attempted": the account may have changed, and only a read can tell.
+    report.record(pending, 'unknown', {
+      change: change.name,
+      reason: `A ${change.name} call got no answer, and reading the shares to check failed: ${describeError(error)}`
+    })
+    return new Error(
+      `${change.doing(blueprintId)} ${accounts}: the outcome is unknown. A ${change.name} call got no ` +
+        `answer, so it may have been made, and reading the shares to check failed: ${describeError(error)}. ` +
+        'Run the step again: it reads the shares first, so it settles these accounts.',
+      { cause: error }
+    )
+  }
+  report.record(
+    pending,
+    'failed',
+    error instanceof ApiError
+      ? {
+          requestId: error.requestId,
+          code: error.code,
+          change: change.name,
+          reason: error.hint ?? error.apiMessage
+        }
+      : { change: change.name, reason: describeError(error) }
+  )
+  return new Error(`${change.doing(blueprintId)} ${accounts} failed: ${describeError(error)}`, {
+    cause: error
+  })
 }

@@ -1,7 +1,7 @@
 /** Temporary credentials from STS AssumeRoleWithWebIdentity, with the job's GitHub OIDC token. */
 // Deep import, like the Lighthouse client: only the STS client goes into the bundle.
 import { Client as StsClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_client.js'
-import { ApiError, describeError } from './api-errors.js'
+import { describeError } from './api-errors.js'
 import type { CredentialProvider, Credentials, WebIdentitySettings } from './credentials.js'
 import { backoffDelay, type Caller, type Clock, type RetryPolicy, type Transport } from './retry.js'
 import { sdkProfile, sdkTransport, type ConnectionOptions } from './sdk-transport.js'
@@ -9,21 +9,6 @@ import { sdkProfile, sdkTransport, type ConnectionOptions } from './sdk-transpor
 /** Getting or using credentials failed: reported as is, never retried as a Lighthouse call. */
 export class CredentialError extends Error {
   override name = 'CredentialError'
-}
-
-/** What to do about the codes AssumeRoleWithWebIdentity answers with. */
-const STS_HINTS: Record<string, string> = {
-  'InvalidParameter.WebIdentityTokenError':
-    'STS rejected the GitHub token: check that "oidc-provider-id" names a CAM OIDC identity provider for ' +
-    'https://token.actions.githubusercontent.com whose client ID equals "oidc-audience".',
-  UnauthorizedOperation:
-    "The role's trust policy does not allow this token: check its oidc:sub condition against this job " +
-    '(e.g. repo:OWNER/REPO:ref:refs/heads/main), its oidc:aud condition, and the provider name.',
-  'ResourceNotFound.RoleNotFound': 'No such role: check "role-arn".',
-  'InvalidParameter.ParamError':
-    'STS refused a parameter: check "role-arn", "oidc-provider-id", "role-session-name" and "role-duration-seconds".',
-  'InvalidParameter.OverLimit':
-    '"role-duration-seconds" is longer than the role allows: lower it, or raise the role\'s maximum session duration.'
 }
 
 /** ID token attempts: the token service is reached through the runner and rarely fails twice. */
@@ -59,6 +44,12 @@ export class WebIdentityCredentials implements CredentialProvider {
     return this.pending
   }
 
+  /** The API said the credentials expired (its clock decides): assume the role again now. */
+  async renew(): Promise<void> {
+    this.renewAt = 0
+    await this.get()
+  }
+
   private async assumeRole(): Promise<Credentials> {
     const { settings, deps } = this
     const token = await this.idToken()
@@ -72,10 +63,8 @@ export class WebIdentityCredentials implements CredentialProvider {
         DurationSeconds: settings.durationSeconds
       })
     } catch (error) {
-      const hint = error instanceof ApiError ? STS_HINTS[error.code] : undefined
       throw new CredentialError(
-        `Could not assume role ${settings.roleArn} with the GitHub OIDC token: ${describeError(error)}` +
-          (hint ? `. ${hint}` : ''),
+        `Could not assume role ${settings.roleArn} with the GitHub OIDC token: ${describeError(error)}`,
         { cause: error }
       )
     }
@@ -128,7 +117,6 @@ export class WebIdentityCredentials implements CredentialProvider {
 interface AssumeRoleResponse {
   Credentials?: { TmpSecretId?: string; TmpSecretKey?: string; Token?: string }
   ExpiredTime?: number
-  Expiration?: string
   RequestId?: string
 }
 
@@ -139,5 +127,5 @@ export function createStsTransport(options: ConnectionOptions): Transport {
     region: options.region,
     profile: sdkProfile(options)
   })
-  return sdkTransport(client, { skipSign: true })
+  return sdkTransport(client, { service: 'sts', endpoint: options.endpoint, skipSign: true })
 }

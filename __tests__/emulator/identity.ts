@@ -103,7 +103,7 @@ export class IdentityEmulator {
       throw new StsFailure('InvalidParameter.ParamError', 'DurationSeconds is invalid.')
     }
     if ((duration as number) > 43_200)
-      throw new StsFailure('InvalidParameter.OverLimit', 'DurationSeconds is over 43200.')
+      throw new StsFailure('InvalidParameter.OverTimeError', 'DurationSeconds is over 43200.')
 
     const claims = this.verify(token, nowMs)
     const clientIds = this.providers.get(providerId)

@@ -40,7 +40,8 @@ export type Fault =
   | { kind: 'http'; status: number }
   | { kind: 'drop' }
   | { kind: 'delay'; ms: number }
-  | { kind: 'non-json' }
+  /** A 200 whose body is not JSON: a gateway page, or `body` when given. */
+  | { kind: 'non-json'; body?: string }
   /** The request is carried out, then the connection drops before the answer. */
   | { kind: 'lose-answer' }
 
@@ -275,7 +276,7 @@ export class LighthouseEmulator {
         return
       case 'non-json':
         res.writeHead(200, { 'Content-Type': 'application/json' })
-        res.end('<html><body>not JSON</body></html>')
+        res.end(fault.body ?? '<html><body>not JSON</body></html>')
         return
       case 'delay':
         await this.sleep(fault.ms)

@@ -12,6 +12,8 @@ export class FakeLighthouse implements LighthouseApi {
   readonly refused = new Map<string, string>()
   /** What the next share calls do instead of answering: one entry per call. */
   readonly shareFaults: ('lost' | 'lost-after-sharing' | 'state-invalid')[] = []
+  /** When set, every read of the shares after the first fails with it (a check that cannot be made). */
+  findFault?: Error
   readonly calls: string[] = []
   readonly shareCalls: string[][] = []
   readonly cancelCalls: string[][] = []
@@ -30,6 +32,7 @@ export class FakeLighthouse implements LighthouseApi {
 
   async findSharedAccounts(_id: string, accountIds: readonly string[]): Promise<string[]> {
     this.calls.push('find')
+    if (this.findFault) throw this.findFault
     return accountIds.filter((a) => this.shared.has(a))
   }
 
