@@ -108,6 +108,8 @@ export class LighthouseEmulator {
   requestsPerSecond = 20
   /** Added to every API answer, as a network and a real API would (the benchmark sets it). */
   latencyMs = 0
+  /** Asked for a fault on every call that has none injected (the chaos test draws them at random). */
+  faultFor?: (action: string) => Fault | undefined
   /** The runner's OIDC token service, and CAM's OIDC providers and roles behind STS. */
   readonly identity = new IdentityEmulator()
   private readonly blueprints = new Map<string, EmulatedBlueprint>()
@@ -384,7 +386,7 @@ export class LighthouseEmulator {
     const pending = this.faults.find(
       (f) => f.action === action && count >= f.fromCall && f.remaining > 0
     )
-    if (!pending) return undefined
+    if (!pending) return this.faultFor?.(action)
     pending.remaining -= 1
     return pending.fault
   }

@@ -1,0 +1,334 @@
+/**
+ * Seeded chaos: a random share list, random requests and random faults
+ * (errors, gateway statuses, dropped and lost answers, slow requests,
+ * credentials that expire), the action run in process against the emulator
+ * with real HTTP, and the invariants checked on what it did and printed.
+ * The same seed draws the same scenario; faults land on the same calls as
+ * long as the action makes the same calls.
+ */
+import { createSdkTransport } from '../../src/lighthouse.js'
+import { run, type Runtime } from '../../src/main.js'
+import type { SummaryWriter } from '../../src/report.js'
+import { systemClock } from '../../src/retry.js'
+import { createStsTransport } from '../../src/web-identity.js'
+import { LighthouseEmulator, type Fault } from '../emulator/lighthouse-emulator.js'
+
+const BLUEPRINT_ID = 'lhbp-ch4os001'
+const REGION = 'ap-guangzhou'
+const OWNER = '100000000001'
+const SECRET_ID = 'AKIDchaosKeyForTheEmulator00001'
+const SECRET_KEY = 'cHaOsSeCrEtKeyThatMustNeverBePrinted'
+const ROLE_ARN = `qcs::cam::uin/${OWNER}:roleName/chaos`
+const PROVIDER = 'github-actions'
+
+const ROOTS = Array.from({ length: 24 }, (_, i) => String(200000000001 + i))
+/** Accounts the API refuses, one of each kind. */
+const REFUSED = ['300000000001', '400000000001', '500000000001', OWNER]
+
+/** Names an image may have: some try to inject workflow commands or Markdown. */
+const NAMES = [
+  'golden-ubuntu-22.04',
+  'golden\n::stop-commands::pwned',
+  'img\r::warning::forged',
+  '##[add-mask]x',
+  'x\r\r# heading\n\n[link](https://evil.example)'
+]
+const HOSTILE_MESSAGES = [
+  'busy',
+  'busy\n::error::forged',
+  '<img src=x>\r\r[l](https://evil.example)'
+]
+
+const SHARE = 'ShareBlueprintAcrossAccounts'
+const CANCEL = 'CancelShareBlueprintAcrossAccounts'
+const CHANGES = [SHARE, CANCEL]
+
+/** mulberry32: small, fast and good enough to draw scenarios from a seed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export interface Scenario {
+  seed: number
+  initial: string[]
+  share: string[]
+  revoke: string[]
+  revokeUnlisted: boolean
+  dryRun: boolean
+  onAccountError: 'fail' | 'warn'
+  oidc: boolean
+  /** Lifetime of the role's credentials, short enough to expire during the run. */
+  credentialSeconds: number
+  name: string
+  syncingForMs: number
+  faultRate: number
+}
+
+export function drawScenario(seed: number): Scenario {
+  const next = random(seed)
+  const chance = (p: number) => next() < p
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]
+  const some = <T>(items: readonly T[], p: number) => items.filter(() => chance(p))
+
+  const initial = some(ROOTS, 0.3)
+  const share = [...some(ROOTS, 0.3), ...(chance(0.3) ? [pick(REFUSED)] : [])]
+  const revoke = [
+    ...some(
+      ROOTS.filter((a) => !share.includes(a)),
+      0.15
+    ),
+    ...(chance(0.15) ? [pick(REFUSED.filter((a) => !share.includes(a)))] : [])
+  ]
+  if (share.length === 0 && revoke.length === 0) share.push(pick(ROOTS))
+  return {
+    seed,
+    initial,
+    share,
+    revoke,
+    revokeUnlisted: share.length > 0 && chance(0.25),
+    dryRun: chance(0.15),
+    onAccountError: chance(0.5) ? 'fail' : 'warn',
+    oidc: chance(0.4),
+    credentialSeconds: 2,
+    name: pick(NAMES),
+    syncingForMs: chance(0.2) ? 150 + Math.floor(next() * 300) : 0,
+    faultRate: 0.05 + next() * 0.25
+  }
+}
+
+/** A fault for one call, drawn from the scenario's stream: mostly transient, sometimes lost or permanent. */
+function faultDrawer(
+  scenario: Scenario,
+  next: () => number
+): (action: string) => Fault | undefined {
+  let justLost = false
+  return (action) => {
+    // The read that checks a lost answer fails now and then: the outcome must still be reported.
+    if (justLost && !CHANGES.includes(action)) {
+      justLost = false
+      if (next() < 0.3) return { kind: 'error', code: 'AuthFailure.UnauthorizedOperation' }
+    }
+    if (next() >= scenario.faultRate) return undefined
+    const roll = next()
+    const message = HOSTILE_MESSAGES[Math.floor(next() * HOSTILE_MESSAGES.length)]
+    if (roll < 0.2) return { kind: 'error', code: 'RequestLimitExceeded', message }
+    if (roll < 0.35) return { kind: 'error', code: 'InternalError', message }
+    if (roll < 0.42)
+      return { kind: 'error', code: 'OperationDenied.BlueprintOperationInProgress', message }
+    if (roll < 0.5) return { kind: 'http', status: next() < 0.5 ? 502 : 503 }
+    if (roll < 0.58) return { kind: 'drop' }
+    if (roll < 0.64) return { kind: 'non-json', body: 'x\n::stop-commands::pwned' }
+    if (roll < 0.8 && CHANGES.includes(action)) {
+      justLost = true
+      return { kind: 'lose-answer' }
+    }
+    // Past the credentials' renewal margin in OIDC runs; past the request timeout now and then.
+    if (roll < 0.92) return { kind: 'delay', ms: next() < 0.85 ? 700 : 1300 }
+    return { kind: 'error', code: 'AuthFailure.UnauthorizedOperation', message }
+  }
+}
+
+interface Recorded {
+  lines: string[]
+  outputs: Record<string, string>
+  summary: string[]
+  failed?: string
+}
+
+/** What @actions/core escapes in a command's data. */
+const escapeData = (text: string): string =>
+  text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+
+/** A runtime that writes what the toolkit would write to stdout, and keeps outputs and the summary. */
+function recordingRuntime(
+  inputs: Record<string, string>,
+  emulator: LighthouseEmulator,
+  recorded: Recorded
+): Runtime {
+  const command = (name: string) => (message: string) =>
+    recorded.lines.push(`::${name}::${escapeData(message)}`)
+  const summary: SummaryWriter = {
+    addHeading: (text) => (recorded.summary.push(`<h2>${text}</h2>`), summary),
+    addTable: (rows) => (recorded.summary.push(JSON.stringify(rows)), summary),
+    addRaw: (text) => (recorded.summary.push(text), summary),
+    write: async () => undefined
+  }
+  return {
+    getInput: (name) => inputs[name] ?? '',
+    setSecret: command('add-mask'),
+    setOutput: (name, value) => (recorded.outputs[name] = value),
+    setFailed: (message) => {
+      recorded.failed = message
+      command('error')(message)
+    },
+    // core.info writes the message as it is: this is where injected text would act.
+    info: (message) => recorded.lines.push(...message.split(/\r\n|\r|\n/)),
+    warning: command('warning'),
+    notice: command('notice'),
+    debug: command('debug'),
+    getIdToken: async (audience) => emulator.identity.idToken(audience),
+    env: inputs['role-arn']
+      ? { ...emulator.idTokenVariables, GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'octo-org/chaos' }
+      : {},
+    summary,
+    runContext: () => ({ serverUrl: 'https://github.com', runId: 7, sha: 'abc' }),
+    // A request timeout of one second, so slow answers also become lost ones.
+    createTransport: (options) => createSdkTransport({ ...options, requestTimeoutSeconds: 1 }),
+    createStsTransport: (options) => createStsTransport({ ...options, requestTimeoutSeconds: 1 }),
+    clock: systemClock,
+    random: Math.random,
+    retryPolicy: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 40 },
+    waitSchedule: {
+      firstIntervalMs: 50,
+      steadyForMs: 500,
+      growth: 1.5,
+      maxIntervalMs: 200,
+      progressEveryMs: 1000
+    }
+  }
+}
+
+const list = (recorded: Recorded, name: string): string[] =>
+  JSON.parse(recorded.outputs[name] ?? '[]') as string[]
+
+/** Runs one scenario; resolves to the invariants it broke (none, when all is well). */
+export async function runScenario(scenario: Scenario): Promise<string[]> {
+  const emulator = new LighthouseEmulator({ ownerUin: OWNER })
+  emulator
+    .addCredential({ secretId: SECRET_ID, secretKey: SECRET_KEY })
+    .addAccounts('root', ROOTS)
+    .addAccounts('sub', ['400000000001'])
+    .addAccounts('other-site', ['500000000001'])
+    .addBlueprint({
+      id: BLUEPRINT_ID,
+      name: scenario.name,
+      sharedWith: scenario.initial,
+      state: scenario.syncingForMs ? 'SYNCING' : 'NORMAL'
+    })
+  emulator.identity.addProvider(PROVIDER).addRole({
+    arn: ROLE_ARN,
+    providerId: PROVIDER,
+    subject: '*'
+  })
+  emulator.identity.credentialSeconds = scenario.credentialSeconds
+  emulator.faultFor = faultDrawer(scenario, random(scenario.seed ^ 0x5eed))
+  await emulator.start()
+  if (scenario.syncingForMs)
+    emulator.setBlueprintState(BLUEPRINT_ID, 'NORMAL', scenario.syncingForMs)
+
+  const inputs: Record<string, string> = {
+    'blueprint-id': BLUEPRINT_ID,
+    region: REGION,
+    endpoint: emulator.endpoint,
+    'account-ids': scenario.share.join(','),
+    'revoke-account-ids': scenario.revoke.join(','),
+    'revoke-unlisted': String(scenario.revokeUnlisted),
+    'dry-run': String(scenario.dryRun),
+    'on-account-error': scenario.onAccountError,
+    'wait-timeout-seconds': '30',
+    ...(scenario.oidc
+      ? { 'role-arn': ROLE_ARN, 'oidc-provider-id': PROVIDER }
+      : { 'secret-id': SECRET_ID, 'secret-key': SECRET_KEY })
+  }
+  const recorded: Recorded = { lines: [], outputs: {}, summary: [] }
+  try {
+    await run(recordingRuntime(inputs, emulator, recorded))
+    return checkInvariants(scenario, emulator, recorded)
+  } finally {
+    emulator.faultFor = undefined
+    await emulator.stop()
+  }
+}
+
+function checkInvariants(
+  scenario: Scenario,
+  emulator: LighthouseEmulator,
+  recorded: Recorded
+): string[] {
+  const broken: string[] = []
+  const expect = (ok: boolean, what: string) => ok || broken.push(what)
+  const initial = new Set(scenario.initial)
+  const final = new Set(emulator.sharesOf(BLUEPRINT_ID))
+  const gained = [...final].filter((a) => !initial.has(a))
+  const lost = [...initial].filter((a) => !final.has(a))
+  const shared = list(recorded, 'shared-account-ids')
+  const revoked = list(recorded, 'revoked-account-ids')
+  const failed = list(recorded, 'failed-account-ids')
+  const may = (accounts: string[], allowed: (a: string) => boolean, what: string) => {
+    const outside = accounts.filter((a) => !allowed(a))
+    expect(outside.length === 0, `${what}: ${outside.join(', ')}`)
+  }
+
+  // No account outside the request gains or loses the share, and none moves the wrong way.
+  may(gained, (a) => scenario.share.includes(a), 'gained the share without being in account-ids')
+  may(
+    lost,
+    (a) => scenario.revoke.includes(a) || (scenario.revokeUnlisted && !scenario.share.includes(a)),
+    'lost the share without being revoked'
+  )
+
+  if (scenario.dryRun) {
+    expect(gained.length === 0 && lost.length === 0, 'a dry run changed the shares')
+  } else {
+    // The outputs match what changed: nothing claimed that did not happen, nothing changed unreported.
+    may(shared, (a) => gained.includes(a), 'in shared-account-ids but did not gain the share')
+    may(revoked, (a) => lost.includes(a), 'in revoked-account-ids but did not lose the share')
+    may(gained, (a) => shared.includes(a) || failed.includes(a), 'gained the share unreported')
+    may(lost, (a) => revoked.includes(a) || failed.includes(a), 'lost the share unreported')
+  }
+
+  if (recorded.failed === undefined && !scenario.dryRun) {
+    // On success the share list is what was asked, except the accounts reported as failed.
+    const settled = (a: string) => !failed.includes(a)
+    may(
+      scenario.share.filter(settled),
+      (a) => final.has(a),
+      'succeeded but lacks the share it asked for'
+    )
+    may(
+      scenario.revoke.filter(settled),
+      (a) => !final.has(a),
+      'succeeded but kept a share it revoked'
+    )
+    if (scenario.revokeUnlisted) {
+      may(
+        [...final].filter(settled),
+        (a) => scenario.share.includes(a),
+        'succeeded but kept an unlisted share'
+      )
+    }
+  }
+
+  // No secret anywhere but in ::add-mask::, and no workflow command but the action's own.
+  const secrets = [SECRET_KEY, emulator.identity.requestToken]
+  for (const issued of emulator.identity.issued)
+    secrets.push(issued.secretId, issued.secretKey, issued.token)
+  const visible = [
+    ...recorded.lines.filter((line) => !line.startsWith('::add-mask::')),
+    ...recorded.summary,
+    JSON.stringify(recorded.outputs)
+  ].join('\n')
+  for (const secret of secrets) expect(!visible.includes(secret), 'a secret was printed')
+  expect(!/eyJ[\w-]+\.[\w-]+\.[\w-]+/.test(visible), 'a JWT was printed')
+  const forged = recorded.lines.filter(
+    (line) =>
+      (line.trimStart().startsWith('::') &&
+        !/^::(add-mask|debug|error|warning|notice)::/.test(line)) ||
+      line.includes('##[')
+  )
+  expect(forged.length === 0, `forged workflow commands: ${JSON.stringify(forged)}`)
+  const summary = recorded.summary.join('\n')
+  expect(
+    !/<(?!\/?(h2|p|strong|br|code|a)\b)[a-z]/i.test(summary),
+    'raw HTML from outside in the summary'
+  )
+  expect(!/\r|\n\n/.test(summary), 'a line break from outside in the summary')
+  return broken
+}
