@@ -34,7 +34,8 @@ describe('readShareInputs', () => {
       },
       language: 'en-US',
       waitTimeoutSeconds: 1800,
-      onAccountError: 'fail'
+      onAccountError: 'fail',
+      maskAccountIds: false
     })
   })
 
@@ -54,11 +55,14 @@ describe('readShareInputs', () => {
 
   test('takes revoke-account-ids alone, without account-ids', () => {
     const read = readShareInputs(
-      inputs({ ...valid, 'account-ids': '', 'revoke-account-ids': '5 6' }),
+      inputs({ ...valid, 'account-ids': '', 'revoke-account-ids': '500000000001 600000000001' }),
       {},
       jest.fn()
     )
-    expect(read).toMatchObject({ accountIds: [], revokeAccountIds: ['5', '6'] })
+    expect(read).toMatchObject({
+      accountIds: [],
+      revokeAccountIds: ['500000000001', '600000000001']
+    })
   })
 
   test.each([
@@ -107,7 +111,7 @@ describe('readShareInputs', () => {
       'Input "account-ids" is required: give the accounts to share with, "revoke-account-ids"'
     ],
     [
-      { 'revoke-account-ids': '12, x' },
+      { 'revoke-account-ids': '120000000001, x' },
       'Input "revoke-account-ids" has an invalid account ID: "x"'
     ],
     [
@@ -115,7 +119,7 @@ describe('readShareInputs', () => {
       'Account 700000164995 is in both "account-ids" and "revoke-account-ids"'
     ],
     [
-      { 'account-ids': '', 'revoke-account-ids': '1', 'revoke-unlisted': 'true' },
+      { 'account-ids': '', 'revoke-account-ids': '100001', 'revoke-unlisted': 'true' },
       'Input "revoke-unlisted" is true but "account-ids" is empty'
     ],
     [{ 'revoke-unlisted': 'yes' }, 'Input "revoke-unlisted" must be true or false, not "yes".'],
@@ -145,19 +149,30 @@ describe('readShareInputs', () => {
 
 describe('parseAccountIds', () => {
   test('splits on commas, spaces and newlines and drops duplicates, keeping order', () => {
-    expect(parseAccountIds('3, 1\n2 \n\n 1,3,,4\t5', 'account-ids')).toEqual([
-      '3',
-      '1',
-      '2',
-      '4',
-      '5'
-    ])
+    expect(
+      parseAccountIds('30000, 10000\n20000 \n\n 10000,30000,,40000\t50000', 'account-ids')
+    ).toEqual(['30000', '10000', '20000', '40000', '50000'])
   })
 
   test('names every invalid ID at once', () => {
-    expect(() => parseAccountIds('1, -2, x3, 4', 'account-ids')).toThrow(
+    expect(() => parseAccountIds('100001, -2, x3, 400004', 'account-ids')).toThrow(
       'Input "account-ids" has invalid account IDs: "-2", "x3".'
     )
+  })
+
+  test.each([
+    ['1234', 'four digits'],
+    ['0700000164995', 'a leading zero'],
+    ['123456789012345678901', '21 digits'],
+    ['7000 0016', 'two short numbers']
+  ])('refuses %s (%s) before any call', (value) => {
+    expect(() => parseAccountIds(value, 'account-ids')).toThrow(
+      /has (an )?invalid account IDs?: .*5 to 20 digits with no leading zero/
+    )
+  })
+
+  test.each(['10000', '700000164995', '12345678901234567890'])('accepts %s', (value) => {
+    expect(parseAccountIds(value, 'account-ids')).toEqual([value])
   })
 
   test('throws InputError', () => {

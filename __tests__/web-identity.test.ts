@@ -40,6 +40,7 @@ function setUp(
   })
   const setSecret = jest.fn()
   const info = jest.fn()
+  const debug = jest.fn<(message: string) => void>()
   const sts = new Caller({
     transport,
     clock,
@@ -56,9 +57,10 @@ function setUp(
     random: () => 0,
     policy,
     setSecret,
-    info
+    info,
+    debug
   })
-  return { provider, clock, transport, setSecret, info, fetchIdToken }
+  return { provider, clock, transport, setSecret, info, debug, fetchIdToken }
 }
 
 describe('WebIdentityCredentials', () => {
@@ -142,5 +144,39 @@ describe('WebIdentityCredentials', () => {
       `Could not assume role ${SETTINGS.roleArn} with the GitHub OIDC token: AssumeRoleWithWebIdentity failed: ` +
         'ResourceNotFound.RoleNotFound: Role not found. (RequestId: req-x). No such role: check "role-arn".'
     )
+  })
+
+  describe("the job's token claims", () => {
+    const claims = {
+      iss: 'https://token.actions.githubusercontent.com',
+      sub: 'repo:octo-org/x:pull_request'
+    }
+    const jwt = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2lnbmF0dXJl`
+
+    test('are logged at debug level, without the signature', async () => {
+      const { provider, debug } = setUp(
+        3600,
+        jest.fn(async () => jwt)
+      )
+      await provider.get()
+      const line = debug.mock.calls.map(([m]) => m).find((m) => m.includes('claims'))
+      expect(line).toBe(
+        `GitHub OIDC token claims (without the signature): ${JSON.stringify(claims)}`
+      )
+      expect(line).not.toContain('c2lnbmF0dXJl')
+    })
+
+    test("name the job's sub when the trust policy refuses it", async () => {
+      const { provider, transport } = setUp(
+        3600,
+        jest.fn(async () => jwt)
+      )
+      transport.mockRejectedValueOnce(
+        new ApiError('AssumeRoleWithWebIdentity', 'UnauthorizedOperation', 'denied', 'r', 'sts')
+      )
+      await expect(provider.get()).rejects.toThrow(
+        `This job's token has sub "repo:octo-org/x:pull_request".`
+      )
+    })
   })
 })

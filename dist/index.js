@@ -46556,13 +46556,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -51731,11 +51731,13 @@ const LIGHTHOUSE_CODES = {
     },
     'AuthFailure.TokenFailure': {
         kind: 'credentials-expired',
-        hint: 'The session token is invalid or expired: get new temporary credentials.'
+        hint: 'The session token is invalid or expired: get new temporary credentials.',
+        roleHint: `The role's temporary credentials were refused as expired, also after renewing them: check the runner's clock, and ${ASK_AGAIN}.`
     },
     'UnauthorizedOperation.TokenInvalid': {
         kind: 'credentials-expired',
-        hint: 'The session token is invalid or belongs to other credentials: check "session-token".'
+        hint: 'The session token is invalid or belongs to other credentials: check "session-token".',
+        roleHint: `The role's session token was refused, also after renewing it; ${ASK_AGAIN}.`
     },
     'InvalidParameterValue.BlueprintIdMalformed': {
         kind: 'permanent',
@@ -51814,7 +51816,13 @@ const STS_CODES = {
     'InvalidParameter.WebIdentityTokenError': {
         kind: 'permanent',
         hint: 'STS rejected the GitHub token: check that "oidc-provider-id" names a CAM OIDC identity provider for ' +
-            'https://token.actions.githubusercontent.com whose client ID equals "oidc-audience".'
+            'https://token.actions.githubusercontent.com whose client ID equals "oidc-audience", and that its ' +
+            "identity keys are GitHub's current signing keys: after GitHub rotates them, a provider with static keys " +
+            'rejects every token. Turn on automatic key rotation for the provider, or update its keys.'
+    },
+    'ResourceNotFound.IdentityNotExist': {
+        kind: 'permanent',
+        hint: 'No CAM OIDC identity provider of that name: check "oidc-provider-id" (the provider\'s name in CAM > Identity Providers > Role SSO).'
     },
     'InvalidParameter.ParamError': {
         kind: 'permanent',
@@ -51830,8 +51838,10 @@ const STS_CODES = {
     },
     UnauthorizedOperation: {
         kind: 'permanent',
-        hint: "The role's trust policy does not allow this token: check its oidc:sub condition against this job " +
-            '(e.g. repo:OWNER/REPO:ref:refs/heads/main), its oidc:aud condition, and the provider name.'
+        hint: "The role's trust policy does not allow this token: check its oidc:sub condition against this job's sub " +
+            '(repo:OWNER/REPO:ref:refs/heads/main, or for newer repositories the form with IDs, ' +
+            'repo:OWNER@OWNER_ID/REPO@REPO_ID:ref:refs/heads/main; pull requests are repo:OWNER/REPO:pull_request), ' +
+            'its oidc:aud condition, and the provider name. With step debug logging on, the token claims are logged.'
     }
 };
 const CODES = {
@@ -51851,17 +51861,21 @@ function meaningOf(service, code) {
 class ApiError extends Error {
     action;
     service;
+    withRole;
     name = 'ApiError';
     /** How many attempts were made before giving up. */
     attempts = 1;
     code;
     apiMessage;
     requestId;
-    constructor(action, code, apiMessage, requestId, service = 'lighthouse') {
+    constructor(action, code, apiMessage, requestId, service = 'lighthouse', 
+    /** The request was signed with a role's temporary credentials (GitHub OIDC), not with keys. */
+    withRole = false) {
         const [safeCode, safeMessage, safeRequestId] = [code, apiMessage, requestId].map(neutralize);
         super(`${action} failed: ${safeCode}: ${safeMessage} (RequestId: ${safeRequestId || 'none'})`);
         this.action = action;
         this.service = service;
+        this.withRole = withRole;
         this.code = safeCode;
         this.apiMessage = safeMessage;
         this.requestId = safeRequestId;
@@ -51870,7 +51884,8 @@ class ApiError extends Error {
         return meaningOf(this.service, this.code).kind;
     }
     get hint() {
-        return meaningOf(this.service, this.code).hint;
+        const meaning = meaningOf(this.service, this.code);
+        return (this.withRole && meaning.roleHint) || meaning.hint;
     }
 }
 /** No API answer: a gateway status, a timeout, a dropped connection or a body that is not JSON. */
@@ -51907,13 +51922,193 @@ function describeError(error) {
     return neutralize(`${error.message}${retried}${hint}`);
 }
 
+;// CONCATENATED MODULE: ./src/report.ts
+/** What happened to each account, as step outputs and as the job summary. */
+
+
+/** With mask-account-ids: the first and last few digits only, e.g. 7000****4995. */
+function accountShower(mask) {
+    if (!mask)
+        return (accountId) => accountId;
+    return (accountId) => {
+        const kept = Math.min(4, Math.floor(accountId.length / 3));
+        return `${accountId.slice(0, kept)}****${accountId.slice(-kept)}`;
+    };
+}
+/** Refused accounts named in the failure or warnings; the rest are in the summary and a log group. */
+const REFUSALS_NAMED = 5;
+/** Filled in as the run goes, so a run that fails half-way still reports what it did. */
+class ShareReport {
+    blueprintId;
+    region;
+    identity;
+    show;
+    blueprintState = '';
+    /** A dry run records what it would do: 'shared' and 'revoked' are then the plan. */
+    dryRun = false;
+    /** RequestIds of the share and cancel calls, in order. */
+    requestIds = [];
+    outcomes = new Map();
+    constructor(blueprintId, region, identity, accountIds, 
+    /** How account IDs are shown in the log and the summary (the outputs keep them whole). */
+    show = accountShower(false)) {
+        this.blueprintId = blueprintId;
+        this.region = region;
+        this.identity = identity;
+        this.show = show;
+        for (const accountId of accountIds) {
+            this.outcomes.set(accountId, { accountId, result: 'not-attempted' });
+        }
+    }
+    record(accountIds, result, details = {}) {
+        for (const accountId of accountIds) {
+            this.outcomes.set(accountId, { accountId, result, ...details });
+        }
+    }
+    get accounts() {
+        return [...this.outcomes.values()];
+    }
+    accountsWith(result) {
+        return this.accounts.filter((a) => a.result === result).map((a) => a.accountId);
+    }
+    /** Accounts the API refused as such, each with a line: the ID, the code, the hint and the RequestId. */
+    get refusals() {
+        return this.accounts
+            .filter((a) => a.result === 'failed' && kindOf('lighthouse', a.code ?? '') === 'per-account')
+            .map((a) => ({
+            change: a.change ?? 'share',
+            line: `${this.show(a.accountId)}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
+                (a.requestId ? ` (RequestId ${a.requestId})` : '')
+        }));
+    }
+    /**
+     * The failure that refused accounts make: a heading, then one line for each
+     * of the first few accounts, so the annotation stays short however many.
+     */
+    refusalMessage() {
+        const refusals = this.refusals;
+        if (refusals.length === 0)
+            return undefined;
+        const changes = new Set(refusals.map((r) => r.change));
+        const what = changes.size > 1
+            ? `share ${this.blueprintId} with, or revoke it from,`
+            : changes.has('share')
+                ? `share ${this.blueprintId} with`
+                : `revoke the share of ${this.blueprintId} from`;
+        const heading = `Could not ${what} ${refusals.length} of ${this.accounts.length} account(s):`;
+        return [
+            heading,
+            ...refusals.slice(0, REFUSALS_NAMED).map((r) => r.line),
+            ...moreRefusals(refusals.length)
+        ].join('\n');
+    }
+}
+/** The line that says how many refused accounts a short message leaves out, and where they all are. */
+function moreRefusals(count) {
+    return count > REFUSALS_NAMED
+        ? [
+            `… and ${count - REFUSALS_NAMED} more: see the job summary, or the log group "Refused accounts".`
+        ]
+        : [];
+}
+/** The refused accounts named one by one in warnings, before moreRefusals says the rest. */
+function namedRefusals(refusals) {
+    return refusals.slice(0, REFUSALS_NAMED);
+}
+/** Results that fail the account: refused, failed, or not known to have worked. */
+const FAILED = ['failed', 'unknown'];
+function setOutputs(report, setOutput) {
+    setOutput('request-id', report.requestIds.at(-1) ?? '');
+    setOutput('request-ids', JSON.stringify(report.requestIds));
+    setOutput('shared-account-ids', JSON.stringify(report.accountsWith('shared')));
+    setOutput('already-shared-account-ids', JSON.stringify(report.accountsWith('already-shared')));
+    setOutput('revoked-account-ids', JSON.stringify(report.accountsWith('revoked')));
+    setOutput('failed-account-ids', JSON.stringify(report.accounts.filter((a) => FAILED.includes(a.result)).map((a) => a.accountId)));
+    setOutput('blueprint-state', report.blueprintState);
+}
+const RESULT_LABELS = {
+    shared: '✅ shared',
+    'already-shared': '☑️ already had it',
+    revoked: '🚫 share revoked',
+    'not-shared': '☑️ did not have it',
+    failed: '❌ failed',
+    unknown: '❓ outcome unknown',
+    'not-attempted': '⏭️ not attempted'
+};
+const DRY_RUN_LABELS = {
+    shared: '🔜 would share',
+    revoked: '🔜 would revoke'
+};
+async function writeSummary(report, failure, run, summary) {
+    const header = (data) => ({ data, header: true });
+    // An empty cell renders as a stray open tag in core.summary's tables, so write a dash.
+    const code = (text) => (text ? `<code>${escapeHtml(text)}</code>` : '–');
+    const details = [
+        [header('Blueprint'), code(report.blueprintId)],
+        [header('Region'), code(report.region)],
+        [header('Image state'), escapeHtml(report.blueprintState || 'not read')],
+        [header('Identity'), escapeHtml(report.identity)]
+    ];
+    if (run.repository && run.runId) {
+        const runUrl = `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`;
+        details.push([
+            header('Run'),
+            `<a href="${runUrl}">${escapeHtml(run.repository)} #${run.runId}</a>`
+        ]);
+    }
+    if (run.sha)
+        details.push([header('Commit'), code(run.sha.slice(0, 12))]);
+    const blueprint = escapeHtml(report.blueprintId);
+    const heading = report.dryRun
+        ? `🔍 Dry run: share plan for Lighthouse blueprint ${blueprint}`
+        : `${failure ? '❌' : '✅'} Share Lighthouse blueprint ${blueprint}`;
+    summary.addHeading(heading, 2).addTable(details);
+    if (report.dryRun && !failure) {
+        summary.addRaw('<p>A dry run: every read was made, and no share was changed.</p>', true);
+    }
+    if (failure) {
+        summary.addRaw(`<p><strong>Failed:</strong> ${escapeHtml(failure)}</p>`, true);
+    }
+    summary
+        .addHeading('Accounts', 3)
+        .addTable([
+        [header('Account'), header('Result'), header('RequestId'), header('Reason')],
+        ...report.accounts.map((a) => [
+            code(report.show(a.accountId)),
+            (report.dryRun && DRY_RUN_LABELS[a.result]) || RESULT_LABELS[a.result],
+            code(a.requestId ?? ''),
+            escapeHtml([a.code, a.reason].filter(Boolean).join(': ') || '–')
+        ])
+    ]);
+    await summary.write();
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /** Reads and validates every input before any API call. */
+
 /** A problem with what the workflow passed in: reported as is, never retried. */
 class InputError extends Error {
     name = 'InputError';
 }
-const DEFAULT_ENDPOINT = 'lighthouse.intl.tencentcloudapi.com';
+/**
+ * The default of every input that has one, as action.yml declares it (a test
+ * holds the two equal). The runner passes these when the workflow gives none.
+ */
+const INPUT_DEFAULTS = {
+    'revoke-unlisted': 'false',
+    'dry-run': 'false',
+    'mask-account-ids': 'false',
+    'role-duration-seconds': '3600',
+    'oidc-audience': 'sts.tencentcloudapi.com',
+    endpoint: 'lighthouse.intl.tencentcloudapi.com',
+    language: 'en-US',
+    'wait-timeout-seconds': '1800',
+    'on-account-error': 'fail'
+};
+/** An input's value, or its default when the workflow gave none. */
+function inputOrDefault(getInput, name) {
+    return getInput(name) || INPUT_DEFAULTS[name];
+}
 /** Regions where ShareBlueprintAcrossAccounts is offered, from the API document. */
 const SUPPORTED_REGIONS = [
     'ap-bangkok',
@@ -51933,30 +52128,29 @@ const SUPPORTED_REGIONS = [
     'sa-saopaulo'
 ];
 const BLUEPRINT_ID = /^lhbp-[a-z0-9]{8}$/;
-const ACCOUNT_ID = /^[0-9]+$/;
+/** A root account ID (UIN): digits, no leading zero, 5 to 20 of them. */
+const ACCOUNT_ID = /^[1-9][0-9]{4,19}$/;
 const REGION = /^[a-z]+(-[a-z0-9]+)+$/;
 const LANGUAGES = ['en-US', 'zh-CN'];
 function readShareInputs(getInput, env, warn) {
     const blueprintId = parseBlueprintId(required(getInput, 'blueprint-id'));
-    const { accountIds, revokeAccountIds, revokeUnlisted } = readAccountLists(getInput);
-    const dryRun = parseBoolean(getInput('dry-run') || 'false', 'dry-run');
+    const maskAccountIds = parseBoolean(inputOrDefault(getInput, 'mask-account-ids'), 'mask-account-ids');
+    const { accountIds, revokeAccountIds, revokeUnlisted } = readAccountLists(getInput, accountShower(maskAccountIds));
+    const dryRun = parseBoolean(inputOrDefault(getInput, 'dry-run'), 'dry-run');
     const region = parseRegion(getInput('region') || env.TENCENTCLOUD_REGION?.trim() || '');
     if (!SUPPORTED_REGIONS.includes(region)) {
         warn(`Region "${region}" is not in the list documented for ShareBlueprintAcrossAccounts ` +
             `(${SUPPORTED_REGIONS.join(', ')}); trying it anyway.`);
     }
-    const endpoint = parseEndpoint(getInput('endpoint') || DEFAULT_ENDPOINT);
+    const endpoint = parseEndpoint(inputOrDefault(getInput, 'endpoint'));
     const endpointHost = hostnameOf(endpoint);
     if (!isTencentCloudHost(endpointHost) && !isLoopback(endpointHost)) {
         warn(`Input "endpoint" is ${endpointHost}, which is not a Tencent Cloud API host (*.tencentcloudapi.com): ` +
             'every signed request goes there. Use it only if you run or trust that host.');
     }
-    const language = parseLanguage(getInput('language') || 'en-US');
-    const waitTimeoutSeconds = parseSeconds(getInput('wait-timeout-seconds') || '1800', 'wait-timeout-seconds');
-    const onAccountError = parseChoice(getInput('on-account-error') || 'fail', 'on-account-error', [
-        'fail',
-        'warn'
-    ]);
+    const language = parseLanguage(inputOrDefault(getInput, 'language'));
+    const waitTimeoutSeconds = parseSeconds(inputOrDefault(getInput, 'wait-timeout-seconds'), 'wait-timeout-seconds');
+    const onAccountError = parseChoice(inputOrDefault(getInput, 'on-account-error'), 'on-account-error', ['fail', 'warn']);
     return {
         blueprintId,
         accountIds,
@@ -51967,10 +52161,11 @@ function readShareInputs(getInput, env, warn) {
         endpoint,
         language,
         waitTimeoutSeconds,
-        onAccountError
+        onAccountError,
+        maskAccountIds
     };
 }
-function readAccountLists(getInput) {
+function readAccountLists(getInput, show) {
     const shareList = getInput('account-ids');
     const revokeList = getInput('revoke-account-ids');
     if (!shareList && !revokeList) {
@@ -51979,14 +52174,14 @@ function readAccountLists(getInput) {
     }
     const accountIds = shareList ? parseAccountIds(shareList, 'account-ids') : [];
     const revokeAccountIds = revokeList ? parseAccountIds(revokeList, 'revoke-account-ids') : [];
-    const revokeUnlisted = parseBoolean(getInput('revoke-unlisted') || 'false', 'revoke-unlisted');
+    const revokeUnlisted = parseBoolean(inputOrDefault(getInput, 'revoke-unlisted'), 'revoke-unlisted');
     if (revokeUnlisted && accountIds.length === 0) {
         throw new InputError('Input "revoke-unlisted" is true but "account-ids" is empty: that would take the share from every ' +
             'account. List the accounts that keep it in "account-ids", or use "revoke-account-ids".');
     }
     const both = accountIds.filter((id) => revokeAccountIds.includes(id));
     if (both.length > 0) {
-        throw new InputError(`Account ${both.join(', ')} is in both "account-ids" and "revoke-account-ids": ` +
+        throw new InputError(`Account ${both.map(show).join(', ')} is in both "account-ids" and "revoke-account-ids": ` +
             'an account can get the share or lose it, not both.');
     }
     return { accountIds, revokeAccountIds, revokeUnlisted };
@@ -52023,8 +52218,8 @@ function parseAccountIds(value, inputName) {
     if (invalid.length > 0) {
         const list = invalid.map((id) => `"${id}"`).join(', ');
         throw new InputError(`Input "${inputName}" has ${invalid.length === 1 ? 'an invalid account ID' : 'invalid account IDs'}: ${list}. ` +
-            'Give the numeric account ID of each root account (Account Center > Account Information), ' +
-            'separated by commas, spaces or newlines.');
+            'Give the account ID of each root account (Account Center > Account Information): ' +
+            '5 to 20 digits with no leading zero, separated by commas, spaces or newlines.');
     }
     if (ids.length === 0) {
         throw new InputError(`Input "${inputName}" has no account IDs in it: "${value}".`);
@@ -52181,7 +52376,8 @@ const KEY_VARIABLES = [
     'TENCENTCLOUD_SECRET_KEY',
     ...TOKEN_VARIABLES
 ];
-const ROLE_ARN = /^qcs::cam::uin\/[0-9]+:roleName\/[\w+=,.@-]{1,128}$/;
+/** A role by name, or by its numeric role ID as the STS documentation shows it. */
+const ROLE_ARN = /^qcs::cam::uin\/[0-9]+:(roleName\/[\w+=,.@-]{1,128}|role\/[0-9]{1,32})$/;
 /** STS's rule for RoleSessionName. */
 const SESSION_NAME = /^[\w+=,.@-]{2,128}$/;
 const MAX_DURATION_SECONDS = 43_200;
@@ -52201,9 +52397,19 @@ function maskSecrets(getInput, env, setSecret) {
             setSecret(value);
 }
 function readCredentialSettings(getInput, env, lighthouseEndpoint, notice) {
-    const roleArn = getInput('role-arn');
-    if (!roleArn)
+    // Every role input is checked whether or not it is used: a wrong value is an error either way.
+    const role = readRoleInputs(getInput, env);
+    if (!role.roleArn) {
+        const unused = ROLE_INPUTS.filter((name) => {
+            const value = getInput(name);
+            return value && value !== INPUT_DEFAULTS[name];
+        });
+        if (unused.length > 0) {
+            notice(`Ignoring ${unused.map((n) => `"${n}"`).join(', ')}: only used with "role-arn", and the credentials ` +
+                'here are API keys.');
+        }
         return { kind: 'keys', credentials: readKeys(getInput, env) };
+    }
     const keyInputs = KEY_INPUTS.filter((name) => getInput(name));
     if (keyInputs.length > 0) {
         throw new InputError(`Inputs "role-arn" and ${keyInputs.map((n) => `"${n}"`).join(', ')} are both set: choose one. ` +
@@ -52213,9 +52419,27 @@ function readCredentialSettings(getInput, env, lighthouseEndpoint, notice) {
     if (ignored.length > 0) {
         notice(`Ignoring ${ignored.join(', ')} from the environment: "role-arn" is set, so credentials come from GitHub OIDC.`);
     }
+    if (!role.providerId) {
+        throw new InputError('Input "oidc-provider-id" is required with "role-arn": give the name of the CAM OIDC identity provider.');
+    }
+    if (!fromEnv(env, 'ACTIONS_ID_TOKEN_REQUEST_URL') ||
+        !fromEnv(env, 'ACTIONS_ID_TOKEN_REQUEST_TOKEN')) {
+        // Checked with the inputs, so it fails before any API call.
+        throw new InputError('Input "role-arn" is set, but this job cannot get a GitHub OIDC token ' +
+            '(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ' +
+            'Give the job "permissions: id-token: write". Pull requests from forks never get a token: ' +
+            'use API keys there, or skip the step.');
+    }
     return {
         kind: 'web-identity',
-        settings: readWebIdentitySettings(getInput, env, roleArn, lighthouseEndpoint)
+        settings: {
+            roleArn: role.roleArn,
+            providerId: role.providerId,
+            sessionName: role.sessionName,
+            durationSeconds: role.durationSeconds,
+            audience: role.audience,
+            stsEndpoint: role.stsEndpoint ?? defaultStsEndpoint(lighthouseEndpoint)
+        }
     };
 }
 function readKeys(getInput, env) {
@@ -52235,41 +52459,38 @@ function readKeys(getInput, env) {
     }
     return { secretId, secretKey, sessionToken };
 }
-function readWebIdentitySettings(getInput, env, roleArn, lighthouseEndpoint) {
-    if (!ROLE_ARN.test(roleArn)) {
-        throw new InputError(`Input "role-arn" is not a CAM role ARN: "${roleArn}". Expected qcs::cam::uin/<account ID>:roleName/<role name>.`);
-    }
-    const providerId = getInput('oidc-provider-id');
-    if (!providerId) {
-        throw new InputError('Input "oidc-provider-id" is required with "role-arn": give the name of the CAM OIDC identity provider.');
+/** The inputs that only matter with "role-arn". */
+const ROLE_INPUTS = [
+    'oidc-provider-id',
+    'role-session-name',
+    'role-duration-seconds',
+    'oidc-audience',
+    'sts-endpoint'
+];
+/** The role inputs, each checked when it has a value. */
+function readRoleInputs(getInput, env) {
+    const roleArn = getInput('role-arn');
+    if (roleArn && !ROLE_ARN.test(roleArn)) {
+        throw new InputError(`Input "role-arn" is not a CAM role ARN: "${roleArn}". Expected ` +
+            'qcs::cam::uin/<account ID>:roleName/<role name> or qcs::cam::uin/<account ID>:role/<role ID>.');
     }
     const sessionName = getInput('role-session-name') || defaultSessionName(env);
     if (!SESSION_NAME.test(sessionName)) {
         throw new InputError(`Input "role-session-name" is not a valid session name: "${sessionName}". ` +
             'Use 2 to 128 letters, digits and the characters _ + = , . @ -.');
     }
-    const durationSeconds = parseSeconds(getInput('role-duration-seconds') || '3600', 'role-duration-seconds');
+    const durationSeconds = parseSeconds(inputOrDefault(getInput, 'role-duration-seconds'), 'role-duration-seconds');
     if (durationSeconds < 1 || durationSeconds > MAX_DURATION_SECONDS) {
         throw new InputError(`Input "role-duration-seconds" must be from 1 to ${MAX_DURATION_SECONDS}, not "${durationSeconds}".`);
     }
     const stsInput = getInput('sts-endpoint');
-    if (!fromEnv(env, 'ACTIONS_ID_TOKEN_REQUEST_URL') ||
-        !fromEnv(env, 'ACTIONS_ID_TOKEN_REQUEST_TOKEN')) {
-        // Checked with the inputs, so it fails before any API call.
-        throw new InputError('Input "role-arn" is set, but this job cannot get a GitHub OIDC token ' +
-            '(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ' +
-            'Give the job "permissions: id-token: write". Pull requests from forks never get a token: ' +
-            'use API keys there, or skip the step.');
-    }
     return {
         roleArn,
-        providerId,
+        providerId: getInput('oidc-provider-id'),
         sessionName,
         durationSeconds,
-        audience: getInput('oidc-audience') || 'sts.tencentcloudapi.com',
-        stsEndpoint: stsInput
-            ? parseEndpoint(stsInput, 'sts-endpoint')
-            : defaultStsEndpoint(lighthouseEndpoint)
+        audience: inputOrDefault(getInput, 'oidc-audience'),
+        stsEndpoint: stsInput ? parseEndpoint(stsInput, 'sts-endpoint') : undefined
     };
 }
 /**
@@ -52338,13 +52559,14 @@ function planSummary(plan) {
     ].join(', ');
 }
 /** The plan as a text table for the log: one account a line, in the order it is acted on. */
-function planTable(plan) {
-    const rows = [
+function planTable(plan, show = (accountId) => accountId) {
+    const listed = [
         ...plan.toShare.map((id) => [id, 'share']),
         ...plan.alreadyShared.map((id) => [id, 'already shared']),
         ...plan.toRevoke.map((id) => [id, 'revoke']),
         ...plan.alreadyNotShared.map((id) => [id, 'already not shared'])
     ];
+    const rows = listed.map(([id, what]) => [show(id), what]);
     const width = Math.max('Account'.length, ...rows.map(([id]) => id.length));
     return [['Account', 'Plan'], ...rows]
         .map(([id, what]) => `${id.padEnd(width)}  ${what}`)
@@ -52399,11 +52621,12 @@ function sdkTransport(client, options) {
  * statuses (with `httpCode`) and network failures (message only), and lets a
  * 200 with a body that is not JSON through as a raw fetch error.
  */
-function toFailure(action, error, { service, endpoint }) {
+function toFailure(action, error, { service, endpoint, withRole }) {
     const sdk = typeof error === 'object' && error !== null ? error : {};
     const message = sdk.message || String(error);
-    if (sdk.code)
-        return new ApiError(action, sdk.code, message, sdk.requestId ?? '', service);
+    if (sdk.code) {
+        return new ApiError(action, sdk.code, message, sdk.requestId ?? '', service, withRole);
+    }
     if (sdk.httpCode)
         return new TransportError(action, `HTTP ${sdk.httpCode} ${message}`, sdk.httpCode);
     // The SDK keeps only the message of a network error: "... getaddrinfo ENOTFOUND host".
@@ -52497,7 +52720,11 @@ function createSdkTransport(options) {
         region,
         profile: sdkProfile(options)
     });
-    const send = sdkTransport(client, { service: 'lighthouse', endpoint: options.endpoint });
+    const send = sdkTransport(client, {
+        service: 'lighthouse',
+        endpoint: options.endpoint,
+        withRole: credentials.renew !== undefined
+    });
     return async (action, params) => {
         // Refresh first, outside the SDK: it would turn a failed refresh into a bare network error.
         await credentials.get();
@@ -52510,133 +52737,6 @@ function toSdkCredential(credentials) {
         secretKey: credentials.secretKey,
         token: credentials.sessionToken
     };
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-/** What happened to each account, as step outputs and as the job summary. */
-
-
-/** Filled in as the run goes, so a run that fails half-way still reports what it did. */
-class ShareReport {
-    blueprintId;
-    region;
-    identity;
-    blueprintState = '';
-    /** A dry run records what it would do: 'shared' and 'revoked' are then the plan. */
-    dryRun = false;
-    /** RequestIds of the share and cancel calls, in order. */
-    requestIds = [];
-    outcomes = new Map();
-    constructor(blueprintId, region, identity, accountIds) {
-        this.blueprintId = blueprintId;
-        this.region = region;
-        this.identity = identity;
-        for (const accountId of accountIds) {
-            this.outcomes.set(accountId, { accountId, result: 'not-attempted' });
-        }
-    }
-    record(accountIds, result, details = {}) {
-        for (const accountId of accountIds) {
-            this.outcomes.set(accountId, { accountId, result, ...details });
-        }
-    }
-    get accounts() {
-        return [...this.outcomes.values()];
-    }
-    accountsWith(result) {
-        return this.accounts.filter((a) => a.result === result).map((a) => a.accountId);
-    }
-    /** Accounts the API refused as such, each with a line: the ID, the code, the hint and the RequestId. */
-    get refusals() {
-        return this.accounts
-            .filter((a) => a.result === 'failed' && kindOf('lighthouse', a.code ?? '') === 'per-account')
-            .map((a) => ({
-            change: a.change ?? 'share',
-            line: `${a.accountId}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
-                (a.requestId ? ` (RequestId ${a.requestId})` : '')
-        }));
-    }
-    /** The failure that refused accounts make: a heading, then one line per account. */
-    refusalMessage() {
-        const refusals = this.refusals;
-        if (refusals.length === 0)
-            return undefined;
-        const changes = new Set(refusals.map((r) => r.change));
-        const what = changes.size > 1
-            ? `share ${this.blueprintId} with, or revoke it from,`
-            : changes.has('share')
-                ? `share ${this.blueprintId} with`
-                : `revoke the share of ${this.blueprintId} from`;
-        const heading = `Could not ${what} ${refusals.length} of ${this.accounts.length} account(s):`;
-        return [heading, ...refusals.map((r) => r.line)].join('\n');
-    }
-}
-/** Results that fail the account: refused, failed, or not known to have worked. */
-const FAILED = ['failed', 'unknown'];
-function setOutputs(report, setOutput) {
-    setOutput('request-id', report.requestIds.at(-1) ?? '');
-    setOutput('request-ids', JSON.stringify(report.requestIds));
-    setOutput('shared-account-ids', JSON.stringify(report.accountsWith('shared')));
-    setOutput('already-shared-account-ids', JSON.stringify(report.accountsWith('already-shared')));
-    setOutput('revoked-account-ids', JSON.stringify(report.accountsWith('revoked')));
-    setOutput('failed-account-ids', JSON.stringify(report.accounts.filter((a) => FAILED.includes(a.result)).map((a) => a.accountId)));
-    setOutput('blueprint-state', report.blueprintState);
-}
-const RESULT_LABELS = {
-    shared: '✅ shared',
-    'already-shared': '☑️ already had it',
-    revoked: '🚫 share revoked',
-    'not-shared': '☑️ did not have it',
-    failed: '❌ failed',
-    unknown: '❓ outcome unknown',
-    'not-attempted': '⏭️ not attempted'
-};
-const DRY_RUN_LABELS = {
-    shared: '🔜 would share',
-    revoked: '🔜 would revoke'
-};
-async function writeSummary(report, failure, run, summary) {
-    const header = (data) => ({ data, header: true });
-    // An empty cell renders as a stray open tag in core.summary's tables, so write a dash.
-    const code = (text) => (text ? `<code>${escapeHtml(text)}</code>` : '–');
-    const details = [
-        [header('Blueprint'), code(report.blueprintId)],
-        [header('Region'), code(report.region)],
-        [header('Image state'), escapeHtml(report.blueprintState || 'not read')],
-        [header('Identity'), escapeHtml(report.identity)]
-    ];
-    if (run.repository && run.runId) {
-        const runUrl = `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`;
-        details.push([
-            header('Run'),
-            `<a href="${runUrl}">${escapeHtml(run.repository)} #${run.runId}</a>`
-        ]);
-    }
-    if (run.sha)
-        details.push([header('Commit'), code(run.sha.slice(0, 12))]);
-    const blueprint = escapeHtml(report.blueprintId);
-    const heading = report.dryRun
-        ? `🔍 Dry run: share plan for Lighthouse blueprint ${blueprint}`
-        : `${failure ? '❌' : '✅'} Share Lighthouse blueprint ${blueprint}`;
-    summary.addHeading(heading, 2).addTable(details);
-    if (report.dryRun && !failure) {
-        summary.addRaw('<p>A dry run: every read was made, and no share was changed.</p>', true);
-    }
-    if (failure) {
-        summary.addRaw(`<p><strong>Failed:</strong> ${escapeHtml(failure)}</p>`, true);
-    }
-    summary
-        .addHeading('Accounts', 3)
-        .addTable([
-        [header('Account'), header('Result'), header('RequestId'), header('Reason')],
-        ...report.accounts.map((a) => [
-            code(a.accountId),
-            (report.dryRun && DRY_RUN_LABELS[a.result]) || RESULT_LABELS[a.result],
-            code(a.requestId ?? ''),
-            escapeHtml([a.code, a.reason].filter(Boolean).join(': ') || '–')
-        ])
-    ]);
-    await summary.write();
 }
 
 ;// CONCATENATED MODULE: ./src/retry.ts
@@ -52753,13 +52853,21 @@ function describeFailure(error) {
 class BlueprintError extends Error {
     name = 'BlueprintError';
 }
-/** States an image does not leave by itself. Any other state (documented or not) is waited on. */
+/**
+ * States from which an image never becomes NORMAL by itself: failed, or on its
+ * way out (ISOLATING, DELETING, DESTROYING lead away from NORMAL). Any other
+ * state, documented or not, is waited on.
+ */
 const FAILED_STATES = [
     'CREATEFAILED',
     'SYNCING_FAILED',
     'OFFLINE',
-    'ISOLATED'
+    'ISOLATED',
+    'ISOLATING',
+    'DELETING',
+    'DESTROYING'
 ];
+const BEING_REMOVED = ['ISOLATING', 'DELETING', 'DESTROYING'];
 const DEFAULT_WAIT_SCHEDULE = {
     firstIntervalMs: 2000,
     steadyForMs: 30_000,
@@ -52794,7 +52902,9 @@ async function waitForNormal(api, options) {
         }
         if (FAILED_STATES.includes(blueprint.state)) {
             throw new BlueprintError(`Blueprint ${blueprintId} is in state ${blueprint.state}, which it does not leave by itself: ` +
-                'it cannot be shared. Build the image again.');
+                (BEING_REMOVED.includes(blueprint.state)
+                    ? 'it is being isolated or deleted, and cannot be shared.'
+                    : 'it cannot be shared. Build the image again.'));
         }
         if (now >= deadline) {
             throw new BlueprintError(lastState === undefined
@@ -52853,6 +52963,8 @@ const REVOKE = {
  */
 async function shareBlueprint(deps, request, report) {
     const { api, clock, info } = deps;
+    const group = deps.group ?? ((title, fn) => (info(title), fn()));
+    const show = report.show;
     const { blueprintId } = request;
     const deadline = clock.now() + request.waitTimeoutSeconds * 1000;
     const waitForImage = () => waitForNormal(api, {
@@ -52873,7 +52985,8 @@ async function shareBlueprint(deps, request, report) {
     }, await api.listSharedAccounts(blueprintId));
     report.record(plan.alreadyShared, 'already-shared');
     report.record(plan.alreadyNotShared, 'not-shared');
-    info(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}\n${planTable(plan)}`);
+    // One line per account: folded, so 500 accounts do not bury the rest of the log.
+    await group(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}`, async () => info(planTable(plan, show)));
     if (plan.toShare.length === 0 && plan.toRevoke.length === 0) {
         info('Nothing to change: every account already is as asked.');
         return;
@@ -52883,15 +52996,18 @@ async function shareBlueprint(deps, request, report) {
         report.record(plan.toRevoke, 'revoked');
         return;
     }
-    // Share first: an image that must reach a new account never lapses because a revoke failed.
-    for (const [change, accounts] of [
-        [SHARE, plan.toShare],
-        [REVOKE, plan.toRevoke]
-    ]) {
-        for (const batch of batches(accounts)) {
-            await applyBatch({ deps, change, blueprintId, report, waitForImage }, batch);
+    const title = `Share calls for ${plan.toShare.length} account(s), cancel calls for ${plan.toRevoke.length}`;
+    await group(title, async () => {
+        // Share first: an image that must reach a new account never lapses because a revoke failed.
+        for (const [change, accounts] of [
+            [SHARE, plan.toShare],
+            [REVOKE, plan.toRevoke]
+        ]) {
+            for (const batch of batches(accounts)) {
+                await applyBatch({ deps, change, blueprintId, report, waitForImage }, batch);
+            }
         }
-    }
+    });
 }
 /** Applies a change to one batch; when the API refuses an account without saying which, halves the batch until it does. */
 async function applyBatch(context, batch) {
@@ -52932,7 +53048,7 @@ async function changeBatch(context, batch) {
                 const requestId = await change.send(api, blueprintId, pending);
                 report.requestIds.push(requestId);
                 report.record(pending, change.done, { requestId });
-                info(`${change.doneVerb} ${pending.join(', ')} (RequestId ${requestId})`);
+                info(`${change.doneVerb} ${pending.map(report.show).join(', ')} (RequestId ${requestId})`);
                 return undefined;
             }
             catch (error) {
@@ -52947,7 +53063,7 @@ async function changeBatch(context, batch) {
                         change: change.name,
                         reason: error.hint
                     });
-                    info(`Account ${pending[0]} was refused: ${error.code} (RequestId ${error.requestId})`);
+                    info(`Account ${report.show(pending[0])} was refused: ${error.code} (RequestId ${error.requestId})`);
                     return undefined;
                 }
                 if (error instanceof TransportError) {
@@ -52988,7 +53104,7 @@ async function changeBatch(context, batch) {
 }
 /** Records the accounts a failed batch leaves, and the error that names them. */
 function recordFailure(report, change, blueprintId, pending, error, unsettled) {
-    const accounts = pending.join(', ');
+    const accounts = pending.map(report.show).join(', ');
     if (unsettled) {
         // Never "not attempted": the account may have changed, and only a read can tell.
         report.record(pending, 'unknown', {
@@ -53017,6 +53133,7 @@ var sts_client = __nccwpck_require__(8684);
 ;// CONCATENATED MODULE: ./src/web-identity.ts
 /** Temporary credentials from STS AssumeRoleWithWebIdentity, with the job's GitHub OIDC token. */
 // Deep import, like the Lighthouse client: only the STS client goes into the bundle.
+
 
 
 
@@ -53053,6 +53170,9 @@ class WebIdentityCredentials {
     async assumeRole() {
         const { settings, deps } = this;
         const token = await this.idToken();
+        const claims = tokenClaims(token);
+        // What the role's trust policy is matched against; the signature, which makes it a credential, is left out.
+        deps.debug(`GitHub OIDC token claims (without the signature): ${neutralize(JSON.stringify(claims))}`);
         let response;
         try {
             response = await deps.sts.call('AssumeRoleWithWebIdentity', {
@@ -53064,7 +53184,11 @@ class WebIdentityCredentials {
             });
         }
         catch (error) {
-            throw new CredentialError(`Could not assume role ${settings.roleArn} with the GitHub OIDC token: ${describeError(error)}`, { cause: error });
+            // The trust policy is matched against the token's sub: say what this job's is.
+            const subject = typeof claims.sub === 'string'
+                ? ` This job's token has sub "${neutralize(claims.sub)}".`
+                : '';
+            throw new CredentialError(`Could not assume role ${settings.roleArn} with the GitHub OIDC token: ${describeError(error)}${subject}`, { cause: error });
         }
         const issued = response.Credentials;
         if (!issued?.TmpSecretId || !issued.TmpSecretKey || !issued.Token) {
@@ -53101,6 +53225,16 @@ class WebIdentityCredentials {
                 await deps.clock.sleep(backoffDelay(attempt, deps.policy, deps.random));
             }
         }
+    }
+}
+/** The payload of a JWT, or {} when it is not one; nothing here is verified, it is only shown. */
+function tokenClaims(token) {
+    try {
+        const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+        return payload && typeof payload === 'object' ? payload : {};
+    }
+    catch {
+        return {};
     }
 }
 /** AssumeRoleWithWebIdentity is not signed: the OIDC token is the proof of identity. */
@@ -53157,10 +53291,7 @@ async function run(runtime = actionsRuntime()) {
             renewCredentials
         });
         const credentials = credentialProvider(credentialSettings, runtime, (endpoint) => callerFor(runtime.createStsTransport({ ...connection, endpoint, proxy: proxyFor(endpoint) })));
-        report = new ShareReport(inputs.blueprintId, inputs.region, credentials.identity, [
-            ...inputs.accountIds,
-            ...inputs.revokeAccountIds
-        ]);
+        report = new ShareReport(inputs.blueprintId, inputs.region, credentials.identity, [...inputs.accountIds, ...inputs.revokeAccountIds], accountShower(inputs.maskAccountIds));
         report.dryRun = inputs.dryRun;
         runtime.info(`${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
             `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`);
@@ -53174,6 +53305,7 @@ async function run(runtime = actionsRuntime()) {
             random: runtime.random,
             policy: runtime.retryPolicy,
             info: runtime.info,
+            group: runtime.group,
             waitSchedule: runtime.waitSchedule
         }, inputs, report);
     }
@@ -53182,10 +53314,17 @@ async function run(runtime = actionsRuntime()) {
     }
     if (report) {
         const refusals = report.refusals;
+        if (refusals.length > 0) {
+            // Every refused account in the log, folded; the annotations name the first few.
+            const lines = refusals.map(({ line }) => line).join('\n');
+            await (runtime.group ?? ((_, fn) => fn()))('Refused accounts', async () => runtime.info(lines));
+        }
         if (refusals.length > 0 && accountErrors === 'warn' && !failure) {
-            for (const { change, line } of refusals) {
+            for (const { change, line } of namedRefusals(refusals)) {
                 runtime.warning(`${change === 'share' ? 'Not shared with' : 'Share not revoked from'} account ${line}`);
             }
+            for (const line of moreRefusals(refusals.length))
+                runtime.warning(`Refused accounts: ${line}`);
         }
         else if (refusals.length > 0) {
             failure = [failure, report.refusalMessage()].filter(Boolean).join('\n');
@@ -53213,7 +53352,8 @@ function credentialProvider(settings, runtime, stsCaller) {
         random: runtime.random,
         policy: runtime.retryPolicy,
         setSecret: runtime.setSecret,
-        info: runtime.info
+        info: runtime.info,
+        debug: runtime.debug
     });
 }
 function actionsRuntime() {
@@ -53226,6 +53366,7 @@ function actionsRuntime() {
         warning: (message) => warning(message),
         notice: (message) => notice(message),
         debug: debug,
+        group: (title, fn) => group(title, fn),
         getIdToken: (audience) => getIDToken(audience),
         env: process.env,
         summary: process.env.GITHUB_STEP_SUMMARY ? summary : undefined,

@@ -28,6 +28,8 @@ export type CodeKind =
 interface CodeMeaning {
   kind: CodeKind
   hint?: string
+  /** The hint when the credentials are a role's (GitHub OIDC), where there are no keys or token to check. */
+  roleHint?: string
 }
 
 const ASK_AGAIN = 'run the step again'
@@ -93,11 +95,13 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
   },
   'AuthFailure.TokenFailure': {
     kind: 'credentials-expired',
-    hint: 'The session token is invalid or expired: get new temporary credentials.'
+    hint: 'The session token is invalid or expired: get new temporary credentials.',
+    roleHint: `The role's temporary credentials were refused as expired, also after renewing them: check the runner's clock, and ${ASK_AGAIN}.`
   },
   'UnauthorizedOperation.TokenInvalid': {
     kind: 'credentials-expired',
-    hint: 'The session token is invalid or belongs to other credentials: check "session-token".'
+    hint: 'The session token is invalid or belongs to other credentials: check "session-token".',
+    roleHint: `The role's session token was refused, also after renewing it; ${ASK_AGAIN}.`
   },
   'InvalidParameterValue.BlueprintIdMalformed': {
     kind: 'permanent',
@@ -179,7 +183,13 @@ const STS_CODES: Record<string, CodeMeaning> = {
     kind: 'permanent',
     hint:
       'STS rejected the GitHub token: check that "oidc-provider-id" names a CAM OIDC identity provider for ' +
-      'https://token.actions.githubusercontent.com whose client ID equals "oidc-audience".'
+      'https://token.actions.githubusercontent.com whose client ID equals "oidc-audience", and that its ' +
+      "identity keys are GitHub's current signing keys: after GitHub rotates them, a provider with static keys " +
+      'rejects every token. Turn on automatic key rotation for the provider, or update its keys.'
+  },
+  'ResourceNotFound.IdentityNotExist': {
+    kind: 'permanent',
+    hint: 'No CAM OIDC identity provider of that name: check "oidc-provider-id" (the provider\'s name in CAM > Identity Providers > Role SSO).'
   },
   'InvalidParameter.ParamError': {
     kind: 'permanent',
@@ -196,8 +206,10 @@ const STS_CODES: Record<string, CodeMeaning> = {
   UnauthorizedOperation: {
     kind: 'permanent',
     hint:
-      "The role's trust policy does not allow this token: check its oidc:sub condition against this job " +
-      '(e.g. repo:OWNER/REPO:ref:refs/heads/main), its oidc:aud condition, and the provider name.'
+      "The role's trust policy does not allow this token: check its oidc:sub condition against this job's sub " +
+      '(repo:OWNER/REPO:ref:refs/heads/main, or for newer repositories the form with IDs, ' +
+      'repo:OWNER@OWNER_ID/REPO@REPO_ID:ref:refs/heads/main; pull requests are repo:OWNER/REPO:pull_request), ' +
+      'its oidc:aud condition, and the provider name. With step debug logging on, the token claims are logged.'
   }
 }
 
@@ -229,7 +241,9 @@ export class ApiError extends Error {
     code: string,
     apiMessage: string,
     requestId: string,
-    readonly service: Service = 'lighthouse'
+    readonly service: Service = 'lighthouse',
+    /** The request was signed with a role's temporary credentials (GitHub OIDC), not with keys. */
+    readonly withRole = false
   ) {
     const [safeCode, safeMessage, safeRequestId] = [code, apiMessage, requestId].map(neutralize)
     super(`${action} failed: ${safeCode}: ${safeMessage} (RequestId: ${safeRequestId || 'none'})`)
@@ -243,7 +257,8 @@ export class ApiError extends Error {
   }
 
   get hint(): string | undefined {
-    return meaningOf(this.service, this.code).hint
+    const meaning = meaningOf(this.service, this.code)
+    return (this.withRole && meaning.roleHint) || meaning.hint
   }
 }
 

@@ -1,7 +1,9 @@
 /** Where the credentials come from: API keys, or a role assumed with the job's GitHub OIDC token. */
 import {
+  INPUT_DEFAULTS,
   InputError,
   hostnameOf,
+  inputOrDefault,
   isLoopback,
   isTencentCloudHost,
   parseEndpoint,
@@ -53,7 +55,8 @@ const KEY_VARIABLES = [
   ...TOKEN_VARIABLES
 ] as const
 
-const ROLE_ARN = /^qcs::cam::uin\/[0-9]+:roleName\/[\w+=,.@-]{1,128}$/
+/** A role by name, or by its numeric role ID as the STS documentation shows it. */
+const ROLE_ARN = /^qcs::cam::uin\/[0-9]+:(roleName\/[\w+=,.@-]{1,128}|role\/[0-9]{1,32})$/
 /** STS's rule for RoleSessionName. */
 const SESSION_NAME = /^[\w+=,.@-]{2,128}$/
 const MAX_DURATION_SECONDS = 43_200
@@ -83,8 +86,21 @@ export function readCredentialSettings(
   lighthouseEndpoint: Endpoint,
   notice: (message: string) => void
 ): CredentialSettings {
-  const roleArn = getInput('role-arn')
-  if (!roleArn) return { kind: 'keys', credentials: readKeys(getInput, env) }
+  // Every role input is checked whether or not it is used: a wrong value is an error either way.
+  const role = readRoleInputs(getInput, env)
+  if (!role.roleArn) {
+    const unused = ROLE_INPUTS.filter((name) => {
+      const value = getInput(name)
+      return value && value !== (INPUT_DEFAULTS as Record<string, string>)[name]
+    })
+    if (unused.length > 0) {
+      notice(
+        `Ignoring ${unused.map((n) => `"${n}"`).join(', ')}: only used with "role-arn", and the credentials ` +
+          'here are API keys.'
+      )
+    }
+    return { kind: 'keys', credentials: readKeys(getInput, env) }
+  }
 
   const keyInputs = KEY_INPUTS.filter((name) => getInput(name))
   if (keyInputs.length > 0) {
@@ -99,9 +115,33 @@ export function readCredentialSettings(
       `Ignoring ${ignored.join(', ')} from the environment: "role-arn" is set, so credentials come from GitHub OIDC.`
     )
   }
+  if (!role.providerId) {
+    throw new InputError(
+      'Input "oidc-provider-id" is required with "role-arn": give the name of the CAM OIDC identity provider.'
+    )
+  }
+  if (
+    !fromEnv(env, 'ACTIONS_ID_TOKEN_REQUEST_URL') ||
+    !fromEnv(env, 'ACTIONS_ID_TOKEN_REQUEST_TOKEN')
+  ) {
+    // Checked with the inputs, so it fails before any API call.
+    throw new InputError(
+      'Input "role-arn" is set, but this job cannot get a GitHub OIDC token ' +
+        '(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ' +
+        'Give the job "permissions: id-token: write". Pull requests from forks never get a token: ' +
+        'use API keys there, or skip the step.'
+    )
+  }
   return {
     kind: 'web-identity',
-    settings: readWebIdentitySettings(getInput, env, roleArn, lighthouseEndpoint)
+    settings: {
+      roleArn: role.roleArn,
+      providerId: role.providerId,
+      sessionName: role.sessionName,
+      durationSeconds: role.durationSeconds,
+      audience: role.audience,
+      stsEndpoint: role.stsEndpoint ?? defaultStsEndpoint(lighthouseEndpoint)
+    }
   }
 }
 
@@ -126,21 +166,28 @@ function readKeys(getInput: GetInput, env: NodeJS.ProcessEnv): Credentials {
   return { secretId, secretKey, sessionToken }
 }
 
-function readWebIdentitySettings(
-  getInput: GetInput,
-  env: NodeJS.ProcessEnv,
-  roleArn: string,
-  lighthouseEndpoint: Endpoint
-): WebIdentitySettings {
-  if (!ROLE_ARN.test(roleArn)) {
+/** The inputs that only matter with "role-arn". */
+const ROLE_INPUTS = [
+  'oidc-provider-id',
+  'role-session-name',
+  'role-duration-seconds',
+  'oidc-audience',
+  'sts-endpoint'
+] as const
+
+interface RoleInputs extends Omit<WebIdentitySettings, 'stsEndpoint' | 'roleArn'> {
+  roleArn: string
+  /** Absent when not given: derived from the Lighthouse endpoint. */
+  stsEndpoint?: Endpoint
+}
+
+/** The role inputs, each checked when it has a value. */
+function readRoleInputs(getInput: GetInput, env: NodeJS.ProcessEnv): RoleInputs {
+  const roleArn = getInput('role-arn')
+  if (roleArn && !ROLE_ARN.test(roleArn)) {
     throw new InputError(
-      `Input "role-arn" is not a CAM role ARN: "${roleArn}". Expected qcs::cam::uin/<account ID>:roleName/<role name>.`
-    )
-  }
-  const providerId = getInput('oidc-provider-id')
-  if (!providerId) {
-    throw new InputError(
-      'Input "oidc-provider-id" is required with "role-arn": give the name of the CAM OIDC identity provider.'
+      `Input "role-arn" is not a CAM role ARN: "${roleArn}". Expected ` +
+        'qcs::cam::uin/<account ID>:roleName/<role name> or qcs::cam::uin/<account ID>:role/<role ID>.'
     )
   }
   const sessionName = getInput('role-session-name') || defaultSessionName(env)
@@ -151,7 +198,7 @@ function readWebIdentitySettings(
     )
   }
   const durationSeconds = parseSeconds(
-    getInput('role-duration-seconds') || '3600',
+    inputOrDefault(getInput, 'role-duration-seconds'),
     'role-duration-seconds'
   )
   if (durationSeconds < 1 || durationSeconds > MAX_DURATION_SECONDS) {
@@ -160,27 +207,13 @@ function readWebIdentitySettings(
     )
   }
   const stsInput = getInput('sts-endpoint')
-  if (
-    !fromEnv(env, 'ACTIONS_ID_TOKEN_REQUEST_URL') ||
-    !fromEnv(env, 'ACTIONS_ID_TOKEN_REQUEST_TOKEN')
-  ) {
-    // Checked with the inputs, so it fails before any API call.
-    throw new InputError(
-      'Input "role-arn" is set, but this job cannot get a GitHub OIDC token ' +
-        '(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). ' +
-        'Give the job "permissions: id-token: write". Pull requests from forks never get a token: ' +
-        'use API keys there, or skip the step.'
-    )
-  }
   return {
     roleArn,
-    providerId,
+    providerId: getInput('oidc-provider-id'),
     sessionName,
     durationSeconds,
-    audience: getInput('oidc-audience') || 'sts.tencentcloudapi.com',
-    stsEndpoint: stsInput
-      ? parseEndpoint(stsInput, 'sts-endpoint')
-      : defaultStsEndpoint(lighthouseEndpoint)
+    audience: inputOrDefault(getInput, 'oidc-audience'),
+    stsEndpoint: stsInput ? parseEndpoint(stsInput, 'sts-endpoint') : undefined
   }
 }
 

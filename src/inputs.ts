@@ -1,4 +1,5 @@
 /** Reads and validates every input before any API call. */
+import { accountShower, type ShowAccount } from './report.js'
 
 /** A problem with what the workflow passed in: reported as is, never retried. */
 export class InputError extends Error {
@@ -36,9 +37,30 @@ export interface ShareInputs {
   /** 0: do not wait for the image to become NORMAL. */
   waitTimeoutSeconds: number
   onAccountError: OnAccountError
+  /** Show account IDs shortened in the log and the summary; the outputs keep them whole. */
+  maskAccountIds: boolean
 }
 
-const DEFAULT_ENDPOINT = 'lighthouse.intl.tencentcloudapi.com'
+/**
+ * The default of every input that has one, as action.yml declares it (a test
+ * holds the two equal). The runner passes these when the workflow gives none.
+ */
+export const INPUT_DEFAULTS = {
+  'revoke-unlisted': 'false',
+  'dry-run': 'false',
+  'mask-account-ids': 'false',
+  'role-duration-seconds': '3600',
+  'oidc-audience': 'sts.tencentcloudapi.com',
+  endpoint: 'lighthouse.intl.tencentcloudapi.com',
+  language: 'en-US',
+  'wait-timeout-seconds': '1800',
+  'on-account-error': 'fail'
+} as const
+
+/** An input's value, or its default when the workflow gave none. */
+export function inputOrDefault(getInput: GetInput, name: keyof typeof INPUT_DEFAULTS): string {
+  return getInput(name) || INPUT_DEFAULTS[name]
+}
 
 /** Regions where ShareBlueprintAcrossAccounts is offered, from the API document. */
 const SUPPORTED_REGIONS: readonly string[] = [
@@ -60,7 +82,8 @@ const SUPPORTED_REGIONS: readonly string[] = [
 ]
 
 const BLUEPRINT_ID = /^lhbp-[a-z0-9]{8}$/
-const ACCOUNT_ID = /^[0-9]+$/
+/** A root account ID (UIN): digits, no leading zero, 5 to 20 of them. */
+const ACCOUNT_ID = /^[1-9][0-9]{4,19}$/
 const REGION = /^[a-z]+(-[a-z0-9]+)+$/
 const LANGUAGES: readonly Language[] = ['en-US', 'zh-CN']
 
@@ -70,8 +93,15 @@ export function readShareInputs(
   warn: (message: string) => void
 ): ShareInputs {
   const blueprintId = parseBlueprintId(required(getInput, 'blueprint-id'))
-  const { accountIds, revokeAccountIds, revokeUnlisted } = readAccountLists(getInput)
-  const dryRun = parseBoolean(getInput('dry-run') || 'false', 'dry-run')
+  const maskAccountIds = parseBoolean(
+    inputOrDefault(getInput, 'mask-account-ids'),
+    'mask-account-ids'
+  )
+  const { accountIds, revokeAccountIds, revokeUnlisted } = readAccountLists(
+    getInput,
+    accountShower(maskAccountIds)
+  )
+  const dryRun = parseBoolean(inputOrDefault(getInput, 'dry-run'), 'dry-run')
   const region = parseRegion(getInput('region') || env.TENCENTCLOUD_REGION?.trim() || '')
   if (!SUPPORTED_REGIONS.includes(region)) {
     warn(
@@ -79,7 +109,7 @@ export function readShareInputs(
         `(${SUPPORTED_REGIONS.join(', ')}); trying it anyway.`
     )
   }
-  const endpoint = parseEndpoint(getInput('endpoint') || DEFAULT_ENDPOINT)
+  const endpoint = parseEndpoint(inputOrDefault(getInput, 'endpoint'))
   const endpointHost = hostnameOf(endpoint)
   if (!isTencentCloudHost(endpointHost) && !isLoopback(endpointHost)) {
     warn(
@@ -87,15 +117,16 @@ export function readShareInputs(
         'every signed request goes there. Use it only if you run or trust that host.'
     )
   }
-  const language = parseLanguage(getInput('language') || 'en-US')
+  const language = parseLanguage(inputOrDefault(getInput, 'language'))
   const waitTimeoutSeconds = parseSeconds(
-    getInput('wait-timeout-seconds') || '1800',
+    inputOrDefault(getInput, 'wait-timeout-seconds'),
     'wait-timeout-seconds'
   )
-  const onAccountError = parseChoice(getInput('on-account-error') || 'fail', 'on-account-error', [
-    'fail',
-    'warn'
-  ] as const)
+  const onAccountError = parseChoice(
+    inputOrDefault(getInput, 'on-account-error'),
+    'on-account-error',
+    ['fail', 'warn'] as const
+  )
   return {
     blueprintId,
     accountIds,
@@ -106,12 +137,14 @@ export function readShareInputs(
     endpoint,
     language,
     waitTimeoutSeconds,
-    onAccountError
+    onAccountError,
+    maskAccountIds
   }
 }
 
 function readAccountLists(
-  getInput: GetInput
+  getInput: GetInput,
+  show: ShowAccount
 ): Pick<ShareInputs, 'accountIds' | 'revokeAccountIds' | 'revokeUnlisted'> {
   const shareList = getInput('account-ids')
   const revokeList = getInput('revoke-account-ids')
@@ -123,7 +156,10 @@ function readAccountLists(
   }
   const accountIds = shareList ? parseAccountIds(shareList, 'account-ids') : []
   const revokeAccountIds = revokeList ? parseAccountIds(revokeList, 'revoke-account-ids') : []
-  const revokeUnlisted = parseBoolean(getInput('revoke-unlisted') || 'false', 'revoke-unlisted')
+  const revokeUnlisted = parseBoolean(
+    inputOrDefault(getInput, 'revoke-unlisted'),
+    'revoke-unlisted'
+  )
   if (revokeUnlisted && accountIds.length === 0) {
     throw new InputError(
       'Input "revoke-unlisted" is true but "account-ids" is empty: that would take the share from every ' +
@@ -133,7 +169,7 @@ function readAccountLists(
   const both = accountIds.filter((id) => revokeAccountIds.includes(id))
   if (both.length > 0) {
     throw new InputError(
-      `Account ${both.join(', ')} is in both "account-ids" and "revoke-account-ids": ` +
+      `Account ${both.map(show).join(', ')} is in both "account-ids" and "revoke-account-ids": ` +
         'an account can get the share or lose it, not both.'
     )
   }
@@ -178,8 +214,8 @@ export function parseAccountIds(value: string, inputName: string): string[] {
     const list = invalid.map((id) => `"${id}"`).join(', ')
     throw new InputError(
       `Input "${inputName}" has ${invalid.length === 1 ? 'an invalid account ID' : 'invalid account IDs'}: ${list}. ` +
-        'Give the numeric account ID of each root account (Account Center > Account Information), ' +
-        'separated by commas, spaces or newlines.'
+        'Give the account ID of each root account (Account Center > Account Information): ' +
+        '5 to 20 digits with no leading zero, separated by commas, spaces or newlines.'
     )
   }
   if (ids.length === 0) {

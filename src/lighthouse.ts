@@ -133,7 +133,11 @@ export function createSdkTransport(options: TransportOptions): Transport {
     region,
     profile: sdkProfile(options)
   })
-  const send = sdkTransport(client, { service: 'lighthouse', endpoint: options.endpoint })
+  const send = sdkTransport(client, {
+    service: 'lighthouse',
+    endpoint: options.endpoint,
+    withRole: credentials.renew !== undefined
+  })
   return async (action, params) => {
     // Refresh first, outside the SDK: it would turn a failed refresh into a bare network error.
     await credentials.get()

@@ -13,6 +13,9 @@ import { readShareInputs, type Endpoint } from './inputs.js'
 import { createLighthouseApi, createSdkTransport, type TransportOptions } from './lighthouse.js'
 import {
   ShareReport,
+  accountShower,
+  moreRefusals,
+  namedRefusals,
   setOutputs,
   writeSummary,
   type RunContext,
@@ -48,6 +51,8 @@ export interface Runtime {
   warning(message: string): void
   notice(message: string): void
   debug(message: string): void
+  /** core.group: fn's log lines folded under a title. */
+  group?(title: string, fn: () => Promise<void>): Promise<void>
   /** core.getIDToken: the job's GitHub OIDC token for an audience. */
   getIdToken(audience: string): Promise<string>
   env: NodeJS.ProcessEnv
@@ -97,10 +102,13 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
     const credentials = credentialProvider(credentialSettings, runtime, (endpoint) =>
       callerFor(runtime.createStsTransport({ ...connection, endpoint, proxy: proxyFor(endpoint) }))
     )
-    report = new ShareReport(inputs.blueprintId, inputs.region, credentials.identity, [
-      ...inputs.accountIds,
-      ...inputs.revokeAccountIds
-    ])
+    report = new ShareReport(
+      inputs.blueprintId,
+      inputs.region,
+      credentials.identity,
+      [...inputs.accountIds, ...inputs.revokeAccountIds],
+      accountShower(inputs.maskAccountIds)
+    )
     report.dryRun = inputs.dryRun
     runtime.info(
       `${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
@@ -122,6 +130,7 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
         random: runtime.random,
         policy: runtime.retryPolicy,
         info: runtime.info,
+        group: runtime.group,
         waitSchedule: runtime.waitSchedule
       },
       inputs,
@@ -133,12 +142,20 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
 
   if (report) {
     const refusals = report.refusals
+    if (refusals.length > 0) {
+      // Every refused account in the log, folded; the annotations name the first few.
+      const lines = refusals.map(({ line }) => line).join('\n')
+      await (runtime.group ?? ((_, fn) => fn()))('Refused accounts', async () =>
+        runtime.info(lines)
+      )
+    }
     if (refusals.length > 0 && accountErrors === 'warn' && !failure) {
-      for (const { change, line } of refusals) {
+      for (const { change, line } of namedRefusals(refusals)) {
         runtime.warning(
           `${change === 'share' ? 'Not shared with' : 'Share not revoked from'} account ${line}`
         )
       }
+      for (const line of moreRefusals(refusals.length)) runtime.warning(`Refused accounts: ${line}`)
     } else if (refusals.length > 0) {
       failure = [failure, report.refusalMessage()].filter(Boolean).join('\n')
     }
@@ -167,7 +184,8 @@ function credentialProvider(
     random: runtime.random,
     policy: runtime.retryPolicy,
     setSecret: runtime.setSecret,
-    info: runtime.info
+    info: runtime.info,
+    debug: runtime.debug
   })
 }
 
@@ -181,6 +199,7 @@ function actionsRuntime(): Runtime {
     warning: (message) => core.warning(message),
     notice: (message) => core.notice(message),
     debug: core.debug,
+    group: (title, fn) => core.group(title, fn),
     getIdToken: (audience) => core.getIDToken(audience),
     env: process.env,
     summary: process.env.GITHUB_STEP_SUMMARY ? core.summary : undefined,

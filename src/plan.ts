@@ -52,13 +52,14 @@ export function planSummary(plan: SharePlan): string {
 }
 
 /** The plan as a text table for the log: one account a line, in the order it is acted on. */
-export function planTable(plan: SharePlan): string {
-  const rows: [string, string][] = [
+export function planTable(plan: SharePlan, show = (accountId: string) => accountId): string {
+  const listed: [string, string][] = [
     ...plan.toShare.map((id): [string, string] => [id, 'share']),
     ...plan.alreadyShared.map((id): [string, string] => [id, 'already shared']),
     ...plan.toRevoke.map((id): [string, string] => [id, 'revoke']),
     ...plan.alreadyNotShared.map((id): [string, string] => [id, 'already not shared'])
   ]
+  const rows = listed.map(([id, what]): [string, string] => [show(id), what])
   const width = Math.max('Account'.length, ...rows.map(([id]) => id.length))
   return [['Account', 'Plan'] as const, ...rows]
     .map(([id, what]) => `${id.padEnd(width)}  ${what}`)

@@ -22,6 +22,21 @@ export interface AccountOutcome {
   reason?: string
 }
 
+/** How an account ID is shown in the log and the summary. */
+export type ShowAccount = (accountId: string) => string
+
+/** With mask-account-ids: the first and last few digits only, e.g. 7000****4995. */
+export function accountShower(mask: boolean): ShowAccount {
+  if (!mask) return (accountId) => accountId
+  return (accountId) => {
+    const kept = Math.min(4, Math.floor(accountId.length / 3))
+    return `${accountId.slice(0, kept)}****${accountId.slice(-kept)}`
+  }
+}
+
+/** Refused accounts named in the failure or warnings; the rest are in the summary and a log group. */
+const REFUSALS_NAMED = 5
+
 /** Filled in as the run goes, so a run that fails half-way still reports what it did. */
 export class ShareReport {
   blueprintState = ''
@@ -35,7 +50,9 @@ export class ShareReport {
     readonly blueprintId: string,
     readonly region: string,
     readonly identity: string,
-    accountIds: readonly string[]
+    accountIds: readonly string[],
+    /** How account IDs are shown in the log and the summary (the outputs keep them whole). */
+    readonly show: ShowAccount = accountShower(false)
   ) {
     for (const accountId of accountIds) {
       this.outcomes.set(accountId, { accountId, result: 'not-attempted' })
@@ -67,12 +84,15 @@ export class ShareReport {
       .map((a) => ({
         change: a.change ?? 'share',
         line:
-          `${a.accountId}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
+          `${this.show(a.accountId)}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
           (a.requestId ? ` (RequestId ${a.requestId})` : '')
       }))
   }
 
-  /** The failure that refused accounts make: a heading, then one line per account. */
+  /**
+   * The failure that refused accounts make: a heading, then one line for each
+   * of the first few accounts, so the annotation stays short however many.
+   */
   refusalMessage(): string | undefined {
     const refusals = this.refusals
     if (refusals.length === 0) return undefined
@@ -84,8 +104,26 @@ export class ShareReport {
           ? `share ${this.blueprintId} with`
           : `revoke the share of ${this.blueprintId} from`
     const heading = `Could not ${what} ${refusals.length} of ${this.accounts.length} account(s):`
-    return [heading, ...refusals.map((r) => r.line)].join('\n')
+    return [
+      heading,
+      ...refusals.slice(0, REFUSALS_NAMED).map((r) => r.line),
+      ...moreRefusals(refusals.length)
+    ].join('\n')
   }
+}
+
+/** The line that says how many refused accounts a short message leaves out, and where they all are. */
+export function moreRefusals(count: number): string[] {
+  return count > REFUSALS_NAMED
+    ? [
+        `… and ${count - REFUSALS_NAMED} more: see the job summary, or the log group "Refused accounts".`
+      ]
+    : []
+}
+
+/** The refused accounts named one by one in warnings, before moreRefusals says the rest. */
+export function namedRefusals<T>(refusals: readonly T[]): readonly T[] {
+  return refusals.slice(0, REFUSALS_NAMED)
 }
 
 /** Results that fail the account: refused, failed, or not known to have worked. */
@@ -181,7 +219,7 @@ export async function writeSummary(
     .addTable([
       [header('Account'), header('Result'), header('RequestId'), header('Reason')],
       ...report.accounts.map((a) => [
-        code(a.accountId),
+        code(report.show(a.accountId)),
         (report.dryRun && DRY_RUN_LABELS[a.result]) || RESULT_LABELS[a.result],
         code(a.requestId ?? ''),
         escapeHtml([a.code, a.reason].filter(Boolean).join(': ') || '–')

@@ -42,6 +42,8 @@ export interface SdkTransportOptions {
   /** The host the client sends to, so a host that does not exist is named with the input it came from. */
   endpoint: Endpoint
   skipSign?: boolean
+  /** Requests are signed with a role's temporary credentials: hints then say nothing of keys. */
+  withRole?: boolean
 }
 
 export function sdkTransport(client: SdkClient, options: SdkTransportOptions): Transport {
@@ -70,11 +72,13 @@ interface SdkFailure {
 function toFailure(
   action: string,
   error: unknown,
-  { service, endpoint }: SdkTransportOptions
+  { service, endpoint, withRole }: SdkTransportOptions
 ): Error {
   const sdk: SdkFailure = typeof error === 'object' && error !== null ? error : {}
   const message = sdk.message || String(error)
-  if (sdk.code) return new ApiError(action, sdk.code, message, sdk.requestId ?? '', service)
+  if (sdk.code) {
+    return new ApiError(action, sdk.code, message, sdk.requestId ?? '', service, withRole)
+  }
   if (sdk.httpCode)
     return new TransportError(action, `HTTP ${sdk.httpCode} ${message}`, sdk.httpCode)
   // The SDK keeps only the message of a network error: "... getaddrinfo ENOTFOUND host".

@@ -18,6 +18,8 @@ export interface ShareDeps {
   random: () => number
   policy: RetryPolicy
   info: (message: string) => void
+  /** Runs fn with its log lines folded under a title (core.group); without it, the title is a line. */
+  group?: (title: string, fn: () => Promise<void>) => Promise<void>
   waitSchedule?: WaitSchedule
 }
 
@@ -80,6 +82,8 @@ export async function shareBlueprint(
   report: ShareReport
 ): Promise<void> {
   const { api, clock, info } = deps
+  const group = deps.group ?? ((title, fn) => (info(title), fn()))
+  const show = report.show
   const { blueprintId } = request
   const deadline = clock.now() + request.waitTimeoutSeconds * 1000
   const waitForImage = () =>
@@ -108,7 +112,10 @@ export async function shareBlueprint(
   )
   report.record(plan.alreadyShared, 'already-shared')
   report.record(plan.alreadyNotShared, 'not-shared')
-  info(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}\n${planTable(plan)}`)
+  // One line per account: folded, so 500 accounts do not bury the rest of the log.
+  await group(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}`, async () =>
+    info(planTable(plan, show))
+  )
 
   if (plan.toShare.length === 0 && plan.toRevoke.length === 0) {
     info('Nothing to change: every account already is as asked.')
@@ -119,15 +126,18 @@ export async function shareBlueprint(
     report.record(plan.toRevoke, 'revoked')
     return
   }
-  // Share first: an image that must reach a new account never lapses because a revoke failed.
-  for (const [change, accounts] of [
-    [SHARE, plan.toShare],
-    [REVOKE, plan.toRevoke]
-  ] as const) {
-    for (const batch of batches(accounts)) {
-      await applyBatch({ deps, change, blueprintId, report, waitForImage }, batch)
+  const title = `Share calls for ${plan.toShare.length} account(s), cancel calls for ${plan.toRevoke.length}`
+  await group(title, async () => {
+    // Share first: an image that must reach a new account never lapses because a revoke failed.
+    for (const [change, accounts] of [
+      [SHARE, plan.toShare],
+      [REVOKE, plan.toRevoke]
+    ] as const) {
+      for (const batch of batches(accounts)) {
+        await applyBatch({ deps, change, blueprintId, report, waitForImage }, batch)
+      }
     }
-  }
+  })
 }
 
 /** What every batch of one change works with. */
@@ -183,7 +193,7 @@ async function changeBatch(
         const requestId = await change.send(api, blueprintId, pending)
         report.requestIds.push(requestId)
         report.record(pending, change.done, { requestId })
-        info(`${change.doneVerb} ${pending.join(', ')} (RequestId ${requestId})`)
+        info(`${change.doneVerb} ${pending.map(report.show).join(', ')} (RequestId ${requestId})`)
         return undefined
       } catch (error) {
         if (error instanceof ApiError && error.requestId) report.requestIds.push(error.requestId)
@@ -196,7 +206,9 @@ async function changeBatch(
             change: change.name,
             reason: error.hint
           })
-          info(`Account ${pending[0]} was refused: ${error.code} (RequestId ${error.requestId})`)
+          info(
+            `Account ${report.show(pending[0])} was refused: ${error.code} (RequestId ${error.requestId})`
+          )
           return undefined
         }
 
@@ -249,7 +261,7 @@ function recordFailure(
   error: unknown,
   unsettled: boolean
 ): Error {
-  const accounts = pending.join(', ')
+  const accounts = pending.map(report.show).join(', ')
   if (unsettled) {
     // Never "not attempted": the account may have changed, and only a read can tell.
     report.record(pending, 'unknown', {

@@ -7,13 +7,22 @@ export class BlueprintError extends Error {
   override name = 'BlueprintError'
 }
 
-/** States an image does not leave by itself. Any other state (documented or not) is waited on. */
+/**
+ * States from which an image never becomes NORMAL by itself: failed, or on its
+ * way out (ISOLATING, DELETING, DESTROYING lead away from NORMAL). Any other
+ * state, documented or not, is waited on.
+ */
 export const FAILED_STATES: readonly string[] = [
   'CREATEFAILED',
   'SYNCING_FAILED',
   'OFFLINE',
-  'ISOLATED'
+  'ISOLATED',
+  'ISOLATING',
+  'DELETING',
+  'DESTROYING'
 ]
+
+const BEING_REMOVED: readonly string[] = ['ISOLATING', 'DELETING', 'DESTROYING']
 
 export interface WaitSchedule {
   /** A short wait is noticed quickly: this often at first... */
@@ -80,7 +89,9 @@ export async function waitForNormal(api: LighthouseApi, options: WaitOptions): P
     if (FAILED_STATES.includes(blueprint.state)) {
       throw new BlueprintError(
         `Blueprint ${blueprintId} is in state ${blueprint.state}, which it does not leave by itself: ` +
-          'it cannot be shared. Build the image again.'
+          (BEING_REMOVED.includes(blueprint.state)
+            ? 'it is being isolated or deleted, and cannot be shared.'
+            : 'it cannot be shared. Build the image again.')
       )
     }
     if (now >= deadline) {

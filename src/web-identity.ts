@@ -2,6 +2,7 @@
 // Deep import, like the Lighthouse client: only the STS client goes into the bundle.
 import { Client as StsClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_client.js'
 import { describeError } from './api-errors.js'
+import { neutralize } from './untrusted.js'
 import type { CredentialProvider, Credentials, WebIdentitySettings } from './credentials.js'
 import { backoffDelay, type Caller, type Clock, type RetryPolicy, type Transport } from './retry.js'
 import { sdkProfile, sdkTransport, type ConnectionOptions } from './sdk-transport.js'
@@ -23,6 +24,7 @@ export interface WebIdentityDeps {
   policy: RetryPolicy
   setSecret(secret: string): void
   info(message: string): void
+  debug(message: string): void
 }
 
 export class WebIdentityCredentials implements CredentialProvider {
@@ -53,6 +55,11 @@ export class WebIdentityCredentials implements CredentialProvider {
   private async assumeRole(): Promise<Credentials> {
     const { settings, deps } = this
     const token = await this.idToken()
+    const claims = tokenClaims(token)
+    // What the role's trust policy is matched against; the signature, which makes it a credential, is left out.
+    deps.debug(
+      `GitHub OIDC token claims (without the signature): ${neutralize(JSON.stringify(claims))}`
+    )
     let response: AssumeRoleResponse
     try {
       response = await deps.sts.call<AssumeRoleResponse>('AssumeRoleWithWebIdentity', {
@@ -63,8 +70,13 @@ export class WebIdentityCredentials implements CredentialProvider {
         DurationSeconds: settings.durationSeconds
       })
     } catch (error) {
+      // The trust policy is matched against the token's sub: say what this job's is.
+      const subject =
+        typeof claims.sub === 'string'
+          ? ` This job's token has sub "${neutralize(claims.sub)}".`
+          : ''
       throw new CredentialError(
-        `Could not assume role ${settings.roleArn} with the GitHub OIDC token: ${describeError(error)}`,
+        `Could not assume role ${settings.roleArn} with the GitHub OIDC token: ${describeError(error)}${subject}`,
         { cause: error }
       )
     }
@@ -111,6 +123,16 @@ export class WebIdentityCredentials implements CredentialProvider {
         await deps.clock.sleep(backoffDelay(attempt, deps.policy, deps.random))
       }
     }
+  }
+}
+
+/** The payload of a JWT, or {} when it is not one; nothing here is verified, it is only shown. */
+function tokenClaims(token: string): Record<string, unknown> {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'))
+    return payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {}
+  } catch {
+    return {}
   }
 }
 

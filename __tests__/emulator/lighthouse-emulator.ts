@@ -32,8 +32,16 @@ export const REGIONS = [
   'sa-saopaulo'
 ]
 
-/** States from which an image never becomes NORMAL by itself. */
-const FAILED_STATES = ['CREATEFAILED', 'SYNCING_FAILED', 'OFFLINE', 'ISOLATED']
+/** States from which an image never becomes NORMAL by itself (failed, or being removed). */
+const FAILED_STATES = [
+  'CREATEFAILED',
+  'SYNCING_FAILED',
+  'OFFLINE',
+  'ISOLATED',
+  'ISOLATING',
+  'DELETING',
+  'DESTROYING'
+]
 
 export type Fault =
   | { kind: 'error'; code: string; message?: string }

@@ -4,10 +4,35 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
 
 export const ACTION_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
 /** The Node that runs the action: this one, or ACTION_NODE (CI sets it to Node 24, what runners use). */
 const ACTION_NODE = process.env.ACTION_NODE || process.execPath
+
+interface ActionMetadata {
+  inputs: Record<string, { default?: string; required?: boolean }>
+  outputs: Record<string, unknown>
+}
+
+/** action.yml: what the runner reads to start the action. */
+export const ACTION_METADATA = parse(
+  readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')
+) as ActionMetadata
+
+/**
+ * The INPUT_* variables a runner sets: every input the workflow gives, and
+ * the declared default of every other input that has one.
+ */
+export function inputVariables(inputs: Record<string, string>): Record<string, string> {
+  const variables: Record<string, string> = {}
+  for (const [name, { default: value }] of Object.entries(ACTION_METADATA.inputs)) {
+    if (value !== undefined) variables[inputVariable(name)] = String(value)
+  }
+  for (const [name, value] of Object.entries(inputs)) variables[inputVariable(name)] = value
+  return variables
+}
 
 export interface ActionResult {
   exitCode: number | null
@@ -45,9 +70,9 @@ export async function runAction(
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
     RUNNER_TEMP: dir,
-    ...env
+    ...env,
+    ...inputVariables(inputs)
   }
-  for (const [name, value] of Object.entries(inputs)) childEnv[inputVariable(name)] = value
   try {
     const { exitCode, stdout, stderr } = await new Promise<{
       exitCode: number | null

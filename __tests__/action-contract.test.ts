@@ -1,0 +1,116 @@
+/**
+ * action.yml is the contract with the runner: the inputs the code reads, with
+ * the same defaults, the outputs it sets, and the README's input table.
+ */
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { INPUT_DEFAULTS } from '../src/inputs.js'
+import { createSdkTransport } from '../src/lighthouse.js'
+import { run, type Runtime } from '../src/main.js'
+import { DEFAULT_RETRY_POLICY, systemClock } from '../src/retry.js'
+import { createStsTransport } from '../src/web-identity.js'
+import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
+import { BLUEPRINT_ID, rootAccounts, shareInputs, startEmulator } from './helpers/fixtures.js'
+import { ACTION_METADATA } from './helpers/run-action.js'
+
+const declaredInputs = Object.keys(ACTION_METADATA.inputs).sort()
+const declaredOutputs = Object.keys(ACTION_METADATA.outputs).sort()
+const declaredDefaults = Object.fromEntries(
+  Object.entries(ACTION_METADATA.inputs)
+    .filter(([, input]) => input.default !== undefined)
+    .map(([name, input]) => [name, String(input.default)])
+)
+
+let emulator: LighthouseEmulator
+beforeEach(async () => {
+  emulator = await startEmulator()
+  emulator.addAccounts('root', rootAccounts(2)).addBlueprint({ id: BLUEPRINT_ID })
+  emulator.identity.addProvider('github').addRole({
+    arn: 'qcs::cam::uin/100000000001:roleName/sharer',
+    providerId: 'github',
+    subject: '*'
+  })
+})
+afterEach(() => emulator.stop())
+
+/** Runs the action in process and notes every input it reads and every output it sets. */
+async function readsAndSets(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
+  const read = new Set<string>()
+  const set = new Set<string>()
+  let failed: string | undefined
+  const runtime: Runtime = {
+    getInput: (name) => (read.add(name), inputs[name] ?? ''),
+    setSecret: () => undefined,
+    setOutput: (name) => set.add(name),
+    setFailed: (message) => (failed = message),
+    info: () => undefined,
+    warning: () => undefined,
+    notice: () => undefined,
+    debug: () => undefined,
+    getIdToken: async (audience) => emulator.identity.idToken(audience),
+    env,
+    runContext: () => ({ serverUrl: 'https://github.com', runId: 1, sha: '' }),
+    createTransport: createSdkTransport,
+    createStsTransport,
+    clock: systemClock,
+    random: Math.random,
+    retryPolicy: DEFAULT_RETRY_POLICY
+  }
+  await run(runtime)
+  expect(failed).toBeUndefined()
+  return { read, set }
+}
+
+describe('action.yml and the code', () => {
+  test('declare the same inputs: every one the code reads, and none it does not', async () => {
+    const withKeys = await readsAndSets(
+      shareInputs(emulator, { 'account-ids': rootAccounts(2).join(',') })
+    )
+    const withRole = await readsAndSets(
+      {
+        ...shareInputs(emulator, { 'account-ids': rootAccounts(1).join(',') }),
+        'secret-id': '',
+        'secret-key': '',
+        'role-arn': 'qcs::cam::uin/100000000001:roleName/sharer',
+        'oidc-provider-id': 'github'
+      },
+      emulator.idTokenVariables
+    )
+    const read = [...new Set([...withKeys.read, ...withRole.read])].sort()
+    expect(read).toEqual(declaredInputs)
+  })
+
+  test('declare the same outputs: every one the code sets, and none it does not', async () => {
+    const { set } = await readsAndSets(shareInputs(emulator, { 'account-ids': rootAccounts(1)[0] }))
+    expect([...set].sort()).toEqual(declaredOutputs)
+  })
+
+  test("declare the same defaults: the code's are action.yml's", () => {
+    expect(INPUT_DEFAULTS).toEqual(declaredDefaults)
+  })
+
+  test('mark as required only blueprint-id, the one input with no way around it', () => {
+    const required = Object.entries(ACTION_METADATA.inputs)
+      .filter(([, input]) => input.required)
+      .map(([name]) => name)
+    expect(required).toEqual(['blueprint-id'])
+  })
+})
+
+describe("the README's input table", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const rows = [...readme.matchAll(/^\| `([a-z-]+)` +\| ([^|]*)\|/gm)]
+    .filter(([, name]) => name in ACTION_METADATA.inputs || /^[a-z]+(-[a-z]+)+$/.test(name))
+    .map(([, name, defaultCell]) => ({ name, defaultCell: defaultCell.trim() }))
+  const inputRows = rows.filter(({ name }) => !(name in ACTION_METADATA.outputs))
+
+  test('lists every input of action.yml, and no other', () => {
+    expect(inputRows.map((r) => r.name).sort()).toEqual(declaredInputs)
+  })
+
+  test('gives each declared default', () => {
+    for (const { name, defaultCell } of inputRows) {
+      if (name in declaredDefaults) expect(defaultCell).toBe(`\`${declaredDefaults[name]}\``)
+    }
+  })
+})

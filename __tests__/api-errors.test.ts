@@ -1,0 +1,45 @@
+/** What each code means, per service, and the hint a person reads. */
+import { describe, expect, test } from '@jest/globals'
+import { ApiError, describeError } from '../src/api-errors.js'
+
+const lighthouse = (code: string, withRole = false) =>
+  new ApiError('DescribeBlueprints', code, 'message', 'req', 'lighthouse', withRole)
+const sts = (code: string) => new ApiError('AssumeRoleWithWebIdentity', code, 'm', 'req', 'sts')
+
+describe('hints', () => {
+  test.each(['AuthFailure.TokenFailure', 'UnauthorizedOperation.TokenInvalid'])(
+    'with keys, %s points at the session token; with a role, never at one the user did not set',
+    (code) => {
+      expect(lighthouse(code).hint).toMatch(/session token/)
+      expect(lighthouse(code, true).hint).not.toMatch(/session-token|session token is invalid/)
+      expect(lighthouse(code, true).hint).toMatch(/role/)
+    }
+  )
+
+  test('an unknown identity provider names "oidc-provider-id"', () => {
+    expect(sts('ResourceNotFound.IdentityNotExist').hint).toContain('"oidc-provider-id"')
+  })
+
+  test('a rejected GitHub token mentions stale signing keys and automatic rotation', () => {
+    expect(sts('InvalidParameter.WebIdentityTokenError').hint).toMatch(/signing keys.*rotation/)
+  })
+
+  test("a refused trust policy shows both forms of GitHub's sub claim", () => {
+    const hint = sts('UnauthorizedOperation').hint
+    expect(hint).toContain('repo:OWNER/REPO:ref:refs/heads/main')
+    expect(hint).toContain('repo:OWNER@OWNER_ID/REPO@REPO_ID:ref:refs/heads/main')
+  })
+
+  test('a code is looked up by its family when it has no entry of its own', () => {
+    expect(lighthouse('RequestLimitExceeded.UinLimitExceeded').kind).toBe('rate-limited')
+    expect(lighthouse('InternalError.DbError').kind).toBe('transient')
+    expect(lighthouse('NoSuchCode.AtAll').kind).toBe('permanent')
+  })
+
+  test('describeError gives one line with the hint', () => {
+    expect(describeError(lighthouse('UnsupportedRegion'))).toBe(
+      'DescribeBlueprints failed: UnsupportedRegion: message (RequestId: req). ' +
+        'Lighthouse is not offered in this region: check "region".'
+    )
+  })
+})
