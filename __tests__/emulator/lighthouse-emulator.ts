@@ -135,11 +135,11 @@ export class LighthouseEmulator {
     this.ownerUin = options.ownerUin ?? '100000000001'
   }
 
-  /** Starts listening on a free port of 127.0.0.1; resolves to the endpoint URL. */
-  async start(): Promise<string> {
+  /** Starts listening on 127.0.0.1 (a free port unless one is given); resolves to the endpoint URL. */
+  async start(port = 0): Promise<string> {
     const server = createServer((req, res) => void this.handle(req, res))
     this.server = server
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
     return this.endpoint
   }
 

@@ -1,0 +1,79 @@
+/**
+ * The CI job that runs the action with `uses: ./` on a hosted runner, played
+ * here step by step: scripts/emulator.ts as its own process, each `uses: ./`
+ * step as `node dist/index.js` with the step's inputs, and each check script
+ * in bash with the step outputs it reads. A change to action.yml, the
+ * emulator script or the job that would break the job breaks this test.
+ */
+import { afterAll, beforeAll, expect, test } from '@jest/globals'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { parse } from 'yaml'
+import { runAction, type ActionResult } from './helpers/run-action.js'
+
+interface Step {
+  id?: string
+  uses?: string
+  run?: string
+  with?: Record<string, string>
+  env?: Record<string, string>
+}
+
+const root = new URL('../', import.meta.url)
+const ci = parse(readFileSync(new URL('.github/workflows/ci.yml', root), 'utf8')) as {
+  jobs: Record<string, { steps: Step[] }>
+}
+const steps = ci.jobs.action.steps
+
+let emulator: ChildProcess
+let endpoint: string
+beforeAll(async () => {
+  const tsx = new URL('node_modules/.bin/tsx', root).pathname
+  emulator = spawn(tsx, [new URL('scripts/emulator.ts', root).pathname], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  const lines = createInterface({ input: emulator.stdout! })[Symbol.asyncIterator]()
+  const line = (await lines.next()).value as string
+  endpoint = (JSON.parse(line) as { endpoint: string }).endpoint
+}, 30_000)
+afterAll(() => {
+  emulator.kill('SIGTERM')
+})
+
+/** Replaces ${{ steps.ID.outputs.NAME }} with what the step set, as the runner does. */
+function resolve(text: string, outputs: Record<string, Record<string, string>>): string {
+  return text.replace(/\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}/g, (_, id, name) => {
+    return id === 'emulator' && name === 'endpoint' ? endpoint : (outputs[id]?.[name] ?? '')
+  })
+}
+
+test("the CI job's `uses: ./` steps and checks pass against the emulator script", async () => {
+  const outputs: Record<string, Record<string, string>> = {}
+  const ran: string[] = []
+  for (const step of steps) {
+    if (step.uses === './') {
+      const inputs = Object.fromEntries(
+        Object.entries(step.with ?? {}).map(([k, v]) => [k, resolve(String(v), outputs)])
+      )
+      const result: ActionResult = await runAction(inputs)
+      expect(result.stderr).toBe('')
+      expect(result.exitCode).toBe(0)
+      outputs[step.id!] = result.outputs
+      ran.push(`uses ${step.id}`)
+    } else if (step.run && step.env) {
+      const env = Object.fromEntries(
+        Object.entries(step.env).map(([k, v]) => [k, resolve(String(v), outputs)])
+      )
+      const check = spawnSync('bash', ['-e', '-c', step.run], {
+        env: { PATH: process.env.PATH, ...env },
+        encoding: 'utf8'
+      })
+      expect({ script: step.run, status: check.status, stderr: check.stderr }).toMatchObject({
+        status: 0
+      })
+      ran.push('check')
+    }
+  }
+  expect(ran).toEqual(['uses share', 'check', 'uses rerun', 'check'])
+}, 60_000)
