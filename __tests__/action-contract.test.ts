@@ -5,13 +5,14 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { INPUT_DEFAULTS } from '../src/inputs.js'
-import { createSdkTransport } from '../src/lighthouse.js'
+import { createSdkTransport, createStsTransport } from '../src/sdk-transport.js'
 import { run, type Runtime } from '../src/main.js'
-import { DEFAULT_RETRY_POLICY, systemClock } from '../src/retry.js'
-import { createStsTransport } from '../src/web-identity.js'
+import { systemClock } from '../src/clock.js'
+import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
 import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import { BLUEPRINT_ID, rootAccounts, shareInputs, startEmulator } from './helpers/fixtures.js'
 import { ACTION_METADATA } from './helpers/run-action.js'
+import { logger } from './helpers/logger.js'
 
 const declaredInputs = Object.keys(ACTION_METADATA.inputs).sort()
 const declaredOutputs = Object.keys(ACTION_METADATA.outputs).sort()
@@ -43,10 +44,7 @@ async function readsAndSets(inputs: Record<string, string>, env: NodeJS.ProcessE
     setSecret: () => undefined,
     setOutput: (name) => set.add(name),
     setFailed: (message) => (failed = message),
-    info: () => undefined,
-    warning: () => undefined,
-    notice: () => undefined,
-    debug: () => undefined,
+    log: logger(),
     getIdToken: async (audience) => emulator.identity.idToken(audience),
     env,
     runContext: () => ({ serverUrl: 'https://github.com', runId: 1, sha: '' }),

@@ -6,8 +6,10 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { ApiError, TransportError } from '../src/api-errors.js'
 import { staticCredentials } from '../src/credentials.js'
 import { parseEndpoint } from '../src/inputs.js'
-import { createLighthouseApi, createSdkTransport, type LighthouseApi } from '../src/lighthouse.js'
-import { Caller, RateLimiter, systemClock } from '../src/retry.js'
+import { createLighthouseApi, type LighthouseApi } from '../src/lighthouse.js'
+import { createSdkTransport } from '../src/sdk-transport.js'
+import { systemClock } from '../src/clock.js'
+import { Caller, RateLimiter } from '../src/retry.js'
 import { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import {
   BLUEPRINT_ID,
@@ -17,6 +19,7 @@ import {
   SECRET_KEY,
   rootAccounts
 } from './helpers/fixtures.js'
+import { logger } from './helpers/logger.js'
 
 let emulator: LighthouseEmulator
 let api: LighthouseApi
@@ -42,8 +45,7 @@ function apiFor(
       random: () => 0,
       limiter: new RateLimiter(1000, systemClock),
       policy: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
-      debug: (line) => debugLines.push(line),
-      info: () => undefined
+      log: logger({ debug: (line) => debugLines.push(line) })
     })
   )
 }

@@ -1,10 +1,12 @@
 /** run() in process, with a fake toolkit and the real SDK transport against the emulator. */
 import { afterEach, beforeEach, expect, test } from '@jest/globals'
-import { createSdkTransport } from '../src/lighthouse.js'
+import { createSdkTransport } from '../src/sdk-transport.js'
 import { run, type Runtime } from '../src/main.js'
-import { DEFAULT_RETRY_POLICY, systemClock } from '../src/retry.js'
+import { systemClock } from '../src/clock.js'
+import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
 import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import { BLUEPRINT_ID, rootAccounts, shareInputs, startEmulator } from './helpers/fixtures.js'
+import { logger } from './helpers/logger.js'
 
 let emulator: LighthouseEmulator
 beforeEach(async () => {
@@ -28,11 +30,13 @@ function runtimeFor(
     setSecret: () => undefined,
     setOutput: (name, value) => (recorded.outputs[name] = value),
     setFailed: (message) => recorded.failed.push(message),
-    info: (message) => recorded.logs.push(message),
-    warning: (message) => recorded.logs.push(`warning: ${message}`),
-    notice: (message) => recorded.logs.push(`notice: ${message}`),
+    log: logger({
+      info: (message) => recorded.logs.push(message),
+      warning: (message) => recorded.logs.push(`warning: ${message}`),
+      notice: (message) => recorded.logs.push(`notice: ${message}`),
+      debug: (message) => recorded.logs.push(`debug: ${message}`)
+    }),
     getIdToken: () => Promise.reject(new Error('no OIDC in this test')),
-    debug: (message) => recorded.logs.push(`debug: ${message}`),
     env: {},
     runContext: () => ({ serverUrl: 'https://github.com', runId: 1, sha: '' }),
     // The only change from the real runtime: a request timeout short enough for a test.

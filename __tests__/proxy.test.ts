@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { staticCredentials } from '../src/credentials.js'
 import { parseEndpoint } from '../src/inputs.js'
-import { createSdkTransport } from '../src/lighthouse.js'
+import { createSdkTransport } from '../src/sdk-transport.js'
 import { proxyFor, proxyPasswords } from '../src/proxy.js'
 import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import { ConnectProxy } from './helpers/connect-proxy.js'

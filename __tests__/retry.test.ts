@@ -1,14 +1,9 @@
 import { describe, expect, jest, test } from '@jest/globals'
 import { ApiError, TransportError } from '../src/api-errors.js'
-import {
-  Caller,
-  RateLimiter,
-  backoffDelay,
-  isRetryable,
-  type RetryPolicy,
-  type Transport
-} from '../src/retry.js'
+import { Caller, RateLimiter, backoffDelay, isRetryable, type RetryPolicy } from '../src/retry.js'
+import type { Transport } from '../src/sdk-transport.js'
 import { FakeClock } from './helpers/fake-clock.js'
+import { logger } from './helpers/logger.js'
 
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 3000 }
 const apiError = (code: string): ApiError =>
@@ -102,8 +97,7 @@ describe('Caller', () => {
       random: () => 1,
       limiter: new RateLimiter(100, clock),
       policy,
-      debug,
-      info,
+      log: logger({ debug, info }),
       renewCredentials
     })
     return { caller, clock, debug, info }

@@ -4,6 +4,7 @@ import { ShareReport } from '../src/report.js'
 import { shareBlueprint, type ShareRequest } from '../src/share.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { FakeLighthouse } from './helpers/fake-lighthouse.js'
+import { logger } from './helpers/logger.js'
 
 const ids = (n: number, first = 1): string[] =>
   Array.from({ length: n }, (_, i) => String(first + i))
@@ -35,7 +36,7 @@ async function share(
       clock: new FakeClock(),
       random: () => 0.5,
       policy: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 },
-      info
+      log: logger({ info })
     },
     request,
     report

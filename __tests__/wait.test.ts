@@ -2,6 +2,7 @@ import { describe, expect, jest, test } from '@jest/globals'
 import { BlueprintError, waitForNormal, type WaitOptions } from '../src/wait.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { FakeLighthouse } from './helpers/fake-lighthouse.js'
+import { logger } from './helpers/logger.js'
 
 function setUp(states: string[], waitSeconds = 1800) {
   const api = new FakeLighthouse()
@@ -14,7 +15,7 @@ function setUp(states: string[], waitSeconds = 1800) {
     region: 'ap-guangzhou',
     deadline: clock.now() + waitSeconds * 1000,
     clock,
-    info,
+    log: logger({ info }),
     onState: (s) => seen.push(s)
   }
   return { api, clock, info, seen, wait: () => waitForNormal(api, options) }

@@ -1,9 +1,11 @@
 import { describe, expect, jest, test } from '@jest/globals'
 import { ApiError } from '../src/api-errors.js'
 import type { WebIdentitySettings } from '../src/credentials.js'
-import { Caller, RateLimiter, type Transport } from '../src/retry.js'
+import { Caller, RateLimiter } from '../src/retry.js'
+import type { Transport } from '../src/sdk-transport.js'
 import { CredentialError, WebIdentityCredentials } from '../src/web-identity.js'
 import { FakeClock } from './helpers/fake-clock.js'
+import { logger } from './helpers/logger.js'
 
 const SETTINGS: WebIdentitySettings = {
   roleArn: 'qcs::cam::uin/100000000001:roleName/sharer',
@@ -47,8 +49,7 @@ function setUp(
     random: () => 0,
     limiter: new RateLimiter(100, clock),
     policy,
-    debug: () => undefined,
-    info: () => undefined
+    log: logger()
   })
   const provider = new WebIdentityCredentials(SETTINGS, {
     fetchIdToken,
@@ -57,8 +58,7 @@ function setUp(
     random: () => 0,
     policy,
     setSecret,
-    info,
-    debug
+    log: logger({ info, debug })
   })
   return { provider, clock, transport, setSecret, info, debug, fetchIdToken }
 }

@@ -43668,7 +43668,7 @@ module.exports.implForWrapper = function (wrapper) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2222);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8806);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -43677,7 +43677,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2222:
+/***/ 8806:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51922,8 +51922,36 @@ function describeError(error) {
     return neutralize(`${error.message}${retried}${hint}`);
 }
 
+;// CONCATENATED MODULE: ./src/change.ts
+const SHARE = {
+    name: 'share',
+    send: (api, id, accounts) => api.shareBlueprint(id, accounts),
+    done: 'shared',
+    noop: 'already-shared',
+    noopKind: 'already-shared',
+    inPlace: (hasShare) => hasShare,
+    doneVerb: 'Shared with',
+    doing: (id) => `Sharing ${id} with`,
+    couldNot: (id) => `share ${id} with`,
+    refusedVerb: 'Not shared with'
+};
+const REVOKE = {
+    name: 'revoke',
+    send: (api, id, accounts) => api.cancelShare(id, accounts),
+    done: 'revoked',
+    noop: 'not-shared',
+    noopKind: 'not-shared',
+    inPlace: (hasShare) => !hasShare,
+    doneVerb: 'Revoked the share of',
+    doing: (id) => `Revoking the share of ${id} from`,
+    couldNot: (id) => `revoke the share of ${id} from`,
+    refusedVerb: 'Share not revoked from'
+};
+const CHANGES = { share: SHARE, revoke: REVOKE };
+
 ;// CONCATENATED MODULE: ./src/report.ts
 /** What happened to each account, as step outputs and as the job summary. */
+
 
 
 /** With mask-account-ids: the first and last few digits only, e.g. 7000****4995. */
@@ -51989,12 +52017,10 @@ class ShareReport {
         const refusals = this.refusals;
         if (refusals.length === 0)
             return undefined;
-        const changes = new Set(refusals.map((r) => r.change));
-        const what = changes.size > 1
+        const changes = [...new Set(refusals.map((r) => r.change))];
+        const what = changes.length > 1
             ? `share ${this.blueprintId} with, or revoke it from,`
-            : changes.has('share')
-                ? `share ${this.blueprintId} with`
-                : `revoke the share of ${this.blueprintId} from`;
+            : CHANGES[changes[0]].couldNot(this.blueprintId);
         const heading = `Could not ${what} ${refusals.length} of ${this.accounts.length} account(s):`;
         return [
             heading,
@@ -52529,8 +52555,6 @@ function staticCredentials(credentials) {
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client.js
-var lighthouse_client = __nccwpck_require__(3082);
 ;// CONCATENATED MODULE: ./src/plan.ts
 /** What a run changes: from the current shares and the inputs, one plan. */
 /** Share and cancel calls take at most 10 accounts each. */
@@ -52580,75 +52604,7 @@ function batches(items, size = MAX_ACCOUNTS_PER_CALL) {
     return result;
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/sdk-transport.ts
-/** Tencent Cloud SDK clients as Transports: one request, failures as ApiError or TransportError. */
-
-
-
-
-
-function sdkProfile(options) {
-    const { endpoint, proxy } = options;
-    return {
-        language: options.language,
-        httpProfile: {
-            endpoint: endpoint.host,
-            protocol: endpoint.protocol,
-            reqTimeout: options.requestTimeoutSeconds,
-            // Without a proxy, name Node's own agent: left alone, the SDK would use
-            // http_proxy (lower case only) even for hosts that no_proxy exempts.
-            ...(proxy ? { proxy } : { agent: endpoint.protocol === 'https://' ? external_node_https_namespaceObject.globalAgent : external_node_http_.globalAgent })
-        }
-    };
-}
-function sdkTransport(client, options) {
-    const requestOptions = options.skipSign ? { skipSign: true } : {};
-    return async (action, params) => {
-        try {
-            return await client.request(action, params, requestOptions);
-        }
-        catch (error) {
-            throw toFailure(action, error, options);
-        }
-    };
-}
-/**
- * The SDK throws one exception class for API errors (with `code`), gateway
- * statuses (with `httpCode`) and network failures (message only), and lets a
- * 200 with a body that is not JSON through as a raw fetch error.
- */
-function toFailure(action, error, { service, endpoint, withRole }) {
-    const sdk = typeof error === 'object' && error !== null ? error : {};
-    const message = sdk.message || String(error);
-    if (sdk.code) {
-        return new ApiError(action, sdk.code, message, sdk.requestId ?? '', service, withRole);
-    }
-    if (sdk.httpCode)
-        return new TransportError(action, `HTTP ${sdk.httpCode} ${message}`, sdk.httpCode);
-    // The SDK keeps only the message of a network error: "... getaddrinfo ENOTFOUND host".
-    const missingHost = /\bgetaddrinfo ENOTFOUND (\S+)/.exec(message)?.[1];
-    if (missingHost)
-        return hostNotFound(action, missingHost, endpoint);
-    // Anything else (EAI_AGAIN, a reset, a timeout) may pass: retried, or checked for a share call.
-    return new TransportError(action, message);
-}
-function hostNotFound(action, host, endpoint) {
-    const fromEndpoint = host.toLowerCase() === hostnameOf(endpoint).toLowerCase();
-    return new HostNotFoundError(`${action}: the host ${neutralize(host)} does not exist (DNS answered ENOTFOUND). ` +
-        (fromEndpoint
-            ? `It comes from ${endpoint.source}: check the host name.`
-            : 'It is the proxy named by https_proxy, HTTPS_PROXY, http_proxy or HTTP_PROXY: check it.'));
-}
-
 ;// CONCATENATED MODULE: ./src/lighthouse.ts
-/** The Lighthouse API actions the share needs, over the Tencent Cloud SDK. */
-// Deep import: only the Lighthouse client goes into the bundle, not the whole SDK.
-
-
 
 
 /** The largest page DescribeBlueprintsShareAcrossAccountInfos gives. */
@@ -52711,41 +52667,16 @@ function createLighthouseApi(caller) {
         cancelShare: (blueprintId, accountIds) => changeShares('CancelShareBlueprintAcrossAccounts', blueprintId, accountIds)
     };
 }
-/** Signed Lighthouse requests with the provider's current credentials. */
-function createSdkTransport(options) {
-    const { credentials, region } = options;
-    const client = new lighthouse_client/* Client */.K({
-        // Asked before every request, so refreshed credentials are picked up.
-        credential: { getCredential: async () => toSdkCredential(await credentials.get()) },
-        region,
-        profile: sdkProfile(options)
-    });
-    const send = sdkTransport(client, {
-        service: 'lighthouse',
-        endpoint: options.endpoint,
-        withRole: credentials.renew !== undefined
-    });
-    return async (action, params) => {
-        // Refresh first, outside the SDK: it would turn a failed refresh into a bare network error.
-        await credentials.get();
-        return send(action, params);
-    };
-}
-function toSdkCredential(credentials) {
-    return {
-        secretId: credentials.secretId,
-        secretKey: credentials.secretKey,
-        token: credentials.sessionToken
-    };
-}
 
-;// CONCATENATED MODULE: ./src/retry.ts
-/** Retries what is transient, with jittered backoff, under the API's rate limit. */
-
+;// CONCATENATED MODULE: ./src/clock.ts
 const systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 };
+
+;// CONCATENATED MODULE: ./src/retry.ts
+/** Retries what is transient, with jittered backoff, under the API's rate limit. */
+
 /** Worst case about 45 s of waiting for one call; on average about half that. */
 const DEFAULT_RETRY_POLICY = {
     maxAttempts: 8,
@@ -52794,50 +52725,69 @@ class RateLimiter {
         }
     }
 }
-/** Sends API calls: rate-limited, retried when transient, one debug line per attempt. */
+/**
+ * The one retry loop. The operation knows nothing of retrying; the policy,
+ * asked after each failure, decides whether to go on, how long to wait and
+ * what to do in between (read the shares, renew credentials).
+ */
+async function retrying(operation, policy, clock) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await operation(attempt);
+        }
+        catch (error) {
+            const next = await policy(error, attempt);
+            if (next === 'give-up')
+                throw error;
+            if (next.waitMs !== undefined)
+                await clock.sleep(next.waitMs);
+            await next.before?.();
+        }
+    }
+}
+/** Sends API calls: retried when transient, under the rate limit, one debug line per attempt. */
 class Caller {
     deps;
     constructor(deps) {
         this.deps = deps;
     }
-    async call(action, params, options = {}) {
-        const { transport, clock, random, limiter, policy, debug, info, renewCredentials } = this.deps;
+    call(action, params, options = {}) {
+        const { transport, clock, random, limiter, policy, log, renewCredentials } = this.deps;
+        const { debug, info } = log;
         let renewed = false;
-        for (let attempt = 1;; attempt++) {
+        let started = 0;
+        const send = async (attempt) => {
             await limiter.take(action);
-            const started = clock.now();
-            try {
-                const response = (await transport(action, params));
-                debug(`${action} attempt ${attempt}: ok in ${clock.now() - started} ms, RequestId ${response.RequestId ?? 'none'}`);
-                return response;
+            started = clock.now();
+            const response = (await transport(action, params));
+            debug(`${action} attempt ${attempt}: ok in ${clock.now() - started} ms, RequestId ${response.RequestId ?? 'none'}`);
+            return response;
+        };
+        const next = async (error, attempt) => {
+            const what = describeFailure(error);
+            const elapsed = clock.now() - started;
+            if (error instanceof ApiError &&
+                error.kind === 'credentials-expired' &&
+                renewCredentials &&
+                !renewed) {
+                // The request was refused before it did anything, so even a share call may be sent again.
+                renewed = true;
+                info(`${action}: ${what}; the credentials expired, renewing them and trying again.`);
+                return { before: renewCredentials };
             }
-            catch (error) {
-                const what = describeFailure(error);
-                const elapsed = clock.now() - started;
-                if (error instanceof ApiError &&
-                    error.kind === 'credentials-expired' &&
-                    renewCredentials &&
-                    !renewed) {
-                    // The request was refused before it did anything, so even a share call may be sent again.
-                    renewed = true;
-                    info(`${action}: ${what}; the credentials expired, renewing them and trying again.`);
-                    await renewCredentials();
-                    continue;
-                }
-                if (attempt >= policy.maxAttempts ||
-                    !isRetryable(error, options.retryLostAnswers ?? true)) {
-                    debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms`);
-                    if (error instanceof ApiError || error instanceof TransportError)
-                        error.attempts = attempt;
-                    throw error;
-                }
-                const rateLimited = error instanceof ApiError && error.kind === 'rate-limited';
-                const delay = backoffDelay(attempt, policy, random, rateLimited ? RATE_LIMIT_FLOOR_MS : 0);
-                debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms; retrying in ${delay} ms`);
-                info(`${action}: ${what}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${policy.maxAttempts})`);
-                await clock.sleep(delay);
+            if (attempt >= policy.maxAttempts || !isRetryable(error, options.retryLostAnswers ?? true)) {
+                debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms`);
+                if (error instanceof ApiError || error instanceof TransportError)
+                    error.attempts = attempt;
+                return 'give-up';
             }
-        }
+            const rateLimited = error instanceof ApiError && error.kind === 'rate-limited';
+            const delay = backoffDelay(attempt, policy, random, rateLimited ? RATE_LIMIT_FLOOR_MS : 0);
+            debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms; retrying in ${delay} ms`);
+            info(`${action}: ${what}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${policy.maxAttempts})`);
+            return { waitMs: delay };
+        };
+        return retrying(send, next, clock);
     }
 }
 function describeFailure(error) {
@@ -52846,6 +52796,113 @@ function describeFailure(error) {
     if (error instanceof TransportError)
         return error.detail;
     return String(error);
+}
+
+// EXTERNAL MODULE: ./node_modules/tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client.js
+var lighthouse_client = __nccwpck_require__(3082);
+// EXTERNAL MODULE: ./node_modules/tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_client.js
+var sts_client = __nccwpck_require__(8684);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/sdk-transport.ts
+/** Every transport is made here: Tencent Cloud SDK clients as one-request functions, failures as ApiError or TransportError. */
+// Deep imports: only the Lighthouse and STS clients go into the bundle, not the whole SDK.
+
+
+
+
+
+
+
+function sdkProfile(options) {
+    const { endpoint, proxy } = options;
+    return {
+        language: options.language,
+        httpProfile: {
+            endpoint: endpoint.host,
+            protocol: endpoint.protocol,
+            reqTimeout: options.requestTimeoutSeconds,
+            // Without a proxy, name Node's own agent: left alone, the SDK would use
+            // http_proxy (lower case only) even for hosts that no_proxy exempts.
+            ...(proxy ? { proxy } : { agent: endpoint.protocol === 'https://' ? external_node_https_namespaceObject.globalAgent : external_node_http_.globalAgent })
+        }
+    };
+}
+function sdkTransport(client, options) {
+    const requestOptions = options.skipSign ? { skipSign: true } : {};
+    return async (action, params) => {
+        try {
+            return await client.request(action, params, requestOptions);
+        }
+        catch (error) {
+            throw toFailure(action, error, options);
+        }
+    };
+}
+/**
+ * The SDK throws one exception class for API errors (with `code`), gateway
+ * statuses (with `httpCode`) and network failures (message only), and lets a
+ * 200 with a body that is not JSON through as a raw fetch error.
+ */
+function toFailure(action, error, { service, endpoint, withRole }) {
+    const sdk = typeof error === 'object' && error !== null ? error : {};
+    const message = sdk.message || String(error);
+    if (sdk.code) {
+        return new ApiError(action, sdk.code, message, sdk.requestId ?? '', service, withRole);
+    }
+    if (sdk.httpCode)
+        return new TransportError(action, `HTTP ${sdk.httpCode} ${message}`, sdk.httpCode);
+    // The SDK keeps only the message of a network error: "... getaddrinfo ENOTFOUND host".
+    const missingHost = /\bgetaddrinfo ENOTFOUND (\S+)/.exec(message)?.[1];
+    if (missingHost)
+        return hostNotFound(action, missingHost, endpoint);
+    // Anything else (EAI_AGAIN, a reset, a timeout) may pass: retried, or checked for a share call.
+    return new TransportError(action, message);
+}
+function hostNotFound(action, host, endpoint) {
+    const fromEndpoint = host.toLowerCase() === hostnameOf(endpoint).toLowerCase();
+    return new HostNotFoundError(`${action}: the host ${neutralize(host)} does not exist (DNS answered ENOTFOUND). ` +
+        (fromEndpoint
+            ? `It comes from ${endpoint.source}: check the host name.`
+            : 'It is the proxy named by https_proxy, HTTPS_PROXY, http_proxy or HTTP_PROXY: check it.'));
+}
+/** Signed Lighthouse requests with the provider's current credentials. */
+function createSdkTransport(options) {
+    const { credentials, region } = options;
+    const client = new lighthouse_client/* Client */.K({
+        // Asked before every request, so refreshed credentials are picked up.
+        credential: { getCredential: async () => toSdkCredential(await credentials.get()) },
+        region,
+        profile: sdkProfile(options)
+    });
+    const send = sdkTransport(client, {
+        service: 'lighthouse',
+        endpoint: options.endpoint,
+        withRole: credentials.renew !== undefined
+    });
+    return async (action, params) => {
+        // Refresh first, outside the SDK: it would turn a failed refresh into a bare network error.
+        await credentials.get();
+        return send(action, params);
+    };
+}
+function toSdkCredential(credentials) {
+    return {
+        secretId: credentials.secretId,
+        secretKey: credentials.secretKey,
+        token: credentials.sessionToken
+    };
+}
+/** AssumeRoleWithWebIdentity is not signed: the OIDC token is the proof of identity. */
+function createStsTransport(options) {
+    const client = new sts_client/* Client */.K({
+        credential: {},
+        region: options.region,
+        profile: sdkProfile(options)
+    });
+    return sdkTransport(client, { service: 'sts', endpoint: options.endpoint, skipSign: true });
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts
@@ -52877,7 +52934,8 @@ const DEFAULT_WAIT_SCHEDULE = {
 };
 /** Resolves to the image once it is a NORMAL custom image; throws BlueprintError otherwise. */
 async function waitForNormal(api, options) {
-    const { blueprintId, region, deadline, clock, info, onState } = options;
+    const { blueprintId, region, deadline, clock, onState } = options;
+    const { info } = options.log;
     const schedule = options.schedule ?? DEFAULT_WAIT_SCHEDULE;
     const started = clock.now();
     const seconds = (ms) => `${Math.round(ms / 1000)} s`;
@@ -52936,34 +52994,15 @@ async function waitForNormal(api, options) {
 
 
 
-const SHARE = {
-    name: 'share',
-    send: (api, id, accounts) => api.shareBlueprint(id, accounts),
-    done: 'shared',
-    noop: 'already-shared',
-    noopKind: 'already-shared',
-    inPlace: (hasShare) => hasShare,
-    doneVerb: 'Shared with',
-    doing: (id) => `Sharing ${id} with`
-};
-const REVOKE = {
-    name: 'revoke',
-    send: (api, id, accounts) => api.cancelShare(id, accounts),
-    done: 'revoked',
-    noop: 'not-shared',
-    noopKind: 'not-shared',
-    inPlace: (hasShare) => !hasShare,
-    doneVerb: 'Revoked the share of',
-    doing: (id) => `Revoking the share of ${id} from`
-};
+
 /**
  * Brings the share list to what the request asks. Accounts the API refuses
  * one by one are recorded as failed in the report and the others still
  * change; any other failure is thrown.
  */
 async function shareBlueprint(deps, request, report) {
-    const { api, clock, info } = deps;
-    const group = deps.group ?? ((title, fn) => (info(title), fn()));
+    const { api, clock, log } = deps;
+    const { info, group } = log;
     const show = report.show;
     const { blueprintId } = request;
     const deadline = clock.now() + request.waitTimeoutSeconds * 1000;
@@ -52972,7 +53011,7 @@ async function shareBlueprint(deps, request, report) {
         region: request.region,
         deadline,
         clock,
-        info,
+        log,
         onState: (state) => (report.blueprintState = state),
         schedule: deps.waitSchedule
     });
@@ -53027,7 +53066,8 @@ async function applyBatch(context, batch) {
  */
 async function changeBatch(context, batch) {
     const { deps, change, blueprintId, report, waitForImage } = context;
-    const { api, clock, random, policy, info } = deps;
+    const { api, clock, random, policy } = deps;
+    const { info } = deps.log;
     let pending = [...batch];
     let lostAnswers = 0;
     let stateWaits = 0;
@@ -53042,64 +53082,71 @@ async function changeBatch(context, batch) {
         pending = pending.filter((a) => !inPlace.includes(a));
         return inPlace.length;
     };
-    try {
-        while (pending.length > 0) {
-            try {
-                const requestId = await change.send(api, blueprintId, pending);
-                report.requestIds.push(requestId);
-                report.record(pending, change.done, { requestId });
-                info(`${change.doneVerb} ${pending.map(report.show).join(', ')} (RequestId ${requestId})`);
-                return undefined;
-            }
-            catch (error) {
-                if (error instanceof ApiError && error.requestId)
-                    report.requestIds.push(error.requestId);
-                if (isPerAccountError(error)) {
-                    if (pending.length > 1)
-                        return pending;
-                    report.record(pending, 'failed', {
-                        requestId: error.requestId,
-                        code: error.code,
-                        change: change.name,
-                        reason: error.hint
-                    });
-                    info(`Account ${report.show(pending[0])} was refused: ${error.code} (RequestId ${error.requestId})`);
-                    return undefined;
-                }
-                if (error instanceof TransportError) {
-                    // The change may have been made even though the answer was lost: look before trying again.
-                    unsettled = true;
-                    lostAnswers += 1;
-                    const lastTry = lostAnswers >= policy.maxAttempts;
-                    const delay = backoffDelay(lostAnswers, policy, random);
-                    info(`No answer to the ${change.name} call (${error.detail}); checking the shares in ${delay} ms` +
-                        (lastTry ? '.' : ' before trying again.'));
-                    await clock.sleep(delay);
+    /** One change call for the accounts still pending (none left: a read settled them all). */
+    const send = async () => {
+        if (pending.length === 0)
+            return;
+        const requestId = await change.send(api, blueprintId, pending);
+        report.requestIds.push(requestId);
+        report.record(pending, change.done, { requestId });
+        info(`${change.doneVerb} ${pending.map(report.show).join(', ')} (RequestId ${requestId})`);
+    };
+    /** After a failed change call: never blindly again, but after finding out where the accounts stand. */
+    const next = (error) => {
+        if (error instanceof ApiError && error.requestId)
+            report.requestIds.push(error.requestId);
+        if (error instanceof TransportError) {
+            // The change may have been made even though the answer was lost: look before trying again.
+            unsettled = true;
+            lostAnswers += 1;
+            const lastTry = lostAnswers >= policy.maxAttempts;
+            const delay = backoffDelay(lostAnswers, policy, random);
+            info(`No answer to the ${change.name} call (${error.detail}); checking the shares in ${delay} ms` +
+                (lastTry ? '.' : ' before trying again.'));
+            return {
+                waitMs: delay,
+                before: async () => {
                     await settle(change.done);
                     if (lastTry && pending.length > 0)
                         throw error;
-                    continue;
                 }
-                if (error instanceof ApiError && error.kind === change.noopKind) {
-                    // After a lost answer the change is most likely ours; otherwise someone else just made it.
-                    if ((await settle(lostAnswers > 0 ? change.done : change.noop)) > 0)
-                        continue;
-                }
-                if (error instanceof ApiError &&
-                    error.kind === 'image-state' &&
-                    stateWaits + 1 < policy.maxAttempts) {
-                    stateWaits += 1;
-                    info(`Blueprint ${blueprintId} left state NORMAL; waiting for it again.`);
-                    await waitForImage();
-                    continue;
-                }
-                throw error;
-            }
+            };
         }
+        if (error instanceof ApiError && error.kind === change.noopKind) {
+            // After a lost answer the change is most likely ours; otherwise someone else just made it.
+            return {
+                before: async () => {
+                    if ((await settle(lostAnswers > 0 ? change.done : change.noop)) === 0)
+                        throw error;
+                }
+            };
+        }
+        if (error instanceof ApiError &&
+            error.kind === 'image-state' &&
+            stateWaits + 1 < policy.maxAttempts) {
+            stateWaits += 1;
+            info(`Blueprint ${blueprintId} left state NORMAL; waiting for it again.`);
+            return { before: waitForImage };
+        }
+        return 'give-up';
+    };
+    try {
+        await retrying(send, next, clock);
         return undefined;
     }
     catch (error) {
-        throw recordFailure(report, change, blueprintId, pending, error, unsettled);
+        if (!isPerAccountError(error))
+            throw recordFailure(report, change, blueprintId, pending, error, unsettled);
+        if (pending.length > 1)
+            return pending;
+        report.record(pending, 'failed', {
+            requestId: error.requestId,
+            code: error.code,
+            change: change.name,
+            reason: error.hint
+        });
+        info(`Account ${report.show(pending[0])} was refused: ${error.code} (RequestId ${error.requestId})`);
+        return undefined;
     }
 }
 /** Records the accounts a failed batch leaves, and the error that names them. */
@@ -53128,13 +53175,8 @@ function recordFailure(report, change, blueprintId, pending, error, unsettled) {
     });
 }
 
-// EXTERNAL MODULE: ./node_modules/tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_client.js
-var sts_client = __nccwpck_require__(8684);
 ;// CONCATENATED MODULE: ./src/web-identity.ts
 /** Temporary credentials from STS AssumeRoleWithWebIdentity, with the job's GitHub OIDC token. */
-// Deep import, like the Lighthouse client: only the STS client goes into the bundle.
-
-
 
 
 
@@ -53172,7 +53214,7 @@ class WebIdentityCredentials {
         const token = await this.idToken();
         const claims = tokenClaims(token);
         // What the role's trust policy is matched against; the signature, which makes it a credential, is left out.
-        deps.debug(`GitHub OIDC token claims (without the signature): ${neutralize(JSON.stringify(claims))}`);
+        deps.log.debug(`GitHub OIDC token claims (without the signature): ${neutralize(JSON.stringify(claims))}`);
         let response;
         try {
             response = await deps.sts.call('AssumeRoleWithWebIdentity', {
@@ -53202,7 +53244,7 @@ class WebIdentityCredentials {
             : now + settings.durationSeconds * 1000;
         // Renew with a quarter of the lifetime left (at most five minutes early), so no request meets expired keys.
         this.renewAt = expiresAt - Math.min(5 * 60_000, Math.max(0, expiresAt - now) / 4);
-        deps.info(`${this.current ? 'Renewed credentials: assumed' : 'Assumed'} role ${settings.roleArn} as session ` +
+        deps.log.info(`${this.current ? 'Renewed credentials: assumed' : 'Assumed'} role ${settings.roleArn} as session ` +
             `${settings.sessionName}; they expire at ${new Date(expiresAt).toISOString()}.`);
         this.current = {
             secretId: issued.TmpSecretId,
@@ -53213,17 +53255,14 @@ class WebIdentityCredentials {
     }
     async idToken() {
         const { deps, settings } = this;
-        for (let attempt = 1;; attempt++) {
-            try {
-                return await deps.fetchIdToken(settings.audience);
-            }
-            catch (error) {
-                if (attempt >= ID_TOKEN_ATTEMPTS) {
-                    throw new CredentialError(`Could not get a GitHub OIDC token for audience ${settings.audience} after ${attempt} attempts: ` +
-                        describeError(error), { cause: error });
-                }
-                await deps.clock.sleep(backoffDelay(attempt, deps.policy, deps.random));
-            }
+        try {
+            return await retrying(() => deps.fetchIdToken(settings.audience), (_, attempt) => attempt >= ID_TOKEN_ATTEMPTS
+                ? 'give-up'
+                : { waitMs: backoffDelay(attempt, deps.policy, deps.random) }, deps.clock);
+        }
+        catch (error) {
+            throw new CredentialError(`Could not get a GitHub OIDC token for audience ${settings.audience} after ${ID_TOKEN_ATTEMPTS} attempts: ` +
+                describeError(error), { cause: error });
         }
     }
 }
@@ -53237,18 +53276,12 @@ function tokenClaims(token) {
         return {};
     }
 }
-/** AssumeRoleWithWebIdentity is not signed: the OIDC token is the proof of identity. */
-function createStsTransport(options) {
-    const client = new sts_client/* Client */.K({
-        credential: {},
-        region: options.region,
-        profile: sdkProfile(options)
-    });
-    return sdkTransport(client, { service: 'sts', endpoint: options.endpoint, skipSign: true });
-}
 
 ;// CONCATENATED MODULE: ./src/main.ts
 /** The action's control flow: inputs, credentials, the share, the report. */
+
+
+
 
 
 
@@ -53271,8 +53304,8 @@ async function run(runtime = actionsRuntime()) {
     try {
         // Before anything else can log a line: every key and token the step can see is masked.
         maskSecrets(runtime.getInput, runtime.env, runtime.setSecret);
-        const inputs = readShareInputs(runtime.getInput, runtime.env, runtime.warning);
-        const credentialSettings = readCredentialSettings(runtime.getInput, runtime.env, inputs.endpoint, runtime.notice);
+        const inputs = readShareInputs(runtime.getInput, runtime.env, runtime.log.warning);
+        const credentialSettings = readCredentialSettings(runtime.getInput, runtime.env, inputs.endpoint, runtime.log.notice);
         accountErrors = inputs.onAccountError;
         const connection = {
             region: inputs.region,
@@ -53286,45 +53319,47 @@ async function run(runtime = actionsRuntime()) {
             random: runtime.random,
             limiter,
             policy: runtime.retryPolicy,
-            debug: runtime.debug,
-            info: runtime.info,
+            log: runtime.log,
             renewCredentials
         });
         const credentials = credentialProvider(credentialSettings, runtime, (endpoint) => callerFor(runtime.createStsTransport({ ...connection, endpoint, proxy: proxyFor(endpoint) })));
         report = new ShareReport(inputs.blueprintId, inputs.region, credentials.identity, [...inputs.accountIds, ...inputs.revokeAccountIds], accountShower(inputs.maskAccountIds));
         report.dryRun = inputs.dryRun;
-        runtime.info(`${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
+        runtime.log.info(`${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
             `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`);
         const proxy = proxyFor(inputs.endpoint);
         if (proxy)
-            runtime.info(`Through the proxy at ${new URL(proxy).host} (from the proxy environment variables).`);
+            runtime.log.info(`Through the proxy at ${new URL(proxy).host} (from the proxy environment variables).`);
         const caller = callerFor(runtime.createTransport({ ...connection, endpoint: inputs.endpoint, proxy, credentials }), credentials.renew && (() => credentials.renew()));
         await shareBlueprint({
             api: createLighthouseApi(caller),
             clock: runtime.clock,
             random: runtime.random,
             policy: runtime.retryPolicy,
-            info: runtime.info,
-            group: runtime.group,
+            log: runtime.log,
             waitSchedule: runtime.waitSchedule
         }, inputs, report);
     }
     catch (error) {
         failure = describeError(error);
+        // What led to it, for step debug logging: the message above says what to do, this says why.
+        for (let cause = error?.cause; cause; cause = cause.cause) {
+            runtime.log.debug(`Caused by: ${describeError(cause)}`);
+        }
     }
     if (report) {
         const refusals = report.refusals;
         if (refusals.length > 0) {
             // Every refused account in the log, folded; the annotations name the first few.
             const lines = refusals.map(({ line }) => line).join('\n');
-            await (runtime.group ?? ((_, fn) => fn()))('Refused accounts', async () => runtime.info(lines));
+            await runtime.log.group('Refused accounts', async () => runtime.log.info(lines));
         }
         if (refusals.length > 0 && accountErrors === 'warn' && !failure) {
             for (const { change, line } of namedRefusals(refusals)) {
-                runtime.warning(`${change === 'share' ? 'Not shared with' : 'Share not revoked from'} account ${line}`);
+                runtime.log.warning(`${CHANGES[change].refusedVerb} account ${line}`);
             }
             for (const line of moreRefusals(refusals.length))
-                runtime.warning(`Refused accounts: ${line}`);
+                runtime.log.warning(`Refused accounts: ${line}`);
         }
         else if (refusals.length > 0) {
             failure = [failure, report.refusalMessage()].filter(Boolean).join('\n');
@@ -53335,7 +53370,7 @@ async function run(runtime = actionsRuntime()) {
                 await writeSummary(report, failure, runtime.runContext(), runtime.summary);
             }
             catch (error) {
-                runtime.warning(`Could not write the job summary: ${describeError(error)}`);
+                runtime.log.warning(`Could not write the job summary: ${describeError(error)}`);
             }
         }
     }
@@ -53352,8 +53387,7 @@ function credentialProvider(settings, runtime, stsCaller) {
         random: runtime.random,
         policy: runtime.retryPolicy,
         setSecret: runtime.setSecret,
-        info: runtime.info,
-        debug: runtime.debug
+        log: runtime.log
     });
 }
 function actionsRuntime() {
@@ -53362,11 +53396,13 @@ function actionsRuntime() {
         setSecret: setSecret,
         setOutput: setOutput,
         setFailed: setFailed,
-        info: info,
-        warning: (message) => warning(message),
-        notice: (message) => notice(message),
-        debug: debug,
-        group: (title, fn) => group(title, fn),
+        log: {
+            info: (message) => info(message),
+            debug: (message) => debug(message),
+            warning: (message) => warning(message),
+            notice: (message) => notice(message),
+            group: (title, fn) => group(title, fn)
+        },
         getIdToken: (audience) => getIDToken(audience),
         env: process.env,
         summary: process.env.GITHUB_STEP_SUMMARY ? summary : undefined,

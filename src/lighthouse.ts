@@ -1,15 +1,11 @@
 /** The Lighthouse API actions the share needs, over the Tencent Cloud SDK. */
-// Deep import: only the Lighthouse client goes into the bundle, not the whole SDK.
-import { Client } from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client.js'
 import type {
   DescribeBlueprintsResponse,
   DescribeBlueprintsShareAcrossAccountInfosResponse
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_models.js'
-import type { CredentialProvider, Credentials } from './credentials.js'
 import { batches } from './plan.js'
-import type { Caller, Transport } from './retry.js'
+import type { Caller } from './retry.js'
 import { neutralize } from './untrusted.js'
-import { sdkProfile, sdkTransport, type ConnectionOptions } from './sdk-transport.js'
 
 export interface Blueprint {
   id: string
@@ -117,38 +113,5 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
       changeShares('ShareBlueprintAcrossAccounts', blueprintId, accountIds),
     cancelShare: (blueprintId, accountIds) =>
       changeShares('CancelShareBlueprintAcrossAccounts', blueprintId, accountIds)
-  }
-}
-
-export interface TransportOptions extends ConnectionOptions {
-  credentials: CredentialProvider
-}
-
-/** Signed Lighthouse requests with the provider's current credentials. */
-export function createSdkTransport(options: TransportOptions): Transport {
-  const { credentials, region } = options
-  const client = new Client({
-    // Asked before every request, so refreshed credentials are picked up.
-    credential: { getCredential: async () => toSdkCredential(await credentials.get()) },
-    region,
-    profile: sdkProfile(options)
-  })
-  const send = sdkTransport(client, {
-    service: 'lighthouse',
-    endpoint: options.endpoint,
-    withRole: credentials.renew !== undefined
-  })
-  return async (action, params) => {
-    // Refresh first, outside the SDK: it would turn a failed refresh into a bare network error.
-    await credentials.get()
-    return send(action, params)
-  }
-}
-
-function toSdkCredential(credentials: Credentials) {
-  return {
-    secretId: credentials.secretId,
-    secretKey: credentials.secretKey,
-    token: credentials.sessionToken
   }
 }

@@ -2,6 +2,8 @@
 import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { describeError } from './api-errors.js'
+import { CHANGES } from './change.js'
+import type { Logger } from './logger.js'
 import {
   maskSecrets,
   readCredentialSettings,
@@ -10,7 +12,7 @@ import {
   type CredentialSettings
 } from './credentials.js'
 import { readShareInputs, type Endpoint } from './inputs.js'
-import { createLighthouseApi, createSdkTransport, type TransportOptions } from './lighthouse.js'
+import { createLighthouseApi } from './lighthouse.js'
 import {
   ShareReport,
   accountShower,
@@ -21,20 +23,19 @@ import {
   type RunContext,
   type SummaryWriter
 } from './report.js'
-import {
-  Caller,
-  DEFAULT_RETRY_POLICY,
-  RateLimiter,
-  systemClock,
-  type Clock,
-  type RetryPolicy,
-  type Transport
-} from './retry.js'
+import { systemClock, type Clock } from './clock.js'
+import { Caller, DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy } from './retry.js'
 import { proxyFor } from './proxy.js'
-import type { ConnectionOptions } from './sdk-transport.js'
+import {
+  createSdkTransport,
+  createStsTransport,
+  type ConnectionOptions,
+  type Transport,
+  type TransportOptions
+} from './sdk-transport.js'
 import { shareBlueprint } from './share.js'
 import type { WaitSchedule } from './wait.js'
-import { WebIdentityCredentials, createStsTransport } from './web-identity.js'
+import { WebIdentityCredentials } from './web-identity.js'
 
 /** Well under a minute, so a hung connection is retried rather than stalling the step. */
 const REQUEST_TIMEOUT_SECONDS = 20
@@ -47,12 +48,7 @@ export interface Runtime {
   setSecret(secret: string): void
   setOutput(name: string, value: string): void
   setFailed(message: string): void
-  info(message: string): void
-  warning(message: string): void
-  notice(message: string): void
-  debug(message: string): void
-  /** core.group: fn's log lines folded under a title. */
-  group?(title: string, fn: () => Promise<void>): Promise<void>
+  log: Logger
   /** core.getIDToken: the job's GitHub OIDC token for an audience. */
   getIdToken(audience: string): Promise<string>
   env: NodeJS.ProcessEnv
@@ -74,12 +70,12 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
   try {
     // Before anything else can log a line: every key and token the step can see is masked.
     maskSecrets(runtime.getInput, runtime.env, runtime.setSecret)
-    const inputs = readShareInputs(runtime.getInput, runtime.env, runtime.warning)
+    const inputs = readShareInputs(runtime.getInput, runtime.env, runtime.log.warning)
     const credentialSettings = readCredentialSettings(
       runtime.getInput,
       runtime.env,
       inputs.endpoint,
-      runtime.notice
+      runtime.log.notice
     )
     accountErrors = inputs.onAccountError
     const connection = {
@@ -95,8 +91,7 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
         random: runtime.random,
         limiter,
         policy: runtime.retryPolicy,
-        debug: runtime.debug,
-        info: runtime.info,
+        log: runtime.log,
         renewCredentials
       })
     const credentials = credentialProvider(credentialSettings, runtime, (endpoint) =>
@@ -110,13 +105,13 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
       accountShower(inputs.maskAccountIds)
     )
     report.dryRun = inputs.dryRun
-    runtime.info(
+    runtime.log.info(
       `${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
         `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`
     )
     const proxy = proxyFor(inputs.endpoint)
     if (proxy)
-      runtime.info(
+      runtime.log.info(
         `Through the proxy at ${new URL(proxy).host} (from the proxy environment variables).`
       )
     const caller = callerFor(
@@ -129,8 +124,7 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
         clock: runtime.clock,
         random: runtime.random,
         policy: runtime.retryPolicy,
-        info: runtime.info,
-        group: runtime.group,
+        log: runtime.log,
         waitSchedule: runtime.waitSchedule
       },
       inputs,
@@ -138,6 +132,10 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
     )
   } catch (error) {
     failure = describeError(error)
+    // What led to it, for step debug logging: the message above says what to do, this says why.
+    for (let cause = (error as Error | undefined)?.cause; cause; cause = (cause as Error).cause) {
+      runtime.log.debug(`Caused by: ${describeError(cause)}`)
+    }
   }
 
   if (report) {
@@ -145,17 +143,14 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
     if (refusals.length > 0) {
       // Every refused account in the log, folded; the annotations name the first few.
       const lines = refusals.map(({ line }) => line).join('\n')
-      await (runtime.group ?? ((_, fn) => fn()))('Refused accounts', async () =>
-        runtime.info(lines)
-      )
+      await runtime.log.group('Refused accounts', async () => runtime.log.info(lines))
     }
     if (refusals.length > 0 && accountErrors === 'warn' && !failure) {
       for (const { change, line } of namedRefusals(refusals)) {
-        runtime.warning(
-          `${change === 'share' ? 'Not shared with' : 'Share not revoked from'} account ${line}`
-        )
+        runtime.log.warning(`${CHANGES[change].refusedVerb} account ${line}`)
       }
-      for (const line of moreRefusals(refusals.length)) runtime.warning(`Refused accounts: ${line}`)
+      for (const line of moreRefusals(refusals.length))
+        runtime.log.warning(`Refused accounts: ${line}`)
     } else if (refusals.length > 0) {
       failure = [failure, report.refusalMessage()].filter(Boolean).join('\n')
     }
@@ -164,7 +159,7 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
       try {
         await writeSummary(report, failure, runtime.runContext(), runtime.summary)
       } catch (error) {
-        runtime.warning(`Could not write the job summary: ${describeError(error)}`)
+        runtime.log.warning(`Could not write the job summary: ${describeError(error)}`)
       }
     }
   }
@@ -184,8 +179,7 @@ function credentialProvider(
     random: runtime.random,
     policy: runtime.retryPolicy,
     setSecret: runtime.setSecret,
-    info: runtime.info,
-    debug: runtime.debug
+    log: runtime.log
   })
 }
 
@@ -195,11 +189,13 @@ function actionsRuntime(): Runtime {
     setSecret: core.setSecret,
     setOutput: core.setOutput,
     setFailed: core.setFailed,
-    info: core.info,
-    warning: (message) => core.warning(message),
-    notice: (message) => core.notice(message),
-    debug: core.debug,
-    group: (title, fn) => core.group(title, fn),
+    log: {
+      info: (message) => core.info(message),
+      debug: (message) => core.debug(message),
+      warning: (message) => core.warning(message),
+      notice: (message) => core.notice(message),
+      group: (title, fn) => core.group(title, fn)
+    },
     getIdToken: (audience) => core.getIDToken(audience),
     env: process.env,
     summary: process.env.GITHUB_STEP_SUMMARY ? core.summary : undefined,

@@ -1,5 +1,6 @@
 /** What happened to each account, as step outputs and as the job summary. */
 import { kindOf } from './api-errors.js'
+import { CHANGES, type ChangeName } from './change.js'
 import { escapeHtml } from './untrusted.js'
 
 export type AccountResult =
@@ -18,7 +19,7 @@ export interface AccountOutcome {
   requestId?: string
   /** For a failed account: the API error code, and whether it was being shared with or revoked from. */
   code?: string
-  change?: 'share' | 'revoke'
+  change?: ChangeName
   reason?: string
 }
 
@@ -78,7 +79,7 @@ export class ShareReport {
   }
 
   /** Accounts the API refused as such, each with a line: the ID, the code, the hint and the RequestId. */
-  get refusals(): { change: 'share' | 'revoke'; line: string }[] {
+  get refusals(): { change: ChangeName; line: string }[] {
     return this.accounts
       .filter((a) => a.result === 'failed' && kindOf('lighthouse', a.code ?? '') === 'per-account')
       .map((a) => ({
@@ -96,13 +97,11 @@ export class ShareReport {
   refusalMessage(): string | undefined {
     const refusals = this.refusals
     if (refusals.length === 0) return undefined
-    const changes = new Set(refusals.map((r) => r.change))
+    const changes = [...new Set(refusals.map((r) => r.change))]
     const what =
-      changes.size > 1
+      changes.length > 1
         ? `share ${this.blueprintId} with, or revoke it from,`
-        : changes.has('share')
-          ? `share ${this.blueprintId} with`
-          : `revoke the share of ${this.blueprintId} from`
+        : CHANGES[changes[0]].couldNot(this.blueprintId)
     const heading = `Could not ${what} ${refusals.length} of ${this.accounts.length} account(s):`
     return [
       heading,

@@ -1,16 +1,8 @@
 /** Retries what is transient, with jittered backoff, under the API's rate limit. */
 import { ApiError, TransportError, type CodeKind } from './api-errors.js'
-
-/** Time, injected so tests never really wait. */
-export interface Clock {
-  now(): number
-  sleep(ms: number): Promise<void>
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-}
+import type { Clock } from './clock.js'
+import type { Logger } from './logger.js'
+import type { ApiResponse, Transport } from './sdk-transport.js'
 
 export interface RetryPolicy {
   /** Attempts per call, the first included. */
@@ -77,21 +69,13 @@ export class RateLimiter {
   }
 }
 
-export interface ApiResponse {
-  RequestId?: string
-}
-
-/** One request, one attempt: resolves to the API's Response or throws ApiError/TransportError. */
-export type Transport = (action: string, params: object) => Promise<ApiResponse>
-
 export interface CallerDeps {
   transport: Transport
   clock: Clock
   random: () => number
   limiter: RateLimiter
   policy: RetryPolicy
-  debug: (message: string) => void
-  info: (message: string) => void
+  log: Logger
   /**
    * Gets new temporary credentials; absent for keys that cannot be renewed.
    * The API's clock decides when credentials expire, so a request can meet
@@ -100,58 +84,84 @@ export interface CallerDeps {
   renewCredentials?: () => Promise<void>
 }
 
-/** Sends API calls: rate-limited, retried when transient, one debug line per attempt. */
+/**
+ * What to do after a failed attempt: give up (the error is thrown), or try
+ * again, after waiting waitMs and running before (which may throw to stop).
+ */
+export type NextAttempt = 'give-up' | { waitMs?: number; before?: () => Promise<unknown> }
+
+/**
+ * The one retry loop. The operation knows nothing of retrying; the policy,
+ * asked after each failure, decides whether to go on, how long to wait and
+ * what to do in between (read the shares, renew credentials).
+ */
+export async function retrying<T>(
+  operation: (attempt: number) => Promise<T>,
+  policy: (error: unknown, attempt: number) => NextAttempt | Promise<NextAttempt>,
+  clock: Clock
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation(attempt)
+    } catch (error) {
+      const next = await policy(error, attempt)
+      if (next === 'give-up') throw error
+      if (next.waitMs !== undefined) await clock.sleep(next.waitMs)
+      await next.before?.()
+    }
+  }
+}
+
+/** Sends API calls: retried when transient, under the rate limit, one debug line per attempt. */
 export class Caller {
   constructor(private readonly deps: CallerDeps) {}
 
-  async call<T extends ApiResponse>(
+  call<T extends ApiResponse>(
     action: string,
     params: object,
     options: { retryLostAnswers?: boolean } = {}
   ): Promise<T> {
-    const { transport, clock, random, limiter, policy, debug, info, renewCredentials } = this.deps
+    const { transport, clock, random, limiter, policy, log, renewCredentials } = this.deps
+    const { debug, info } = log
     let renewed = false
-    for (let attempt = 1; ; attempt++) {
+    let started = 0
+    const send = async (attempt: number): Promise<T> => {
       await limiter.take(action)
-      const started = clock.now()
-      try {
-        const response = (await transport(action, params)) as T
-        debug(
-          `${action} attempt ${attempt}: ok in ${clock.now() - started} ms, RequestId ${response.RequestId ?? 'none'}`
-        )
-        return response
-      } catch (error) {
-        const what = describeFailure(error)
-        const elapsed = clock.now() - started
-        if (
-          error instanceof ApiError &&
-          error.kind === 'credentials-expired' &&
-          renewCredentials &&
-          !renewed
-        ) {
-          // The request was refused before it did anything, so even a share call may be sent again.
-          renewed = true
-          info(`${action}: ${what}; the credentials expired, renewing them and trying again.`)
-          await renewCredentials()
-          continue
-        }
-        if (
-          attempt >= policy.maxAttempts ||
-          !isRetryable(error, options.retryLostAnswers ?? true)
-        ) {
-          debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms`)
-          if (error instanceof ApiError || error instanceof TransportError) error.attempts = attempt
-          throw error
-        }
-        const rateLimited = error instanceof ApiError && error.kind === 'rate-limited'
-        const delay = backoffDelay(attempt, policy, random, rateLimited ? RATE_LIMIT_FLOOR_MS : 0)
-        debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms; retrying in ${delay} ms`)
-        info(
-          `${action}: ${what}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${policy.maxAttempts})`
-        )
-        await clock.sleep(delay)
-      }
+      started = clock.now()
+      const response = (await transport(action, params)) as T
+      debug(
+        `${action} attempt ${attempt}: ok in ${clock.now() - started} ms, RequestId ${response.RequestId ?? 'none'}`
+      )
+      return response
     }
+    const next = async (error: unknown, attempt: number): Promise<NextAttempt> => {
+      const what = describeFailure(error)
+      const elapsed = clock.now() - started
+      if (
+        error instanceof ApiError &&
+        error.kind === 'credentials-expired' &&
+        renewCredentials &&
+        !renewed
+      ) {
+        // The request was refused before it did anything, so even a share call may be sent again.
+        renewed = true
+        info(`${action}: ${what}; the credentials expired, renewing them and trying again.`)
+        return { before: renewCredentials }
+      }
+      if (attempt >= policy.maxAttempts || !isRetryable(error, options.retryLostAnswers ?? true)) {
+        debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms`)
+        if (error instanceof ApiError || error instanceof TransportError) error.attempts = attempt
+        return 'give-up'
+      }
+      const rateLimited = error instanceof ApiError && error.kind === 'rate-limited'
+      const delay = backoffDelay(attempt, policy, random, rateLimited ? RATE_LIMIT_FLOOR_MS : 0)
+      debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms; retrying in ${delay} ms`)
+      info(
+        `${action}: ${what}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${policy.maxAttempts})`
+      )
+      return { waitMs: delay }
+    }
+    return retrying(send, next, clock)
   }
 }
 

@@ -1,10 +1,20 @@
-/** Tencent Cloud SDK clients as Transports: one request, failures as ApiError or TransportError. */
+/** Every transport is made here: Tencent Cloud SDK clients as one-request functions, failures as ApiError or TransportError. */
+// Deep imports: only the Lighthouse and STS clients go into the bundle, not the whole SDK.
+import { Client as LighthouseClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client.js'
+import { Client as StsClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_client.js'
 import { globalAgent as httpAgent } from 'node:http'
 import { globalAgent as httpsAgent } from 'node:https'
 import { ApiError, HostNotFoundError, TransportError, type Service } from './api-errors.js'
+import type { CredentialProvider, Credentials } from './credentials.js'
 import { hostnameOf, type Endpoint, type Language } from './inputs.js'
 import { neutralize } from './untrusted.js'
-import type { Transport } from './retry.js'
+
+export interface ApiResponse {
+  RequestId?: string
+}
+
+/** One request, one attempt: resolves to the API's Response or throws ApiError/TransportError. */
+export type Transport = (action: string, params: object) => Promise<ApiResponse>
 
 /** What the transports need of an SDK client (AbstractClient.request). */
 interface SdkClient {
@@ -96,4 +106,47 @@ function hostNotFound(action: string, host: string, endpoint: Endpoint): HostNot
         ? `It comes from ${endpoint.source}: check the host name.`
         : 'It is the proxy named by https_proxy, HTTPS_PROXY, http_proxy or HTTP_PROXY: check it.')
   )
+}
+
+export interface TransportOptions extends ConnectionOptions {
+  credentials: CredentialProvider
+}
+
+/** Signed Lighthouse requests with the provider's current credentials. */
+export function createSdkTransport(options: TransportOptions): Transport {
+  const { credentials, region } = options
+  const client = new LighthouseClient({
+    // Asked before every request, so refreshed credentials are picked up.
+    credential: { getCredential: async () => toSdkCredential(await credentials.get()) },
+    region,
+    profile: sdkProfile(options)
+  })
+  const send = sdkTransport(client, {
+    service: 'lighthouse',
+    endpoint: options.endpoint,
+    withRole: credentials.renew !== undefined
+  })
+  return async (action, params) => {
+    // Refresh first, outside the SDK: it would turn a failed refresh into a bare network error.
+    await credentials.get()
+    return send(action, params)
+  }
+}
+
+function toSdkCredential(credentials: Credentials) {
+  return {
+    secretId: credentials.secretId,
+    secretKey: credentials.secretKey,
+    token: credentials.sessionToken
+  }
+}
+
+/** AssumeRoleWithWebIdentity is not signed: the OIDC token is the proof of identity. */
+export function createStsTransport(options: ConnectionOptions): Transport {
+  const client = new StsClient({
+    credential: {},
+    region: options.region,
+    profile: sdkProfile(options)
+  })
+  return sdkTransport(client, { service: 'sts', endpoint: options.endpoint, skipSign: true })
 }

@@ -1,15 +1,12 @@
 /** Carrying out the plan: wait for the image, read the shares, share, then revoke. */
-import {
-  ApiError,
-  TransportError,
-  describeError,
-  isPerAccountError,
-  type CodeKind
-} from './api-errors.js'
+import { ApiError, TransportError, describeError, isPerAccountError } from './api-errors.js'
 import type { LighthouseApi } from './lighthouse.js'
 import { batches, planChanges, planSummary, planTable } from './plan.js'
+import { SHARE, REVOKE, type Change } from './change.js'
 import type { AccountResult, ShareReport } from './report.js'
-import { backoffDelay, type Clock, type RetryPolicy } from './retry.js'
+import type { Clock } from './clock.js'
+import type { Logger } from './logger.js'
+import { backoffDelay, retrying, type NextAttempt, type RetryPolicy } from './retry.js'
 import { waitForNormal, type WaitSchedule } from './wait.js'
 
 export interface ShareDeps {
@@ -17,9 +14,7 @@ export interface ShareDeps {
   clock: Clock
   random: () => number
   policy: RetryPolicy
-  info: (message: string) => void
-  /** Runs fn with its log lines folded under a title (core.group); without it, the title is a line. */
-  group?: (title: string, fn: () => Promise<void>) => Promise<void>
+  log: Logger
   waitSchedule?: WaitSchedule
 }
 
@@ -33,44 +28,6 @@ export interface ShareRequest {
   waitTimeoutSeconds: number
 }
 
-/** A change to the share list, sharing or revoking, and how to tell when it is in place. */
-interface Change {
-  name: 'share' | 'revoke'
-  send(api: LighthouseApi, blueprintId: string, accounts: readonly string[]): Promise<string>
-  /** The result for an account this run changed, and for one that needed no change. */
-  done: AccountResult
-  noop: AccountResult
-  /** What the API answers when some account needs no change. */
-  noopKind: CodeKind
-  /** Whether an account is where the change would put it, given whether it has the share. */
-  inPlace(hasShare: boolean): boolean
-  /** Log wording: "Shared with 2000…", "Sharing lhbp-… with 2000…". */
-  doneVerb: string
-  doing(blueprintId: string): string
-}
-
-const SHARE: Change = {
-  name: 'share',
-  send: (api, id, accounts) => api.shareBlueprint(id, accounts),
-  done: 'shared',
-  noop: 'already-shared',
-  noopKind: 'already-shared',
-  inPlace: (hasShare) => hasShare,
-  doneVerb: 'Shared with',
-  doing: (id) => `Sharing ${id} with`
-}
-
-const REVOKE: Change = {
-  name: 'revoke',
-  send: (api, id, accounts) => api.cancelShare(id, accounts),
-  done: 'revoked',
-  noop: 'not-shared',
-  noopKind: 'not-shared',
-  inPlace: (hasShare) => !hasShare,
-  doneVerb: 'Revoked the share of',
-  doing: (id) => `Revoking the share of ${id} from`
-}
-
 /**
  * Brings the share list to what the request asks. Accounts the API refuses
  * one by one are recorded as failed in the report and the others still
@@ -81,8 +38,8 @@ export async function shareBlueprint(
   request: ShareRequest,
   report: ShareReport
 ): Promise<void> {
-  const { api, clock, info } = deps
-  const group = deps.group ?? ((title, fn) => (info(title), fn()))
+  const { api, clock, log } = deps
+  const { info, group } = log
   const show = report.show
   const { blueprintId } = request
   const deadline = clock.now() + request.waitTimeoutSeconds * 1000
@@ -92,7 +49,7 @@ export async function shareBlueprint(
       region: request.region,
       deadline,
       clock,
-      info,
+      log,
       onState: (state) => (report.blueprintState = state),
       schedule: deps.waitSchedule
     })
@@ -170,7 +127,8 @@ async function changeBatch(
   batch: readonly string[]
 ): Promise<string[] | undefined> {
   const { deps, change, blueprintId, report, waitForImage } = context
-  const { api, clock, random, policy, info } = deps
+  const { api, clock, random, policy } = deps
+  const { info } = deps.log
   let pending = [...batch]
   let lostAnswers = 0
   let stateWaits = 0
@@ -187,68 +145,73 @@ async function changeBatch(
     return inPlace.length
   }
 
-  try {
-    while (pending.length > 0) {
-      try {
-        const requestId = await change.send(api, blueprintId, pending)
-        report.requestIds.push(requestId)
-        report.record(pending, change.done, { requestId })
-        info(`${change.doneVerb} ${pending.map(report.show).join(', ')} (RequestId ${requestId})`)
-        return undefined
-      } catch (error) {
-        if (error instanceof ApiError && error.requestId) report.requestIds.push(error.requestId)
+  /** One change call for the accounts still pending (none left: a read settled them all). */
+  const send = async (): Promise<void> => {
+    if (pending.length === 0) return
+    const requestId = await change.send(api, blueprintId, pending)
+    report.requestIds.push(requestId)
+    report.record(pending, change.done, { requestId })
+    info(`${change.doneVerb} ${pending.map(report.show).join(', ')} (RequestId ${requestId})`)
+  }
 
-        if (isPerAccountError(error)) {
-          if (pending.length > 1) return pending
-          report.record(pending, 'failed', {
-            requestId: error.requestId,
-            code: error.code,
-            change: change.name,
-            reason: error.hint
-          })
-          info(
-            `Account ${report.show(pending[0])} was refused: ${error.code} (RequestId ${error.requestId})`
-          )
-          return undefined
-        }
-
-        if (error instanceof TransportError) {
-          // The change may have been made even though the answer was lost: look before trying again.
-          unsettled = true
-          lostAnswers += 1
-          const lastTry = lostAnswers >= policy.maxAttempts
-          const delay = backoffDelay(lostAnswers, policy, random)
-          info(
-            `No answer to the ${change.name} call (${error.detail}); checking the shares in ${delay} ms` +
-              (lastTry ? '.' : ' before trying again.')
-          )
-          await clock.sleep(delay)
+  /** After a failed change call: never blindly again, but after finding out where the accounts stand. */
+  const next = (error: unknown): NextAttempt => {
+    if (error instanceof ApiError && error.requestId) report.requestIds.push(error.requestId)
+    if (error instanceof TransportError) {
+      // The change may have been made even though the answer was lost: look before trying again.
+      unsettled = true
+      lostAnswers += 1
+      const lastTry = lostAnswers >= policy.maxAttempts
+      const delay = backoffDelay(lostAnswers, policy, random)
+      info(
+        `No answer to the ${change.name} call (${error.detail}); checking the shares in ${delay} ms` +
+          (lastTry ? '.' : ' before trying again.')
+      )
+      return {
+        waitMs: delay,
+        before: async () => {
           await settle(change.done)
           if (lastTry && pending.length > 0) throw error
-          continue
         }
-
-        if (error instanceof ApiError && error.kind === change.noopKind) {
-          // After a lost answer the change is most likely ours; otherwise someone else just made it.
-          if ((await settle(lostAnswers > 0 ? change.done : change.noop)) > 0) continue
-        }
-
-        if (
-          error instanceof ApiError &&
-          error.kind === 'image-state' &&
-          stateWaits + 1 < policy.maxAttempts
-        ) {
-          stateWaits += 1
-          info(`Blueprint ${blueprintId} left state NORMAL; waiting for it again.`)
-          await waitForImage()
-          continue
-        }
-        throw error
       }
     }
+    if (error instanceof ApiError && error.kind === change.noopKind) {
+      // After a lost answer the change is most likely ours; otherwise someone else just made it.
+      return {
+        before: async () => {
+          if ((await settle(lostAnswers > 0 ? change.done : change.noop)) === 0) throw error
+        }
+      }
+    }
+    if (
+      error instanceof ApiError &&
+      error.kind === 'image-state' &&
+      stateWaits + 1 < policy.maxAttempts
+    ) {
+      stateWaits += 1
+      info(`Blueprint ${blueprintId} left state NORMAL; waiting for it again.`)
+      return { before: waitForImage }
+    }
+    return 'give-up'
+  }
+
+  try {
+    await retrying(send, next, clock)
     return undefined
   } catch (error) {
-    throw recordFailure(report, change, blueprintId, pending, error, unsettled)
+    if (!isPerAccountError(error))
+      throw recordFailure(report, change, blueprintId, pending, error, unsettled)
+    if (pending.length > 1) return pending
+    report.record(pending, 'failed', {
+      requestId: error.requestId,
+      code: error.code,
+      change: change.name,
+      reason: error.hint
+    })
+    info(
+      `Account ${report.show(pending[0])} was refused: ${error.code} (RequestId ${error.requestId})`
+    )
+    return undefined
   }
 }
 

@@ -1,6 +1,7 @@
 /** Waiting for a freshly built image to become NORMAL. */
 import type { Blueprint, LighthouseApi } from './lighthouse.js'
-import type { Clock } from './retry.js'
+import type { Clock } from './clock.js'
+import type { Logger } from './logger.js'
 
 /** The image is not shareable, and waiting will not change that. */
 export class BlueprintError extends Error {
@@ -50,7 +51,7 @@ export interface WaitOptions {
   /** Absolute time (clock.now()) after which to give up; now or earlier means do not wait. */
   deadline: number
   clock: Clock
-  info: (message: string) => void
+  log: Logger
   /** Called with every state read, so the report always has the latest. */
   onState: (state: string) => void
   schedule?: WaitSchedule
@@ -58,7 +59,8 @@ export interface WaitOptions {
 
 /** Resolves to the image once it is a NORMAL custom image; throws BlueprintError otherwise. */
 export async function waitForNormal(api: LighthouseApi, options: WaitOptions): Promise<Blueprint> {
-  const { blueprintId, region, deadline, clock, info, onState } = options
+  const { blueprintId, region, deadline, clock, onState } = options
+  const { info } = options.log
   const schedule = options.schedule ?? DEFAULT_WAIT_SCHEDULE
   const started = clock.now()
   const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`

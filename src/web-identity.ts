@@ -1,11 +1,10 @@
 /** Temporary credentials from STS AssumeRoleWithWebIdentity, with the job's GitHub OIDC token. */
-// Deep import, like the Lighthouse client: only the STS client goes into the bundle.
-import { Client as StsClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_client.js'
 import { describeError } from './api-errors.js'
 import { neutralize } from './untrusted.js'
 import type { CredentialProvider, Credentials, WebIdentitySettings } from './credentials.js'
-import { backoffDelay, type Caller, type Clock, type RetryPolicy, type Transport } from './retry.js'
-import { sdkProfile, sdkTransport, type ConnectionOptions } from './sdk-transport.js'
+import type { Clock } from './clock.js'
+import type { Logger } from './logger.js'
+import { backoffDelay, retrying, type Caller, type RetryPolicy } from './retry.js'
 
 /** Getting or using credentials failed: reported as is, never retried as a Lighthouse call. */
 export class CredentialError extends Error {
@@ -23,8 +22,7 @@ export interface WebIdentityDeps {
   random: () => number
   policy: RetryPolicy
   setSecret(secret: string): void
-  info(message: string): void
-  debug(message: string): void
+  log: Logger
 }
 
 export class WebIdentityCredentials implements CredentialProvider {
@@ -57,7 +55,7 @@ export class WebIdentityCredentials implements CredentialProvider {
     const token = await this.idToken()
     const claims = tokenClaims(token)
     // What the role's trust policy is matched against; the signature, which makes it a credential, is left out.
-    deps.debug(
+    deps.log.debug(
       `GitHub OIDC token claims (without the signature): ${neutralize(JSON.stringify(claims))}`
     )
     let response: AssumeRoleResponse
@@ -95,7 +93,7 @@ export class WebIdentityCredentials implements CredentialProvider {
       : now + settings.durationSeconds * 1000
     // Renew with a quarter of the lifetime left (at most five minutes early), so no request meets expired keys.
     this.renewAt = expiresAt - Math.min(5 * 60_000, Math.max(0, expiresAt - now) / 4)
-    deps.info(
+    deps.log.info(
       `${this.current ? 'Renewed credentials: assumed' : 'Assumed'} role ${settings.roleArn} as session ` +
         `${settings.sessionName}; they expire at ${new Date(expiresAt).toISOString()}.`
     )
@@ -109,19 +107,21 @@ export class WebIdentityCredentials implements CredentialProvider {
 
   private async idToken(): Promise<string> {
     const { deps, settings } = this
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await deps.fetchIdToken(settings.audience)
-      } catch (error) {
-        if (attempt >= ID_TOKEN_ATTEMPTS) {
-          throw new CredentialError(
-            `Could not get a GitHub OIDC token for audience ${settings.audience} after ${attempt} attempts: ` +
-              describeError(error),
-            { cause: error }
-          )
-        }
-        await deps.clock.sleep(backoffDelay(attempt, deps.policy, deps.random))
-      }
+    try {
+      return await retrying(
+        () => deps.fetchIdToken(settings.audience),
+        (_, attempt) =>
+          attempt >= ID_TOKEN_ATTEMPTS
+            ? 'give-up'
+            : { waitMs: backoffDelay(attempt, deps.policy, deps.random) },
+        deps.clock
+      )
+    } catch (error) {
+      throw new CredentialError(
+        `Could not get a GitHub OIDC token for audience ${settings.audience} after ${ID_TOKEN_ATTEMPTS} attempts: ` +
+          describeError(error),
+        { cause: error }
+      )
     }
   }
 }
@@ -140,14 +140,4 @@ interface AssumeRoleResponse {
   Credentials?: { TmpSecretId?: string; TmpSecretKey?: string; Token?: string }
   ExpiredTime?: number
   RequestId?: string
-}
-
-/** AssumeRoleWithWebIdentity is not signed: the OIDC token is the proof of identity. */
-export function createStsTransport(options: ConnectionOptions): Transport {
-  const client = new StsClient({
-    credential: {},
-    region: options.region,
-    profile: sdkProfile(options)
-  })
-  return sdkTransport(client, { service: 'sts', endpoint: options.endpoint, skipSign: true })
 }

@@ -6,11 +6,10 @@
  * The same seed draws the same scenario; faults land on the same calls as
  * long as the action makes the same calls.
  */
-import { createSdkTransport } from '../../src/lighthouse.js'
+import { createSdkTransport, createStsTransport } from '../../src/sdk-transport.js'
 import { run, type Runtime } from '../../src/main.js'
 import type { SummaryWriter } from '../../src/report.js'
-import { systemClock } from '../../src/retry.js'
-import { createStsTransport } from '../../src/web-identity.js'
+import { systemClock } from '../../src/clock.js'
 import { LighthouseEmulator, type Fault } from '../emulator/lighthouse-emulator.js'
 
 const BLUEPRINT_ID = 'lhbp-ch4os001'
@@ -168,11 +167,18 @@ function recordingRuntime(
       recorded.failed = message
       command('error')(message)
     },
-    // core.info writes the message as it is: this is where injected text would act.
-    info: (message) => recorded.lines.push(...message.split(/\r\n|\r|\n/)),
-    warning: command('warning'),
-    notice: command('notice'),
-    debug: command('debug'),
+    log: {
+      // core.info writes the message as it is: this is where injected text would act.
+      info: (message) => recorded.lines.push(...message.split(/\r\n|\r|\n/)),
+      warning: command('warning'),
+      notice: command('notice'),
+      debug: command('debug'),
+      group: async (title, fn) => {
+        recorded.lines.push(`::group::${title}`)
+        await fn()
+        recorded.lines.push('::endgroup::')
+      }
+    },
     getIdToken: async (audience) => emulator.identity.idToken(audience),
     env: inputs['role-arn']
       ? { ...emulator.idTokenVariables, GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'octo-org/chaos' }
@@ -320,7 +326,7 @@ function checkInvariants(
   const forged = recorded.lines.filter(
     (line) =>
       (line.trimStart().startsWith('::') &&
-        !/^::(add-mask|debug|error|warning|notice)::/.test(line)) ||
+        !/^::(add-mask|debug|error|warning|notice|group|endgroup)::/.test(line)) ||
       line.includes('##[')
   )
   expect(forged.length === 0, `forged workflow commands: ${JSON.stringify(forged)}`)
