@@ -72,7 +72,6 @@ describe('describeBlueprint', () => {
   test('returns the state, type and name', async () => {
     emulator.setBlueprintState(BLUEPRINT_ID, 'SYNCING')
     await expect(api.describeBlueprint(BLUEPRINT_ID)).resolves.toEqual({
-      id: BLUEPRINT_ID,
       state: 'SYNCING',
       type: 'PRIVATE',
       name: 'golden-ubuntu'

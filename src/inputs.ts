@@ -22,7 +22,8 @@ export interface Endpoint {
 
 export type OnAccountError = 'fail' | 'warn'
 
-export interface ShareInputs {
+/** Every input of the action, read and checked. */
+export interface ActionInputs {
   blueprintId: string
   /** Accounts that should have the share; may be empty when revokeAccountIds is not. */
   accountIds: string[]
@@ -91,7 +92,7 @@ export function readShareInputs(
   getInput: GetInput,
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void
-): ShareInputs {
+): ActionInputs {
   const blueprintId = parseBlueprintId(required(getInput, 'blueprint-id'))
   const maskAccountIds = parseBoolean(
     inputOrDefault(getInput, 'mask-account-ids'),
@@ -145,7 +146,7 @@ export function readShareInputs(
 function readAccountLists(
   getInput: GetInput,
   show: ShowAccount
-): Pick<ShareInputs, 'accountIds' | 'revokeAccountIds' | 'revokeUnlisted'> {
+): Pick<ActionInputs, 'accountIds' | 'revokeAccountIds' | 'revokeUnlisted'> {
   const shareList = getInput('account-ids')
   const revokeList = getInput('revoke-account-ids')
   if (!shareList && !revokeList) {

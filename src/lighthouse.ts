@@ -8,7 +8,6 @@ import type { Caller } from './retry.js'
 import { neutralize } from './untrusted.js'
 
 export interface Blueprint {
-  id: string
   /** NORMAL, SYNCING, CREATEFAILED, ... */
   state: string
   /** PRIVATE for a custom image. */
@@ -73,7 +72,6 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
       if (!found) return undefined
       // Names and states come from outside: they are printed, so they are made safe here, once.
       return {
-        id: blueprintId,
         state: neutralize(found.BlueprintState ?? 'UNKNOWN'),
         type: neutralize(found.BlueprintType ?? 'UNKNOWN'),
         name: neutralize(found.BlueprintName ?? '')

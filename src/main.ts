@@ -11,8 +11,8 @@ import {
   type CredentialProvider,
   type CredentialSettings
 } from './credentials.js'
-import { readShareInputs, type Endpoint } from './inputs.js'
-import { createLighthouseApi } from './lighthouse.js'
+import { readShareInputs, type ActionInputs, type Endpoint, type OnAccountError } from './inputs.js'
+import { createLighthouseApi, type LighthouseApi } from './lighthouse.js'
 import {
   ShareReport,
   accountShower,
@@ -63,40 +63,17 @@ export interface Runtime {
   waitSchedule?: WaitSchedule
 }
 
+/** The step: read the inputs, connect, bring the shares to what they ask, and report, whatever happened. */
 export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
   let report: ShareReport | undefined
   let failure: string | undefined
-  let accountErrors: 'fail' | 'warn' = 'fail'
+  let onAccountError: OnAccountError = 'fail'
   try {
     // Before anything else can log a line: every key and token the step can see is masked.
     maskSecrets(runtime.getInput, runtime.env, runtime.setSecret)
     const inputs = readShareInputs(runtime.getInput, runtime.env, runtime.log.warning)
-    const credentialSettings = readCredentialSettings(
-      runtime.getInput,
-      runtime.env,
-      inputs.endpoint,
-      runtime.log.notice
-    )
-    accountErrors = inputs.onAccountError
-    const connection = {
-      region: inputs.region,
-      language: inputs.language,
-      requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS
-    }
-    const limiter = new RateLimiter(REQUESTS_PER_SECOND, runtime.clock)
-    const callerFor = (transport: Transport, renewCredentials?: () => Promise<void>): Caller =>
-      new Caller({
-        transport,
-        clock: runtime.clock,
-        random: runtime.random,
-        limiter,
-        policy: runtime.retryPolicy,
-        log: runtime.log,
-        renewCredentials
-      })
-    const credentials = credentialProvider(credentialSettings, runtime, (endpoint) =>
-      callerFor(runtime.createStsTransport({ ...connection, endpoint, proxy: proxyFor(endpoint) }))
-    )
+    onAccountError = inputs.onAccountError
+    const { api, credentials } = connect(runtime, inputs)
     report = new ShareReport(
       inputs.blueprintId,
       inputs.region,
@@ -105,65 +82,112 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
       accountShower(inputs.maskAccountIds)
     )
     report.dryRun = inputs.dryRun
-    runtime.log.info(
-      `${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
-        `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`
-    )
-    const proxy = proxyFor(inputs.endpoint)
-    if (proxy)
-      runtime.log.info(
-        `Through the proxy at ${new URL(proxy).host} (from the proxy environment variables).`
-      )
-    const caller = callerFor(
-      runtime.createTransport({ ...connection, endpoint: inputs.endpoint, proxy, credentials }),
-      credentials.renew && (() => credentials.renew!())
-    )
-    await shareBlueprint(
-      {
-        api: createLighthouseApi(caller),
-        clock: runtime.clock,
-        random: runtime.random,
-        policy: runtime.retryPolicy,
-        log: runtime.log,
-        waitSchedule: runtime.waitSchedule
-      },
-      inputs,
-      report
-    )
+    const { clock, random, log, waitSchedule } = runtime
+    const deps = { api, clock, random, log, waitSchedule, policy: runtime.retryPolicy }
+    await shareBlueprint(deps, inputs, report)
   } catch (error) {
-    failure = describeError(error)
-    // What led to it, for step debug logging: the message above says what to do, this says why.
-    for (let cause = (error as Error | undefined)?.cause; cause; cause = (cause as Error).cause) {
-      runtime.log.debug(`Caused by: ${describeError(cause)}`)
-    }
+    failure = describeFailure(error, runtime.log)
   }
-
   if (report) {
-    const refusals = report.refusals
-    if (refusals.length > 0) {
-      // Every refused account in the log, folded; the annotations name the first few.
-      const lines = refusals.map(({ line }) => line).join('\n')
-      await runtime.log.group('Refused accounts', async () => runtime.log.info(lines))
-    }
-    if (refusals.length > 0 && accountErrors === 'warn' && !failure) {
-      for (const { change, line } of namedRefusals(refusals)) {
-        runtime.log.warning(`${CHANGES[change].refusedVerb} account ${line}`)
-      }
-      for (const line of moreRefusals(refusals.length))
-        runtime.log.warning(`Refused accounts: ${line}`)
-    } else if (refusals.length > 0) {
-      failure = [failure, report.refusalMessage()].filter(Boolean).join('\n')
-    }
-    setOutputs(report, runtime.setOutput)
-    if (runtime.summary) {
-      try {
-        await writeSummary(report, failure, runtime.runContext(), runtime.summary)
-      } catch (error) {
-        runtime.log.warning(`Could not write the job summary: ${describeError(error)}`)
-      }
-    }
+    failure = await applyRefusalPolicy(report, onAccountError, failure, runtime.log)
+    await publish(report, failure, runtime)
   }
   if (failure) runtime.setFailed(failure)
+}
+
+/** The Lighthouse API, through the chosen credentials and the runner's proxy, rate-limited and retried. */
+function connect(
+  runtime: Runtime,
+  inputs: ActionInputs
+): { api: LighthouseApi; credentials: CredentialProvider } {
+  const { log } = runtime
+  const settings = readCredentialSettings(
+    runtime.getInput,
+    runtime.env,
+    inputs.endpoint,
+    log.notice
+  )
+  const connection = {
+    region: inputs.region,
+    language: inputs.language,
+    requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS
+  }
+  // One limiter for every caller: the API's limit is per account and action, whoever calls.
+  const limiter = new RateLimiter(REQUESTS_PER_SECOND, runtime.clock)
+  const callerFor = (transport: Transport, renewCredentials?: () => Promise<void>): Caller =>
+    new Caller({
+      transport,
+      clock: runtime.clock,
+      random: runtime.random,
+      limiter,
+      policy: runtime.retryPolicy,
+      log,
+      renewCredentials
+    })
+  const credentials = credentialProvider(settings, runtime, (endpoint) =>
+    callerFor(runtime.createStsTransport({ ...connection, endpoint, proxy: proxyFor(endpoint) }))
+  )
+  log.info(
+    `${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
+      `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`
+  )
+  const proxy = proxyFor(inputs.endpoint)
+  if (proxy) {
+    log.info(`Through the proxy at ${new URL(proxy).host} (from the proxy environment variables).`)
+  }
+  const caller = callerFor(
+    runtime.createTransport({ ...connection, endpoint: inputs.endpoint, proxy, credentials }),
+    credentials.renew && (() => credentials.renew!())
+  )
+  return { api: createLighthouseApi(caller), credentials }
+}
+
+/** The failure in one line for the annotation; its causes at debug level. */
+function describeFailure(error: unknown, log: Logger): string {
+  // What led to it, for step debug logging: the message says what to do, this says why.
+  for (let cause = (error as Error | undefined)?.cause; cause; cause = (cause as Error).cause) {
+    log.debug(`Caused by: ${describeError(cause)}`)
+  }
+  return describeError(error)
+}
+
+/**
+ * What refused accounts do to the step: every one listed in a log group; then
+ * warnings naming the first few (on-account-error: warn, and nothing else
+ * failed), or a failure that names them. Resolves to the step's failure.
+ */
+async function applyRefusalPolicy(
+  report: ShareReport,
+  onAccountError: OnAccountError,
+  failure: string | undefined,
+  log: Logger
+): Promise<string | undefined> {
+  const refusals = report.refusals
+  if (refusals.length === 0) return failure
+  await log.group('Refused accounts', async () => log.info(refusals.map((r) => r.line).join('\n')))
+  if (onAccountError === 'warn' && !failure) {
+    for (const { change, line } of namedRefusals(refusals)) {
+      log.warning(`${CHANGES[change].refusedVerb} account ${line}`)
+    }
+    for (const line of moreRefusals(refusals.length)) log.warning(`Refused accounts: ${line}`)
+    return undefined
+  }
+  return [failure, report.refusalMessage()].filter(Boolean).join('\n')
+}
+
+/** The outputs, and the job summary when the runner gives one; a summary that cannot be written only warns. */
+async function publish(
+  report: ShareReport,
+  failure: string | undefined,
+  runtime: Runtime
+): Promise<void> {
+  setOutputs(report, runtime.setOutput)
+  if (!runtime.summary) return
+  try {
+    await writeSummary(report, failure, runtime.runContext(), runtime.summary)
+  } catch (error) {
+    runtime.log.warning(`Could not write the job summary: ${describeError(error)}`)
+  }
 }
 
 function credentialProvider(

@@ -3,7 +3,8 @@
 /** Share and cancel calls take at most 10 accounts each. */
 const MAX_ACCOUNTS_PER_CALL = 10
 
-export interface ShareRequestLists {
+/** Which accounts should have the share, and which should not. */
+export interface WantedAccounts {
   /** Accounts that should have the share. */
   share: readonly string[]
   /** Accounts that should not. */
@@ -12,6 +13,7 @@ export interface ShareRequestLists {
   revokeUnlisted: boolean
 }
 
+/** What a run changes, from the wanted accounts and the current shares. */
 export interface SharePlan {
   /** Accounts to share with, in input order. */
   toShare: string[]
@@ -24,7 +26,7 @@ export interface SharePlan {
 }
 
 export function planChanges(
-  request: ShareRequestLists,
+  request: WantedAccounts,
   currentlyShared: readonly string[]
 ): SharePlan {
   const shared = new Set(currentlyShared)

@@ -1,5 +1,6 @@
 /** Carrying out the plan: wait for the image, read the shares, share, then revoke. */
 import { ApiError, TransportError, describeError, isPerAccountError } from './api-errors.js'
+import type { ActionInputs } from './inputs.js'
 import type { LighthouseApi } from './lighthouse.js'
 import { batches, planChanges, planSummary, planTable } from './plan.js'
 import { SHARE, REVOKE, type Change } from './change.js'
@@ -18,15 +19,17 @@ export interface ShareDeps {
   waitSchedule?: WaitSchedule
 }
 
-export interface ShareRequest {
-  blueprintId: string
-  region: string
-  accountIds: readonly string[]
-  revokeAccountIds: readonly string[]
-  revokeUnlisted: boolean
-  dryRun: boolean
-  waitTimeoutSeconds: number
-}
+/** What shareBlueprint is asked to do: the inputs that say it. */
+export type ShareRequest = Pick<
+  ActionInputs,
+  | 'blueprintId'
+  | 'region'
+  | 'accountIds'
+  | 'revokeAccountIds'
+  | 'revokeUnlisted'
+  | 'dryRun'
+  | 'waitTimeoutSeconds'
+>
 
 /**
  * Brings the share list to what the request asks. Accounts the API refuses

@@ -19,10 +19,10 @@ export class FakeLighthouse implements LighthouseApi {
   readonly cancelCalls: string[][] = []
   private requestCount = 0
 
-  async describeBlueprint(id: string): Promise<Blueprint | undefined> {
+  async describeBlueprint(): Promise<Blueprint | undefined> {
     this.calls.push('describe')
     const state = this.states.length > 1 ? this.states.shift()! : this.states[0]
-    return this.exists ? { id, state, type: this.type, name: 'golden' } : undefined
+    return this.exists ? { state, type: this.type, name: 'golden' } : undefined
   }
 
   async listSharedAccounts(): Promise<string[]> {
