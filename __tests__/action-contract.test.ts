@@ -2,17 +2,13 @@
  * action.yml is the contract with the runner: the inputs the code reads, with
  * the same defaults, the outputs it sets, and the README's input table.
  */
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { INPUT_DEFAULTS } from '../src/inputs.js'
-import { createSdkTransport, createStsTransport } from '../src/sdk-transport.js'
-import { run, type Runtime } from '../src/main.js'
-import { systemClock } from '../src/clock.js'
-import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
-import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
-import { BLUEPRINT_ID, rootAccounts, shareInputs, startEmulator } from './helpers/fixtures.js'
+import { run } from '../src/main.js'
+import { runtimeWith } from './helpers/runtime.js'
+import { BLUEPRINT_ID, rootAccounts, shareInputs, emulatorForEachTest } from './helpers/fixtures.js'
 import { ACTION_METADATA } from './helpers/run-action.js'
-import { logger } from './helpers/logger.js'
 
 const declaredInputs = Object.keys(ACTION_METADATA.inputs).sort()
 const declaredOutputs = Object.keys(ACTION_METADATA.outputs).sort()
@@ -22,9 +18,7 @@ const declaredDefaults = Object.fromEntries(
     .map(([name, input]) => [name, String(input.default)])
 )
 
-let emulator: LighthouseEmulator
-beforeEach(async () => {
-  emulator = await startEmulator()
+const emulator = emulatorForEachTest((emulator) => {
   emulator.addAccounts('root', rootAccounts(2)).addBlueprint({ id: BLUEPRINT_ID })
   emulator.identity.addProvider('github').addRole({
     arn: 'qcs::cam::uin/100000000001:roleName/sharer',
@@ -32,28 +26,19 @@ beforeEach(async () => {
     subject: '*'
   })
 })
-afterEach(() => emulator.stop())
 
 /** Runs the action in process and notes every input it reads and every output it sets. */
 async function readsAndSets(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
   const read = new Set<string>()
   const set = new Set<string>()
   let failed: string | undefined
-  const runtime: Runtime = {
+  const runtime = runtimeWith({
     getInput: (name) => (read.add(name), inputs[name] ?? ''),
-    setSecret: () => undefined,
     setOutput: (name) => set.add(name),
     setFailed: (message) => (failed = message),
-    log: logger(),
     getIdToken: async (audience) => emulator.identity.idToken(audience),
-    env,
-    runContext: () => ({ serverUrl: 'https://github.com', runId: 1, sha: '' }),
-    createTransport: createSdkTransport,
-    createStsTransport,
-    clock: systemClock,
-    random: Math.random,
-    retryPolicy: DEFAULT_RETRY_POLICY
-  }
+    env
+  })
   await run(runtime)
   expect(failed).toBeUndefined()
   return { read, set }

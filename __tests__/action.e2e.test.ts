@@ -1,7 +1,6 @@
 /** The bundled action, started as a runner starts it, against the emulator. */
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
-import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import {
   BLUEPRINT_ID,
   OWNER_UIN,
@@ -9,15 +8,11 @@ import {
   SECRET_KEY,
   rootAccounts,
   shareInputs,
-  startEmulator
+  emulatorForEachTest
 } from './helpers/fixtures.js'
 import { ACTION_ENTRY, errorLine, listOutput, runAction } from './helpers/run-action.js'
 
-let emulator: LighthouseEmulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(() => emulator.stop())
+const emulator = emulatorForEachTest()
 
 const SHARE = 'ShareBlueprintAcrossAccounts'
 

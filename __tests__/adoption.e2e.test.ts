@@ -1,20 +1,15 @@
 /** What a team adopting the action meets: strict inputs, images on their way out, large lists, public logs. */
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
+import { describe, expect, test } from '@jest/globals'
 import {
   BLUEPRINT_ID,
   REGION,
   rootAccounts,
   shareInputs,
-  startEmulator
+  emulatorForEachTest
 } from './helpers/fixtures.js'
 import { errorLine, listOutput, runAction } from './helpers/run-action.js'
 
-let emulator: LighthouseEmulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(() => emulator.stop())
+const emulator = emulatorForEachTest()
 
 describe('account IDs are checked fully before any call', () => {
   test.each([

@@ -4,15 +4,14 @@
  * token, and text from outside that must not reach the log or the summary as
  * anything but text.
  */
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { HtmlRenderer, Parser } from 'commonmark'
-import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import {
   BLUEPRINT_ID,
   REGION,
   rootAccounts,
   shareInputs,
-  startEmulator
+  emulatorForEachTest
 } from './helpers/fixtures.js'
 import { errorLine, listOutput, runAction, type ActionResult } from './helpers/run-action.js'
 
@@ -24,16 +23,13 @@ const ASSUME = 'AssumeRoleWithWebIdentity'
 const ROLE_ARN = 'qcs::cam::uin/100000000001:roleName/github-image-sharer'
 const PROVIDER = 'github-actions'
 
-let emulator: LighthouseEmulator
-beforeEach(async () => {
-  emulator = await startEmulator()
+const emulator = emulatorForEachTest((emulator) => {
   emulator.identity.addProvider(PROVIDER).addRole({
     arn: ROLE_ARN,
     providerId: PROVIDER,
     subject: 'repo:octo-org/golden-images:*'
   })
 })
-afterEach(() => emulator.stop())
 
 function oidcInputs(overrides: Record<string, string> = {}): Record<string, string> {
   return {

@@ -1,18 +1,12 @@
 /** run() in process, with a fake toolkit and the real SDK transport against the emulator. */
-import { afterEach, beforeEach, expect, test } from '@jest/globals'
+import { expect, test } from '@jest/globals'
 import { createSdkTransport } from '../src/sdk-transport.js'
 import { run, type Runtime } from '../src/main.js'
-import { systemClock } from '../src/clock.js'
-import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
-import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
-import { BLUEPRINT_ID, rootAccounts, shareInputs, startEmulator } from './helpers/fixtures.js'
+import { runtimeWith } from './helpers/runtime.js'
+import { BLUEPRINT_ID, emulatorForEachTest, rootAccounts, shareInputs } from './helpers/fixtures.js'
 import { logger } from './helpers/logger.js'
 
-let emulator: LighthouseEmulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(() => emulator.stop())
+const emulator = emulatorForEachTest()
 
 interface Recorded {
   outputs: Record<string, string>
@@ -25,9 +19,8 @@ function runtimeFor(
   requestTimeoutSeconds: number
 ): [Runtime, Recorded] {
   const recorded: Recorded = { outputs: {}, failed: [], logs: [] }
-  const runtime: Runtime = {
+  const runtime = runtimeWith({
     getInput: (name) => inputs[name] ?? '',
-    setSecret: () => undefined,
     setOutput: (name, value) => (recorded.outputs[name] = value),
     setFailed: (message) => recorded.failed.push(message),
     log: logger({
@@ -36,16 +29,10 @@ function runtimeFor(
       notice: (message) => recorded.logs.push(`notice: ${message}`),
       debug: (message) => recorded.logs.push(`debug: ${message}`)
     }),
-    getIdToken: () => Promise.reject(new Error('no OIDC in this test')),
-    env: {},
-    runContext: () => ({ serverUrl: 'https://github.com', runId: 1, sha: '' }),
-    // The only change from the real runtime: a request timeout short enough for a test.
+    // The changes from the real runtime: a request timeout short enough for a test, and no jitter.
     createTransport: (options) => createSdkTransport({ ...options, requestTimeoutSeconds }),
-    createStsTransport: () => () => Promise.reject(new Error('no STS in this test')),
-    clock: systemClock,
-    random: () => 0,
-    retryPolicy: DEFAULT_RETRY_POLICY
-  }
+    random: () => 0
+  })
   return [runtime, recorded]
 }
 

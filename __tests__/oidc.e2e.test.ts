@@ -1,13 +1,12 @@
 /** The bundled action with GitHub OIDC instead of API keys, against the emulator's STS and token service. */
-import { afterEach, beforeEach, expect, test } from '@jest/globals'
-import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
+import { expect, test } from '@jest/globals'
 import {
   BLUEPRINT_ID,
   REGION,
   SECRET_ID,
   SECRET_KEY,
   rootAccounts,
-  startEmulator
+  emulatorForEachTest
 } from './helpers/fixtures.js'
 import { errorLine, runAction } from './helpers/run-action.js'
 
@@ -15,9 +14,7 @@ const ROLE_ARN = 'qcs::cam::uin/100000000001:roleName/github-image-sharer'
 const PROVIDER = 'github-actions'
 const SUBJECT = 'repo:octo-org/golden-images:ref:refs/heads/main'
 
-let emulator: LighthouseEmulator
-beforeEach(async () => {
-  emulator = await startEmulator()
+const emulator = emulatorForEachTest((emulator) => {
   emulator.identity.addProvider(PROVIDER).addRole({
     arn: ROLE_ARN,
     providerId: PROVIDER,
@@ -26,7 +23,6 @@ beforeEach(async () => {
   })
   emulator.identity.subject = SUBJECT
 })
-afterEach(() => emulator.stop())
 
 /** A share step with role-arn and no keys; the STS endpoint defaults to the emulator's host. */
 function oidcInputs(overrides: Record<string, string> = {}): Record<string, string> {

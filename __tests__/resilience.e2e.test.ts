@@ -1,21 +1,16 @@
 /** The bundled action against an emulator that is slow, busy, flaky or refuses some accounts. */
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
+import { describe, expect, test } from '@jest/globals'
 import {
   BLUEPRINT_ID,
   OWNER_UIN,
   SECRET_KEY,
   rootAccounts,
   shareInputs,
-  startEmulator
+  emulatorForEachTest
 } from './helpers/fixtures.js'
 import { errorLine, listOutput, runAction } from './helpers/run-action.js'
 
-let emulator: LighthouseEmulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(() => emulator.stop())
+const emulator = emulatorForEachTest()
 
 const SHARE = 'ShareBlueprintAcrossAccounts'
 const DESCRIBE = 'DescribeBlueprints'

@@ -1,14 +1,9 @@
 /** The bundled action managing who has the image: revoking, keeping the list in sync, dry runs. */
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
-import { BLUEPRINT_ID, rootAccounts, shareInputs, startEmulator } from './helpers/fixtures.js'
+import { describe, expect, test } from '@jest/globals'
+import { BLUEPRINT_ID, rootAccounts, shareInputs, emulatorForEachTest } from './helpers/fixtures.js'
 import { errorLine, listOutput, runAction } from './helpers/run-action.js'
 
-let emulator: LighthouseEmulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(() => emulator.stop())
+const emulator = emulatorForEachTest()
 
 const CANCEL = 'CancelShareBlueprintAcrossAccounts'
 const SHARE = 'ShareBlueprintAcrossAccounts'

@@ -43686,6 +43686,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: actionsRuntime
+
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -53406,6 +53408,7 @@ function credentialProvider(settings, runtime, stsCaller) {
         log: runtime.log
     });
 }
+/** The runtime of a real run: the Actions toolkit, the SDK transports, the system clock. */
 function actionsRuntime() {
     return {
         getInput: (name) => getInput(name),

@@ -207,7 +207,8 @@ function credentialProvider(
   })
 }
 
-function actionsRuntime(): Runtime {
+/** The runtime of a real run: the Actions toolkit, the SDK transports, the system clock. */
+export function actionsRuntime(): Runtime {
   return {
     getInput: (name) => core.getInput(name),
     setSecret: core.setSecret,

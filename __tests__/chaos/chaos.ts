@@ -8,8 +8,8 @@
  */
 import { createSdkTransport, createStsTransport } from '../../src/sdk-transport.js'
 import { run, type Runtime } from '../../src/main.js'
+import { runtimeWith } from '../helpers/runtime.js'
 import type { SummaryWriter } from '../../src/report.js'
-import { systemClock } from '../../src/clock.js'
 import { LighthouseEmulator, type Fault } from '../emulator/lighthouse-emulator.js'
 
 const BLUEPRINT_ID = 'lhbp-ch4os001'
@@ -159,7 +159,7 @@ function recordingRuntime(
     addRaw: (text) => (recorded.summary.push(text), summary),
     write: async () => undefined
   }
-  return {
+  return runtimeWith({
     getInput: (name) => inputs[name] ?? '',
     setSecret: command('add-mask'),
     setOutput: (name, value) => (recorded.outputs[name] = value),
@@ -188,8 +188,6 @@ function recordingRuntime(
     // A request timeout of one second, so slow answers also become lost ones.
     createTransport: (options) => createSdkTransport({ ...options, requestTimeoutSeconds: 1 }),
     createStsTransport: (options) => createStsTransport({ ...options, requestTimeoutSeconds: 1 }),
-    clock: systemClock,
-    random: Math.random,
     retryPolicy: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 40 },
     waitSchedule: {
       firstIntervalMs: 50,
@@ -198,7 +196,7 @@ function recordingRuntime(
       maxIntervalMs: 200,
       progressEveryMs: 1000
     }
-  }
+  })
 }
 
 const list = (recorded: Recorded, name: string): string[] =>

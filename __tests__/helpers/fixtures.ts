@@ -1,4 +1,5 @@
 /** The emulator set up the way most tests want it: one owner, one key, one image. */
+import { afterEach, beforeEach } from '@jest/globals'
 import { LighthouseEmulator } from '../emulator/lighthouse-emulator.js'
 
 export const SECRET_ID = 'AKIDt3stKeyIdForTheEmulator0001'
@@ -34,4 +35,36 @@ export function shareInputs(
     endpoint: emulator.endpoint,
     ...overrides
   }
+}
+
+/**
+ * A fresh emulator for each test of the file that calls this at its top
+ * level, stopped after the test; setUp runs on each one. The object returned
+ * always stands for the current test's emulator.
+ */
+export function emulatorForEachTest(
+  setUp: (emulator: LighthouseEmulator) => void = () => undefined
+): LighthouseEmulator {
+  let current: LighthouseEmulator | undefined
+  beforeEach(async () => {
+    current = await startEmulator()
+    setUp(current)
+  })
+  afterEach(async () => {
+    await current?.stop()
+    current = undefined
+  })
+  const now = (): LighthouseEmulator => {
+    if (!current) throw new Error('The emulator exists only while a test runs.')
+    return current
+  }
+  return new Proxy({} as LighthouseEmulator, {
+    get: (_, name) => {
+      const value: unknown = Reflect.get(now(), name)
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(now())
+        : value
+    },
+    set: (_, name, value) => Reflect.set(now(), name, value)
+  })
 }
