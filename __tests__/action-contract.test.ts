@@ -92,8 +92,9 @@ describe("the README's input table", () => {
   })
 
   test('gives each declared default', () => {
-    for (const { name, defaultCell } of inputRows) {
-      if (name in declaredDefaults) expect(defaultCell).toBe(`\`${declaredDefaults[name]}\``)
-    }
+    const withDefaults = inputRows.filter(({ name }) => name in declaredDefaults)
+    expect(withDefaults.map((r) => [r.name, r.defaultCell])).toEqual(
+      withDefaults.map((r) => [r.name, `\`${declaredDefaults[r.name]}\``])
+    )
   })
 })

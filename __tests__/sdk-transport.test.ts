@@ -5,11 +5,11 @@ import { parseEndpoint } from '../src/inputs.js'
 import { sdkTransport } from '../src/sdk-transport.js'
 
 /** An SDK client whose every request fails as the SDK would fail it. */
-const failingWith = (failure: object) => ({
-  request: () => Promise.reject(failure)
+const failingWith = (failure: { message: string; code?: string; requestId?: string }) => ({
+  request: () => Promise.reject(Object.assign(new Error(failure.message), failure))
 })
 const endpoint = parseEndpoint('lighthouse.intl.tencentcloudapi.com')
-const send = (failure: object) =>
+const send = (failure: { message: string; code?: string; requestId?: string }) =>
   sdkTransport(failingWith(failure), { service: 'lighthouse', endpoint })('DescribeBlueprints', {})
 
 test('a host that does not exist is named with the input it came from, and is no transport error', async () => {

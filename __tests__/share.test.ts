@@ -162,7 +162,7 @@ describe('shareBlueprint', () => {
         /^Sharing lhbp-6jc6l8yb with 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: the outcome is unknown\. .*AuthFailure\.UnauthorizedOperation.*RequestId: req-check.*Run the step again/
       )
       expect(Object.values(results)).toEqual([
-        ...Array(10).fill('unknown'),
+        ...Array<string>(10).fill('unknown'),
         'not-attempted',
         'not-attempted'
       ])

@@ -31,10 +31,10 @@ describe('waitForNormal', () => {
   })
 
   test('polls every 2 s for the first 30 s, then backs off to at most 15 s, until NORMAL', async () => {
-    const { api, clock, seen, wait } = setUp([...Array(22).fill('SYNCING'), 'NORMAL'])
+    const { api, clock, seen, wait } = setUp([...Array<string>(22).fill('SYNCING'), 'NORMAL'])
     await wait()
     expect(clock.sleeps).toEqual([
-      ...Array(15).fill(2000), // reads at 0, 2, ..., 30 s
+      ...Array<number>(15).fill(2000), // reads at 0, 2, ..., 30 s
       3000,
       4500,
       6750,
@@ -60,7 +60,7 @@ describe('waitForNormal', () => {
       'CREATING',
       'CREATING',
       'CREATING',
-      ...Array(30).fill('SYNCING'),
+      ...Array<string>(30).fill('SYNCING'),
       'NORMAL'
     ])
     await wait()

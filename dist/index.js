@@ -51919,7 +51919,9 @@ function kindOf(service, code) {
 function describeError(error) {
     if (!(error instanceof Error))
         return neutralize(String(error));
-    const retried = 'attempts' in error && Number(error.attempts) > 1 ? ` after ${error.attempts} attempts` : '';
+    const retried = 'attempts' in error && Number(error.attempts) > 1
+        ? ` after ${Number(error.attempts)} attempts`
+        : '';
     const hint = error instanceof ApiError && error.hint ? `. ${error.hint}` : '';
     return neutralize(`${error.message}${retried}${hint}`);
 }
@@ -52552,7 +52554,7 @@ function defaultSessionName(env) {
 function staticCredentials(credentials) {
     const kind = credentials.sessionToken ? 'temporary API key' : 'API key';
     return {
-        get: async () => credentials,
+        get: () => Promise.resolve(credentials),
         identity: `${kind} ${credentials.secretId.slice(0, 6)}…`
     };
 }
@@ -52764,7 +52766,7 @@ class Caller {
             debug(`${action} attempt ${attempt}: ok in ${clock.now() - started} ms, RequestId ${response.RequestId ?? 'none'}`);
             return response;
         };
-        const next = async (error, attempt) => {
+        const next = (error, attempt) => {
             const what = describeFailure(error);
             const elapsed = clock.now() - started;
             if (error instanceof ApiError &&
@@ -53026,7 +53028,7 @@ async function shareBlueprint(deps, request, report) {
     report.record(plan.alreadyShared, 'already-shared');
     report.record(plan.alreadyNotShared, 'not-shared');
     // One line per account: folded, so 500 accounts do not bury the rest of the log.
-    await group(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}`, async () => info(planTable(plan, show)));
+    await group(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}`, () => info(planTable(plan, show)));
     if (plan.toShare.length === 0 && plan.toRevoke.length === 0) {
         info('Nothing to change: every account already is as asked.');
         return;
@@ -53372,7 +53374,7 @@ async function applyRefusalPolicy(report, onAccountError, failure, log) {
     const refusals = report.refusals;
     if (refusals.length === 0)
         return failure;
-    await log.group('Refused accounts', async () => log.info(refusals.map((r) => r.line).join('\n')));
+    await log.group('Refused accounts', () => log.info(refusals.map((r) => r.line).join('\n')));
     if (onAccountError === 'warn' && !failure) {
         for (const { change, line } of namedRefusals(refusals)) {
             log.warning(`${CHANGES[change].refusedVerb} account ${line}`);
@@ -53420,7 +53422,7 @@ function actionsRuntime() {
             debug: (message) => debug(message),
             warning: (message) => warning(message),
             notice: (message) => notice(message),
-            group: (title, fn) => group(title, fn)
+            group: (title, fn) => group(title, async () => await fn())
         },
         getIdToken: (audience) => getIDToken(audience),
         env: process.env,

@@ -295,7 +295,9 @@ export function kindOf(service: Service, code: string): CodeKind {
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return neutralize(String(error))
   const retried =
-    'attempts' in error && Number(error.attempts) > 1 ? ` after ${error.attempts} attempts` : ''
+    'attempts' in error && Number(error.attempts) > 1
+      ? ` after ${Number(error.attempts)} attempts`
+      : ''
   const hint = error instanceof ApiError && error.hint ? `. ${error.hint}` : ''
   return neutralize(`${error.message}${retried}${hint}`)
 }

@@ -251,7 +251,7 @@ export function defaultSessionName(env: NodeJS.ProcessEnv): string {
 export function staticCredentials(credentials: Credentials): CredentialProvider {
   const kind = credentials.sessionToken ? 'temporary API key' : 'API key'
   return {
-    get: async () => credentials,
+    get: () => Promise.resolve(credentials),
     identity: `${kind} ${credentials.secretId.slice(0, 6)}…`
   }
 }

@@ -7,5 +7,5 @@ export interface Logger {
   warning: (message: string) => void
   notice: (message: string) => void
   /** fn's lines folded under a title in the log (core.group). */
-  group: (title: string, fn: () => Promise<void>) => Promise<void>
+  group: (title: string, fn: () => void | Promise<void>) => Promise<void>
 }

@@ -44,19 +44,19 @@ const REQUESTS_PER_SECOND = 18
 
 /** Everything run() touches outside itself, so tests can pass fakes. */
 export interface Runtime {
-  getInput(name: string): string
-  setSecret(secret: string): void
-  setOutput(name: string, value: string): void
-  setFailed(message: string): void
+  getInput: (name: string) => string
+  setSecret: (secret: string) => void
+  setOutput: (name: string, value: string) => void
+  setFailed: (message: string) => void
   log: Logger
   /** core.getIDToken: the job's GitHub OIDC token for an audience. */
-  getIdToken(audience: string): Promise<string>
+  getIdToken: (audience: string) => Promise<string>
   env: NodeJS.ProcessEnv
   /** undefined when the runner gives no summary file (a local run). */
   summary?: SummaryWriter
-  runContext(): RunContext
-  createTransport(options: TransportOptions): Transport
-  createStsTransport(options: ConnectionOptions): Transport
+  runContext: () => RunContext
+  createTransport: (options: TransportOptions) => Transport
+  createStsTransport: (options: ConnectionOptions) => Transport
   clock: Clock
   random: () => number
   retryPolicy: RetryPolicy
@@ -164,7 +164,7 @@ async function applyRefusalPolicy(
 ): Promise<string | undefined> {
   const refusals = report.refusals
   if (refusals.length === 0) return failure
-  await log.group('Refused accounts', async () => log.info(refusals.map((r) => r.line).join('\n')))
+  await log.group('Refused accounts', () => log.info(refusals.map((r) => r.line).join('\n')))
   if (onAccountError === 'warn' && !failure) {
     for (const { change, line } of namedRefusals(refusals)) {
       log.warning(`${CHANGES[change].refusedVerb} account ${line}`)
@@ -219,7 +219,7 @@ export function actionsRuntime(): Runtime {
       debug: (message) => core.debug(message),
       warning: (message) => core.warning(message),
       notice: (message) => core.notice(message),
-      group: (title, fn) => core.group(title, fn)
+      group: (title, fn) => core.group(title, async () => await fn())
     },
     getIdToken: (audience) => core.getIDToken(audience),
     env: process.env,

@@ -134,7 +134,7 @@ export class Caller {
       )
       return response
     }
-    const next = async (error: unknown, attempt: number): Promise<NextAttempt> => {
+    const next = (error: unknown, attempt: number): NextAttempt => {
       const what = describeFailure(error)
       const elapsed = clock.now() - started
       if (

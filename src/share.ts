@@ -73,7 +73,7 @@ export async function shareBlueprint(
   report.record(plan.alreadyShared, 'already-shared')
   report.record(plan.alreadyNotShared, 'not-shared')
   // One line per account: folded, so 500 accounts do not bury the rest of the log.
-  await group(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}`, async () =>
+  await group(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}`, () =>
     info(planTable(plan, show))
   )
 

@@ -129,7 +129,9 @@ export class WebIdentityCredentials implements CredentialProvider {
 /** The payload of a JWT, or {} when it is not one; nothing here is verified, it is only shown. */
 function tokenClaims(token: string): Record<string, unknown> {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'))
+    const payload: unknown = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')
+    )
     return payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {}
   } catch {
     return {}

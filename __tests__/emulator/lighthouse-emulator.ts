@@ -624,7 +624,7 @@ function optionalStringList(params: Params, name: string, max: number): string[]
   if (value.length > max) {
     throw new ApiFailure('InvalidParameterValue', `${name} can hold at most ${max} values.`)
   }
-  return value as string[]
+  return value
 }
 
 function paging(params: Params): { offset: number; limit: number } {
@@ -643,7 +643,9 @@ function accountIdFilter(params: Params): string[] | undefined {
   const filters = params.Filters
   if (filters === undefined) return undefined
   if (!Array.isArray(filters)) throw new ApiFailure('InvalidParameter', 'Filters must be an array.')
-  const filter = filters.find((f) => f?.Name === 'account-id')
+  const filter = (filters as unknown[]).find(
+    (f): f is Params => typeof f === 'object' && f !== null && (f as Params).Name === 'account-id'
+  )
   if (!filter) return undefined
   const values = optionalStringList(filter, 'Values', 5)
   return values ?? []
