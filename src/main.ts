@@ -1,6 +1,5 @@
 /** The action's control flow: inputs, credentials, the share, the report. */
 import * as core from '@actions/core'
-import { context } from '@actions/github'
 import { describeError } from './api-errors.js'
 import { CHANGES } from './change.js'
 import type { Logger } from './logger.js'
@@ -54,7 +53,8 @@ export interface Runtime {
   env: NodeJS.ProcessEnv
   /** undefined when the runner gives no summary file (a local run). */
   summary?: SummaryWriter
-  runContext: () => RunContext
+  /** Loaded when the summary is written, so it costs nothing at start-up. */
+  runContext: () => Promise<RunContext>
   createTransport: (options: TransportOptions) => Transport
   createStsTransport: (options: ConnectionOptions) => Transport
   clock: Clock
@@ -184,7 +184,7 @@ async function publish(
   setOutputs(report, runtime.setOutput)
   if (!runtime.summary) return
   try {
-    await writeSummary(report, failure, runtime.runContext(), runtime.summary)
+    await writeSummary(report, failure, await runtime.runContext(), runtime.summary)
   } catch (error) {
     runtime.log.warning(`Could not write the job summary: ${describeError(error)}`)
   }
@@ -224,12 +224,16 @@ export function actionsRuntime(): Runtime {
     getIdToken: (audience) => core.getIDToken(audience),
     env: process.env,
     summary: process.env.GITHUB_STEP_SUMMARY ? core.summary : undefined,
-    runContext: () => ({
-      serverUrl: context.serverUrl,
-      runId: context.runId,
-      sha: context.sha,
-      repository: process.env.GITHUB_REPOSITORY
-    }),
+    runContext: async () => {
+      // Off the start-up path: @actions/github (and octokit with it) loads only for the summary.
+      const { context } = await import(/* webpackMode: "eager" */ '@actions/github')
+      return {
+        serverUrl: context.serverUrl,
+        runId: context.runId,
+        sha: context.sha,
+        repository: process.env.GITHUB_REPOSITORY
+      }
+    },
     createTransport: createSdkTransport,
     createStsTransport,
     clock: systemClock,

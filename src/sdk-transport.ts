@@ -1,7 +1,6 @@
 /** Every transport is made here: Tencent Cloud SDK clients as one-request functions, failures as ApiError or TransportError. */
 // Deep imports: only the Lighthouse and STS clients go into the bundle, not the whole SDK.
 import { Client as LighthouseClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client.js'
-import { Client as StsClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_client.js'
 import { globalAgent as httpAgent } from 'node:http'
 import { globalAgent as httpsAgent } from 'node:https'
 import { ApiError, HostNotFoundError, TransportError, type Service } from './api-errors.js'
@@ -143,10 +142,25 @@ function toSdkCredential(credentials: Credentials) {
 
 /** AssumeRoleWithWebIdentity is not signed: the OIDC token is the proof of identity. */
 export function createStsTransport(options: ConnectionOptions): Transport {
-  const client = new StsClient({
-    credential: {},
-    region: options.region,
-    profile: sdkProfile(options)
+  // Only a run with "role-arn" calls STS: its client runs on the first call, off the start-up path.
+  // Eager: bundled in the one file (so every licence is listed), evaluated only when imported.
+  const load = () =>
+    import(
+      /* webpackMode: "eager" */ 'tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_client.js'
+    )
+  let client: Promise<SdkClient> | undefined
+  const lazyClient: SdkClient = {
+    request: async (action, params, requestOptions) => {
+      client ??= load().then(
+        ({ Client }) =>
+          new Client({ credential: {}, region: options.region, profile: sdkProfile(options) })
+      )
+      return (await client).request(action, params, requestOptions)
+    }
+  }
+  return sdkTransport(lazyClient, {
+    service: 'sts',
+    endpoint: options.endpoint,
+    skipSign: true
   })
-  return sdkTransport(client, { service: 'sts', endpoint: options.endpoint, skipSign: true })
 }

@@ -184,7 +184,7 @@ function recordingRuntime(
       ? { ...emulator.idTokenVariables, GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'octo-org/chaos' }
       : {},
     summary,
-    runContext: () => ({ serverUrl: 'https://github.com', runId: 7, sha: 'abc' }),
+    runContext: () => Promise.resolve({ serverUrl: 'https://github.com', runId: 7, sha: 'abc' }),
     // A request timeout of one second, so slow answers also become lost ones.
     createTransport: (options) => createSdkTransport({ ...options, requestTimeoutSeconds: 1 }),
     createStsTransport: (options) => createStsTransport({ ...options, requestTimeoutSeconds: 1 }),

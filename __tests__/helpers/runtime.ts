@@ -17,7 +17,7 @@ export function runtimeWith(overrides: Partial<Runtime>): Runtime {
     getIdToken: () => Promise.reject(new Error('no OIDC token in this test')),
     env: {},
     summary: undefined,
-    runContext: () => ({ serverUrl: 'https://github.com', runId: 1, sha: '' }),
+    runContext: () => Promise.resolve({ serverUrl: 'https://github.com', runId: 1, sha: '' }),
     ...overrides
   }
 }
