@@ -373,4 +373,6 @@ test('no secret reaches the log, the outputs or the summary, with step debug on'
 test('the bundle has every module it imports', async () => {
   const bundle = await readFile(ACTION_ENTRY, 'utf8')
   expect(bundle).not.toContain('webpackMissingModule')
+  // The same stub once minified: its name is gone, its message is not.
+  expect(bundle).not.toContain('Cannot find module')
 })
