@@ -3,6 +3,7 @@ import { describe, expect, test } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
 import {
   BLUEPRINT_ID,
+  REGION,
   OWNER_UIN,
   SECRET_ID,
   SECRET_KEY,
@@ -44,7 +45,17 @@ describe('sharing', () => {
       'already-shared-account-ids': JSON.stringify([accounts[1]]),
       'revoked-account-ids': '[]',
       'failed-account-ids': '[]',
-      'blueprint-state': 'NORMAL'
+      'blueprint-state': 'NORMAL',
+      'blueprint-ids': JSON.stringify({ [REGION]: BLUEPRINT_ID }),
+      regions: JSON.stringify({
+        [REGION]: {
+          'blueprint-id': BLUEPRINT_ID,
+          'shared-account-ids': [accounts[0], accounts[2], accounts[3]],
+          'already-shared-account-ids': [accounts[1]],
+          'revoked-account-ids': [],
+          'failed-account-ids': []
+        }
+      })
     })
     expect(result.summary).toContain(`Share Lighthouse blueprint ${BLUEPRINT_ID}`)
     expect(result.summary).toContain('<code>ap-guangzhou</code>')
@@ -121,7 +132,8 @@ describe('sharing', () => {
 
   test('takes credentials and region from the environment', async () => {
     const [a] = rootAccounts(1)
-    emulator.addAccounts('root', [a]).addBlueprint({ id: BLUEPRINT_ID })
+    // Each region has its own images: this one is in the region the environment names.
+    emulator.addAccounts('root', [a]).addBlueprint({ id: BLUEPRINT_ID, region: 'ap-singapore' })
     const inputs = shareInputs(emulator, {
       'account-ids': a,
       'secret-id': '',

@@ -30,6 +30,19 @@ describe('hints', () => {
     expect(hint).toContain('repo:OWNER@OWNER_ID/REPO@REPO_ID:ref:refs/heads/main')
   })
 
+  test.each([
+    'LimitExceeded.SyncBlueprintQuotaLimitExceeded',
+    'FailedOperation.UnableToSyncBlueprint',
+    'InvalidParameterValue.UnavailableRegion',
+    'InvalidParameterValue.DestinationRegionSameAsSourceRegion',
+    'InvalidParameterValue.Duplicated',
+    'InvalidParameterValue.NotSupportCrossBorderSyncBlueprint'
+  ])('SyncBlueprint code %s has a hint of its own and is not retried', (code) => {
+    expect(lighthouse(code).hint).toEqual(expect.any(String))
+    expect(lighthouse(code).hint).not.toBe(lighthouse('FailedOperation').hint)
+    expect(lighthouse(code).kind).toBe('permanent')
+  })
+
   test('a code is looked up by its family when it has no entry of its own', () => {
     expect(lighthouse('RequestLimitExceeded.UinLimitExceeded').kind).toBe('rate-limited')
     expect(lighthouse('InternalError.DbError').kind).toBe('transient')

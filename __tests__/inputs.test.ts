@@ -35,7 +35,8 @@ describe('readShareInputs', () => {
       language: 'en-US',
       waitTimeoutSeconds: 1800,
       onAccountError: 'fail',
-      maskAccountIds: false
+      maskAccountIds: false,
+      copyToRegions: []
     })
   })
 

@@ -72,9 +72,12 @@ describe('describeBlueprint', () => {
   test('returns the state, type and name', async () => {
     emulator.setBlueprintState(BLUEPRINT_ID, 'SYNCING')
     await expect(api.describeBlueprint(BLUEPRINT_ID)).resolves.toEqual({
+      id: BLUEPRINT_ID,
       state: 'SYNCING',
       type: 'PRIVATE',
-      name: 'golden-ubuntu'
+      name: 'golden-ubuntu',
+      nameAsGiven: 'golden-ubuntu',
+      createdAt: Date.parse('2026-11-01T00:00:00Z')
     })
   })
 

@@ -160,6 +160,31 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
   UnsupportedRegion: {
     kind: 'permanent',
     hint: 'Lighthouse is not offered in this region: check "region".'
+  },
+  // SyncBlueprint (copy-to-regions).
+  'LimitExceeded.SyncBlueprintQuotaLimitExceeded': {
+    kind: 'permanent',
+    hint: 'The quota of image copies is used up: delete copies that are no longer needed, or ask Tencent Cloud for a higher quota.'
+  },
+  'FailedOperation.UnableToSyncBlueprint': {
+    kind: 'permanent',
+    hint: `The image could not be copied to this region right now; ${ASK_AGAIN} later.`
+  },
+  'InvalidParameterValue.UnavailableRegion': {
+    kind: 'permanent',
+    hint: 'Images cannot be copied to this region: remove it from "copy-to-regions".'
+  },
+  'InvalidParameterValue.DestinationRegionSameAsSourceRegion': {
+    kind: 'permanent',
+    hint: "A destination is the image's own region: it needs no copy."
+  },
+  'InvalidParameterValue.Duplicated': {
+    kind: 'permanent',
+    hint: 'A region is listed twice in "copy-to-regions".'
+  },
+  'InvalidParameterValue.NotSupportCrossBorderSyncBlueprint': {
+    kind: 'permanent',
+    hint: 'Images cannot be copied between the Chinese mainland and other regions: check "copy-to-regions".'
   }
 }
 

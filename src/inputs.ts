@@ -1,5 +1,5 @@
 /** Reads and validates every input before any API call. */
-import { accountShower, type ShowAccount } from './report.js'
+import { accountShower, type ShowAccount } from './plan.js'
 
 /** A problem with what the workflow passed in: reported as is, never retried. */
 export class InputError extends Error {
@@ -40,6 +40,8 @@ export interface ActionInputs {
   onAccountError: OnAccountError
   /** Show account IDs shortened in the log and the summary; the outputs keep them whole. */
   maskAccountIds: boolean
+  /** Regions to copy the image to and share every copy in; never the image's own region. */
+  copyToRegions: string[]
 }
 
 /**
@@ -62,6 +64,15 @@ export const INPUT_DEFAULTS = {
 export function inputOrDefault(getInput: GetInput, name: keyof typeof INPUT_DEFAULTS): string {
   return getInput(name) || INPUT_DEFAULTS[name]
 }
+
+/** The Chinese mainland: SyncBlueprint does not copy between these regions and any other. */
+const MAINLAND_REGIONS: readonly string[] = [
+  'ap-beijing',
+  'ap-chengdu',
+  'ap-guangzhou',
+  'ap-nanjing',
+  'ap-shanghai'
+]
 
 /** Regions where ShareBlueprintAcrossAccounts is offered, from the API document. */
 const SUPPORTED_REGIONS: readonly string[] = [
@@ -139,8 +150,36 @@ export function readShareInputs(
     language,
     waitTimeoutSeconds,
     onAccountError,
-    maskAccountIds
+    maskAccountIds,
+    copyToRegions: readCopyRegions(getInput, region)
   }
+}
+
+/**
+ * copy-to-regions: known Lighthouse regions, none across the mainland border
+ * from the image's region. The image's own region may be listed; it adds nothing.
+ */
+function readCopyRegions(getInput: GetInput, source: string): string[] {
+  const value = getInput('copy-to-regions')
+  if (!value) return []
+  const regions = [...new Set(value.split(/[\s,]+/).filter(Boolean))]
+  const unknown = regions.filter((r) => !SUPPORTED_REGIONS.includes(r))
+  if (unknown.length > 0) {
+    throw new InputError(
+      `Input "copy-to-regions" has ${unknown.length === 1 ? 'a region' : 'regions'} Lighthouse does not offer: ` +
+        `${unknown.map((r) => `"${r}"`).join(', ')}. Known regions: ${SUPPORTED_REGIONS.join(', ')}.`
+    )
+  }
+  const mainland = MAINLAND_REGIONS.includes(source)
+  const acrossBorder = regions.filter((r) => MAINLAND_REGIONS.includes(r) !== mainland)
+  if (acrossBorder.length > 0) {
+    throw new InputError(
+      `Input "copy-to-regions" asks to copy the image from ${source} to ${acrossBorder.join(', ')}: images ` +
+        'cannot be copied between the Chinese mainland (ap-beijing, ap-chengdu, ap-guangzhou, ap-nanjing, ' +
+        'ap-shanghai) and other regions (the API answers NotSupportCrossBorderSyncBlueprint).'
+    )
+  }
+  return regions.filter((r) => r !== source)
 }
 
 function readAccountLists(

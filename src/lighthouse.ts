@@ -1,18 +1,32 @@
 /** The Lighthouse API actions the share needs, over the Tencent Cloud SDK. */
 import type {
+  Blueprint as SdkBlueprint,
   DescribeBlueprintsResponse,
-  DescribeBlueprintsShareAcrossAccountInfosResponse
+  DescribeBlueprintsShareAcrossAccountInfosResponse,
+  SyncBlueprintResponse
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_models.js'
 import { batches } from './plan.js'
 import type { Caller } from './retry.js'
 import { neutralize } from './untrusted.js'
 
 export interface Blueprint {
+  id: string
   /** NORMAL, SYNCING, CREATEFAILED, ... */
   state: string
   /** PRIVATE for a custom image. */
   type: string
+  /** Safe to print. */
   name: string
+  /** The name exactly as the API has it, to look images up by; never printed. */
+  nameAsGiven: string
+  /** When the image was made, in ms; NaN when the API does not say. */
+  createdAt: number
+}
+
+/** A copy SyncBlueprint started: its region and its new ID there. */
+export interface Copy {
+  region: string
+  blueprintId: string
 }
 
 export interface LighthouseApi {
@@ -30,6 +44,13 @@ export interface LighthouseApi {
   shareBlueprint(blueprintId: string, accountIds: readonly string[]): Promise<string>
   /** Takes the share from up to 10 accounts; like shareBlueprint, a lost answer is not retried. */
   cancelShare(blueprintId: string, accountIds: readonly string[]): Promise<string>
+  /** This region's custom images with exactly this name, newest first (the first 100). */
+  findCustomImages(name: string): Promise<Blueprint[]>
+  /**
+   * Copies the image to up to 10 other regions; resolves to each copy's new
+   * ID. Not retried when the answer is lost: the caller looks for the copies.
+   */
+  syncBlueprint(blueprintId: string, regions: readonly string[]): Promise<Copy[]>
 }
 
 /** The largest page DescribeBlueprintsShareAcrossAccountInfos gives. */
@@ -69,13 +90,33 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
         BlueprintIds: [blueprintId]
       })
       const found = response.BlueprintSet?.find((b) => b.BlueprintId === blueprintId)
-      if (!found) return undefined
-      // Names and states come from outside: they are printed, so they are made safe here, once.
-      return {
-        state: neutralize(found.BlueprintState ?? 'UNKNOWN'),
-        type: neutralize(found.BlueprintType ?? 'UNKNOWN'),
-        name: neutralize(found.BlueprintName ?? '')
-      }
+      return found && toBlueprint(found)
+    },
+
+    async findCustomImages(name) {
+      const response = await caller.call<DescribeBlueprintsResponse>('DescribeBlueprints', {
+        Filters: [
+          { Name: 'blueprint-name', Values: [name] },
+          { Name: 'blueprint-type', Values: ['PRIVATE'] }
+        ],
+        Limit: 100
+      })
+      return (response.BlueprintSet ?? [])
+        .filter((b) => b.BlueprintName === name && b.BlueprintId)
+        .map(toBlueprint)
+        .sort((x, y) => (y.createdAt || 0) - (x.createdAt || 0))
+    },
+
+    async syncBlueprint(blueprintId, regions) {
+      const response = await caller.call<SyncBlueprintResponse>(
+        'SyncBlueprint',
+        { BlueprintId: blueprintId, DestinationRegions: regions },
+        { retryLostAnswers: false }
+      )
+      return (response.DestinationRegionBlueprintSet ?? []).map((copy) => ({
+        region: neutralize(copy.Region ?? ''),
+        blueprintId: neutralize(copy.BlueprintId ?? '')
+      }))
     },
 
     async listSharedAccounts(blueprintId) {
@@ -111,5 +152,17 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
       changeShares('ShareBlueprintAcrossAccounts', blueprintId, accountIds),
     cancelShare: (blueprintId, accountIds) =>
       changeShares('CancelShareBlueprintAcrossAccounts', blueprintId, accountIds)
+  }
+}
+
+/** Names and states come from outside: they are printed, so they are made safe here, once. */
+function toBlueprint(found: SdkBlueprint): Blueprint {
+  return {
+    id: neutralize(found.BlueprintId ?? ''),
+    state: neutralize(found.BlueprintState ?? 'UNKNOWN'),
+    type: neutralize(found.BlueprintType ?? 'UNKNOWN'),
+    name: neutralize(found.BlueprintName ?? ''),
+    nameAsGiven: found.BlueprintName ?? '',
+    createdAt: Date.parse(found.CreatedTime ?? '')
   }
 }

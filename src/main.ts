@@ -12,9 +12,11 @@ import {
 } from './credentials.js'
 import { readShareInputs, type ActionInputs, type Endpoint, type OnAccountError } from './inputs.js'
 import { createLighthouseApi, type LighthouseApi } from './lighthouse.js'
+import { accountShower } from './plan.js'
+import { shareAcrossRegions, type RegionResult } from './regions.js'
 import {
   ShareReport,
-  accountShower,
+  type CopyOrigin,
   moreRefusals,
   namedRefusals,
   setOutputs,
@@ -65,41 +67,76 @@ export interface Runtime {
 
 /** The step: read the inputs, connect, bring the shares to what they ask, and report, whatever happened. */
 export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
-  let report: ShareReport | undefined
+  /** One report per region, the source region's first; filled in as the run goes. */
+  const reports = new Map<string, ShareReport>()
   let failure: string | undefined
   let onAccountError: OnAccountError = 'fail'
+  let order: string[] = []
   try {
     // Before anything else can log a line: every key and token the step can see is masked.
     maskSecrets(runtime.getInput, runtime.env, runtime.setSecret)
     const inputs = readShareInputs(runtime.getInput, runtime.env, runtime.log.warning)
     onAccountError = inputs.onAccountError
-    const { api, credentials } = connect(runtime, inputs)
-    report = new ShareReport(
-      inputs.blueprintId,
-      inputs.region,
-      credentials.identity,
-      [...inputs.accountIds, ...inputs.revokeAccountIds],
-      accountShower(inputs.maskAccountIds)
-    )
-    report.dryRun = inputs.dryRun
+    order = [inputs.region, ...inputs.copyToRegions]
+    const { apiFor, credentials } = connect(runtime, inputs)
+    const reportFor = (region: string, blueprintId: string, origin?: CopyOrigin): ShareReport => {
+      const existing = reports.get(region)
+      if (existing) return existing
+      const report = new ShareReport(
+        blueprintId,
+        region,
+        credentials.identity,
+        [...inputs.accountIds, ...inputs.revokeAccountIds],
+        accountShower(inputs.maskAccountIds)
+      )
+      report.dryRun = inputs.dryRun
+      report.origin = origin
+      reports.set(region, report)
+      return report
+    }
     const { clock, random, log, waitSchedule } = runtime
-    const deps = { api, clock, random, log, waitSchedule, policy: runtime.retryPolicy }
-    await shareBlueprint(deps, inputs, report)
+    const deps = { clock, random, log, waitSchedule, policy: runtime.retryPolicy }
+    if (inputs.copyToRegions.length === 0) {
+      const report = reportFor(inputs.region, inputs.blueprintId)
+      await shareBlueprint({ ...deps, api: apiFor(inputs.region) }, inputs, report)
+    } else {
+      const results = await shareAcrossRegions(
+        { ...deps, apiFor },
+        inputs,
+        inputs.copyToRegions,
+        reportFor
+      )
+      failure = regionFailures(results)
+    }
   } catch (error) {
     failure = describeFailure(error, runtime.log)
   }
-  if (report) {
-    failure = await applyRefusalPolicy(report, onAccountError, failure, runtime.log)
-    await publish(report, failure, runtime)
+  if (reports.size > 0) {
+    // The source region first, then the copies in the order the input gives them.
+    const all = [...reports.values()].sort(
+      (a, b) => order.indexOf(a.region) - order.indexOf(b.region)
+    )
+    failure = await applyRefusalPolicy(all, onAccountError, failure, runtime.log)
+    await publish(all, failure, runtime)
   }
   if (failure) runtime.setFailed(failure)
+}
+
+/** The step's failure when regions failed: each region and why, one a line. */
+function regionFailures(results: readonly RegionResult[]): string | undefined {
+  const failed = results.filter((r) => r.failure)
+  if (failed.length === 0) return undefined
+  return [
+    `The image could not be shared in ${failed.length} of ${results.length} region(s):`,
+    ...failed.map((r) => `${r.region}: ${r.failure}`)
+  ].join('\n')
 }
 
 /** The Lighthouse API, through the chosen credentials and the runner's proxy, rate-limited and retried. */
 function connect(
   runtime: Runtime,
   inputs: ActionInputs
-): { api: LighthouseApi; credentials: CredentialProvider } {
+): { apiFor: (region: string) => LighthouseApi; credentials: CredentialProvider } {
   const { log } = runtime
   const settings = readCredentialSettings(
     runtime.getInput,
@@ -108,7 +145,6 @@ function connect(
     log.notice
   )
   const connection = {
-    region: inputs.region,
     language: inputs.language,
     requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS
   }
@@ -125,7 +161,14 @@ function connect(
       renewCredentials
     })
   const credentials = credentialProvider(settings, runtime, (endpoint) =>
-    callerFor(runtime.createStsTransport({ ...connection, endpoint, proxy: proxyFor(endpoint) }))
+    callerFor(
+      runtime.createStsTransport({
+        ...connection,
+        region: inputs.region,
+        endpoint,
+        proxy: proxyFor(endpoint)
+      })
+    )
   )
   log.info(
     `${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
@@ -135,11 +178,26 @@ function connect(
   if (proxy) {
     log.info(`Through the proxy at ${new URL(proxy).host} (from the proxy environment variables).`)
   }
-  const caller = callerFor(
-    runtime.createTransport({ ...connection, endpoint: inputs.endpoint, proxy, credentials }),
-    credentials.renew && (() => credentials.renew!())
-  )
-  return { api: createLighthouseApi(caller), credentials }
+  // One client per region (each request names its region); all share the limiter and the credentials.
+  const apis = new Map<string, LighthouseApi>()
+  const apiFor = (region: string): LighthouseApi => {
+    let api = apis.get(region)
+    if (!api) {
+      const transport = runtime.createTransport({
+        ...connection,
+        region,
+        endpoint: inputs.endpoint,
+        proxy,
+        credentials
+      })
+      api = createLighthouseApi(
+        callerFor(transport, credentials.renew && (() => credentials.renew!()))
+      )
+      apis.set(region, api)
+    }
+    return api
+  }
+  return { apiFor, credentials }
 }
 
 /** The failure in one line for the annotation; its causes at debug level. */
@@ -157,12 +215,16 @@ function describeFailure(error: unknown, log: Logger): string {
  * failed), or a failure that names them. Resolves to the step's failure.
  */
 async function applyRefusalPolicy(
-  report: ShareReport,
+  reports: readonly ShareReport[],
   onAccountError: OnAccountError,
   failure: string | undefined,
   log: Logger
 ): Promise<string | undefined> {
-  const refusals = report.refusals
+  // With copies, each line says its region.
+  const tag = (report: ShareReport) => (reports.length > 1 ? `[${report.region}] ` : '')
+  const refusals = reports.flatMap((report) =>
+    report.refusals.map((r) => ({ ...r, line: `${tag(report)}${r.line}` }))
+  )
   if (refusals.length === 0) return failure
   await log.group('Refused accounts', () => log.info(refusals.map((r) => r.line).join('\n')))
   if (onAccountError === 'warn' && !failure) {
@@ -172,19 +234,23 @@ async function applyRefusalPolicy(
     for (const line of moreRefusals(refusals.length)) log.warning(`Refused accounts: ${line}`)
     return undefined
   }
-  return [failure, report.refusalMessage()].filter(Boolean).join('\n')
+  const messages = reports.map((report) => {
+    const message = report.refusalMessage()
+    return message && `${tag(report)}${message}`
+  })
+  return [failure, ...messages].filter(Boolean).join('\n')
 }
 
 /** The outputs, and the job summary when the runner gives one; a summary that cannot be written only warns. */
 async function publish(
-  report: ShareReport,
+  reports: readonly ShareReport[],
   failure: string | undefined,
   runtime: Runtime
 ): Promise<void> {
-  setOutputs(report, runtime.setOutput)
+  setOutputs(reports, runtime.setOutput)
   if (!runtime.summary) return
   try {
-    await writeSummary(report, failure, await runtime.runContext(), runtime.summary)
+    await writeSummary(reports, failure, await runtime.runContext(), runtime.summary)
   } catch (error) {
     runtime.log.warning(`Could not write the job summary: ${describeError(error)}`)
   }

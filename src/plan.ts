@@ -1,4 +1,16 @@
-/** What a run changes: from the current shares and the inputs, one plan. */
+/** What a run changes: from the current shares and the inputs, one plan; and how its accounts are shown. */
+
+/** How an account ID is shown in the log and the summary. */
+export type ShowAccount = (accountId: string) => string
+
+/** With mask-account-ids: the first and last few digits only, e.g. 7000****4995. */
+export function accountShower(mask: boolean): ShowAccount {
+  if (!mask) return (accountId) => accountId
+  return (accountId) => {
+    const kept = Math.min(4, Math.floor(accountId.length / 3))
+    return `${accountId.slice(0, kept)}****${accountId.slice(-kept)}`
+  }
+}
 
 /** Share and cancel calls take at most 10 accounts each. */
 const MAX_ACCOUNTS_PER_CALL = 10
@@ -54,7 +66,7 @@ export function planSummary(plan: SharePlan): string {
 }
 
 /** The plan as a text table for the log: one account a line, in the order it is acted on. */
-export function planTable(plan: SharePlan, show = (accountId: string) => accountId): string {
+export function planTable(plan: SharePlan, show: ShowAccount = accountShower(false)): string {
   const listed: [string, string][] = [
     ...plan.toShare.map((id): [string, string] => [id, 'share']),
     ...plan.alreadyShared.map((id): [string, string] => [id, 'already shared']),

@@ -1,6 +1,7 @@
 /** What happened to each account, as step outputs and as the job summary. */
 import { kindOf } from './api-errors.js'
 import { CHANGES, type ChangeName } from './change.js'
+import { accountShower, type ShowAccount } from './plan.js'
 import { escapeHtml } from './untrusted.js'
 
 export type AccountResult =
@@ -23,17 +24,8 @@ export interface AccountOutcome {
   reason?: string
 }
 
-/** How an account ID is shown in the log and the summary. */
-export type ShowAccount = (accountId: string) => string
-
-/** With mask-account-ids: the first and last few digits only, e.g. 7000****4995. */
-export function accountShower(mask: boolean): ShowAccount {
-  if (!mask) return (accountId) => accountId
-  return (accountId) => {
-    const kept = Math.min(4, Math.floor(accountId.length / 3))
-    return `${accountId.slice(0, kept)}****${accountId.slice(-kept)}`
-  }
-}
+/** How a region's image came to be: the source, a copy this run made or reused, or one a dry run would make. */
+export type CopyOrigin = 'source' | 'made' | 'reused' | 'would-make'
 
 /** Refused accounts named in the failure or warnings; the rest are in the summary and a log group. */
 const REFUSALS_NAMED = 5
@@ -45,6 +37,8 @@ export class ShareReport {
   dryRun = false
   /** RequestIds of the share and cancel calls, in order. */
   readonly requestIds: string[] = []
+  /** With copy-to-regions: how this region's image came to be. */
+  origin?: CopyOrigin
   private readonly outcomes = new Map<string, AccountOutcome>()
 
   constructor(
@@ -128,20 +122,63 @@ export function namedRefusals<T>(refusals: readonly T[]): readonly T[] {
 /** Results that fail the account: refused, failed, or not known to have worked. */
 const FAILED: readonly AccountResult[] = ['failed', 'unknown']
 
+/** The accounts of a report that failed: refused, failed, or not known to have worked. */
+function failedAccounts(report: ShareReport): string[] {
+  return report.accounts.filter((a) => FAILED.includes(a.result)).map((a) => a.accountId)
+}
+
+/**
+ * The step outputs. The account lists and request-ids hold the union over
+ * regions (with one region, that region's); blueprint-state is the source
+ * image's; blueprint-ids and regions give each region apart. The first
+ * report is the source region's.
+ */
 export function setOutputs(
-  report: ShareReport,
+  reports: readonly ShareReport[],
   setOutput: (name: string, value: string) => void
 ): void {
-  setOutput('request-id', report.requestIds.at(-1) ?? '')
-  setOutput('request-ids', JSON.stringify(report.requestIds))
-  setOutput('shared-account-ids', JSON.stringify(report.accountsWith('shared')))
-  setOutput('already-shared-account-ids', JSON.stringify(report.accountsWith('already-shared')))
-  setOutput('revoked-account-ids', JSON.stringify(report.accountsWith('revoked')))
+  const union = (accounts: (report: ShareReport) => string[]) =>
+    JSON.stringify([...new Set(reports.flatMap(accounts))])
+  const requestIds = reports.flatMap((r) => r.requestIds)
+  setOutput('request-id', requestIds.at(-1) ?? '')
+  setOutput('request-ids', JSON.stringify(requestIds))
   setOutput(
-    'failed-account-ids',
-    JSON.stringify(report.accounts.filter((a) => FAILED.includes(a.result)).map((a) => a.accountId))
+    'shared-account-ids',
+    union((r) => r.accountsWith('shared'))
   )
-  setOutput('blueprint-state', report.blueprintState)
+  setOutput(
+    'already-shared-account-ids',
+    union((r) => r.accountsWith('already-shared'))
+  )
+  setOutput(
+    'revoked-account-ids',
+    union((r) => r.accountsWith('revoked'))
+  )
+  setOutput('failed-account-ids', union(failedAccounts))
+  setOutput('blueprint-state', reports[0]?.blueprintState ?? '')
+  const withImage = reports.filter((r) => r.blueprintId)
+  setOutput(
+    'blueprint-ids',
+    JSON.stringify(Object.fromEntries(withImage.map((r) => [r.region, r.blueprintId])))
+  )
+  setOutput(
+    'regions',
+    JSON.stringify(
+      Object.fromEntries(
+        reports.map((r) => [
+          r.region,
+          {
+            'blueprint-id': r.blueprintId,
+            ...(r.origin ? { copy: r.origin } : {}),
+            'shared-account-ids': r.accountsWith('shared'),
+            'already-shared-account-ids': r.accountsWith('already-shared'),
+            'revoked-account-ids': r.accountsWith('revoked'),
+            'failed-account-ids': failedAccounts(r)
+          }
+        ])
+      )
+    )
+  )
 }
 
 /** The parts of @actions/github's context the summary links to. */
@@ -178,51 +215,77 @@ const DRY_RUN_LABELS: Partial<Record<AccountResult, string>> = {
   revoked: '🔜 would revoke'
 }
 
+const ORIGIN_LABELS: Record<CopyOrigin, string> = {
+  source: 'the image itself',
+  made: 'a copy made by this run',
+  reused: 'a copy made earlier, reused',
+  'would-make': 'a copy would be made'
+}
+
+/**
+ * The job summary: the image, the run, and every account with its result.
+ * With copies in other regions, one section per region; the first report is
+ * the source region's.
+ */
 export async function writeSummary(
-  report: ShareReport,
+  reports: readonly ShareReport[],
   failure: string | undefined,
   run: RunContext,
   summary: SummaryWriter
 ): Promise<void> {
+  const [source] = reports
   const header = (data: string): Cell => ({ data, header: true })
   // An empty cell renders as a stray open tag in core.summary's tables, so write a dash.
   const code = (text: string): string => (text ? `<code>${escapeHtml(text)}</code>` : '–')
-  const details: Cell[][] = [
+  const imageRows = (report: ShareReport): Cell[][] => [
     [header('Blueprint'), code(report.blueprintId)],
     [header('Region'), code(report.region)],
-    [header('Image state'), escapeHtml(report.blueprintState || 'not read')],
-    [header('Identity'), escapeHtml(report.identity)]
+    ...(report.origin && reports.length > 1
+      ? [[header('Image'), escapeHtml(ORIGIN_LABELS[report.origin])]]
+      : []),
+    [header('Image state'), escapeHtml(report.blueprintState || 'not read')]
   ]
+  const accountsTable = (report: ShareReport): Cell[][] => [
+    [header('Account'), header('Result'), header('RequestId'), header('Reason')],
+    ...report.accounts.map((a) => [
+      code(report.show(a.accountId)),
+      (report.dryRun && DRY_RUN_LABELS[a.result]) || RESULT_LABELS[a.result],
+      code(a.requestId ?? ''),
+      escapeHtml([a.code, a.reason].filter(Boolean).join(': ') || '–')
+    ])
+  ]
+  const runRows: Cell[][] = [[header('Identity'), escapeHtml(source.identity)]]
   if (run.repository && run.runId) {
     const runUrl = `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
-    details.push([
+    runRows.push([
       header('Run'),
       `<a href="${runUrl}">${escapeHtml(run.repository)} #${run.runId}</a>`
     ])
   }
-  if (run.sha) details.push([header('Commit'), code(run.sha.slice(0, 12))])
+  if (run.sha) runRows.push([header('Commit'), code(run.sha.slice(0, 12))])
 
-  const blueprint = escapeHtml(report.blueprintId)
-  const heading = report.dryRun
-    ? `🔍 Dry run: share plan for Lighthouse blueprint ${blueprint}`
-    : `${failure ? '❌' : '✅'} Share Lighthouse blueprint ${blueprint}`
-  summary.addHeading(heading, 2).addTable(details)
-  if (report.dryRun && !failure) {
+  const blueprint = escapeHtml(source.blueprintId)
+  const where = reports.length > 1 ? ` in ${reports.length} regions` : ''
+  const heading = source.dryRun
+    ? `🔍 Dry run: share plan for Lighthouse blueprint ${blueprint}${where}`
+    : `${failure ? '❌' : '✅'} Share Lighthouse blueprint ${blueprint}${where}`
+  summary.addHeading(heading, 2)
+  summary.addTable(reports.length > 1 ? runRows : [...imageRows(source), ...runRows])
+  if (source.dryRun && !failure) {
     summary.addRaw('<p>A dry run: every read was made, and no share was changed.</p>', true)
   }
   if (failure) {
     summary.addRaw(`<p><strong>Failed:</strong> ${escapeHtml(failure)}</p>`, true)
   }
-  summary
-    .addHeading('Accounts', 3)
-    .addTable([
-      [header('Account'), header('Result'), header('RequestId'), header('Reason')],
-      ...report.accounts.map((a) => [
-        code(report.show(a.accountId)),
-        (report.dryRun && DRY_RUN_LABELS[a.result]) || RESULT_LABELS[a.result],
-        code(a.requestId ?? ''),
-        escapeHtml([a.code, a.reason].filter(Boolean).join(': ') || '–')
-      ])
-    ])
+  if (reports.length === 1) {
+    summary.addHeading('Accounts', 3).addTable(accountsTable(source))
+  } else {
+    for (const report of reports) {
+      summary
+        .addHeading(escapeHtml(report.region), 3)
+        .addTable(imageRows(report))
+        .addTable(accountsTable(report))
+    }
+  }
   await summary.write()
 }

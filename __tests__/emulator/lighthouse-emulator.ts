@@ -32,6 +32,18 @@ export const REGIONS = [
   'sa-saopaulo'
 ]
 
+/** The Chinese mainland: images are not copied between these regions and any other. */
+export const MAINLAND_REGIONS = [
+  'ap-beijing',
+  'ap-chengdu',
+  'ap-guangzhou',
+  'ap-nanjing',
+  'ap-shanghai'
+]
+
+/** Where an image lives unless a test says otherwise. */
+export const DEFAULT_REGION = 'ap-guangzhou'
+
 /** States from which an image never becomes NORMAL by itself (failed, or being removed). */
 const FAILED_STATES = [
   'CREATEFAILED',
@@ -55,6 +67,9 @@ export type Fault =
 
 export interface EmulatedBlueprint {
   id: string
+  /** Each region has its own images, with their own IDs. */
+  region: string
+  createdTime: string
   state: string
   /** PRIVATE (custom), PUBLIC or SHARED. */
   type: string
@@ -90,7 +105,7 @@ export interface CallRecord {
 }
 
 type Params = Record<string, unknown>
-type Handler = (params: Params) => Params
+type Handler = (params: Params, region: string) => Params
 
 class ApiFailure extends Error {
   constructor(
@@ -116,6 +131,14 @@ export class LighthouseEmulator {
   requestsPerSecond = 20
   /** Added to every API answer, as a network and a real API would (the benchmark sets it). */
   latencyMs = 0
+  /** How long SyncBlueprint's copies take to become NORMAL (the source reads SYNCING meanwhile). */
+  copyMs = 300
+  /** Destination regions whose copy ends in SYNCING_FAILED. */
+  readonly failingCopyRegions = new Set<string>()
+  /** Regions SyncBlueprint answers UnavailableRegion for. */
+  readonly unavailableRegions = new Set<string>()
+  /** How many more copies SyncBlueprint makes before LimitExceeded.SyncBlueprintQuotaLimitExceeded. */
+  syncQuota = Infinity
   /** Asked for a fault on every call that has none injected (the chaos test draws them at random). */
   faultFor?: (action: string) => Fault | undefined
   /** The runner's OIDC token service, and CAM's OIDC providers and roles behind STS. */
@@ -178,6 +201,8 @@ export class LighthouseEmulator {
     for (const account of blueprint.sharedWith ?? []) shares.set(account, new Date().toISOString())
     this.blueprints.set(blueprint.id, {
       id: blueprint.id,
+      region: blueprint.region ?? DEFAULT_REGION,
+      createdTime: blueprint.createdTime ?? '2026-11-01T00:00:00Z',
       state: blueprint.state ?? 'NORMAL',
       type: blueprint.type ?? 'PRIVATE',
       name: blueprint.name ?? blueprint.id,
@@ -238,10 +263,11 @@ export class LighthouseEmulator {
   }
 
   private readonly handlers: Record<string, Handler> = {
-    DescribeBlueprints: (p) => this.describeBlueprints(p),
-    DescribeBlueprintsShareAcrossAccountInfos: (p) => this.describeShareInfos(p),
-    ShareBlueprintAcrossAccounts: (p) => this.changeShares(p, 'share'),
-    CancelShareBlueprintAcrossAccounts: (p) => this.changeShares(p, 'cancel')
+    DescribeBlueprints: (p, region) => this.describeBlueprints(p, region),
+    DescribeBlueprintsShareAcrossAccountInfos: (p, region) => this.describeShareInfos(p, region),
+    ShareBlueprintAcrossAccounts: (p, region) => this.changeShares(p, region, 'share'),
+    CancelShareBlueprintAcrossAccounts: (p, region) => this.changeShares(p, region, 'cancel'),
+    SyncBlueprint: (p, region) => this.syncBlueprint(p, region)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -347,7 +373,7 @@ export class LighthouseEmulator {
     const handler = this.handlers[action]
     if (!handler) throw new ApiFailure('InvalidAction', `The action ${action} does not exist.`)
     this.throttle(action)
-    return handler(params)
+    return handler(params, record.region)
   }
 
   /** STS: unsigned (Authorization: SKIP), the web identity token is the proof. */
@@ -467,11 +493,25 @@ export class LighthouseEmulator {
     this.recentCalls.set(action, recent)
   }
 
-  private describeBlueprints(params: Params): Params {
+  private describeBlueprints(params: Params, region: string): Params {
     const ids = optionalStringList(params, 'BlueprintIds', 100)
+    const filters = blueprintFilters(params)
+    if (ids && filters.length > 0) {
+      throw new ApiFailure('InvalidParameter', 'BlueprintIds and Filters cannot be given together.')
+    }
     const { offset, limit } = paging(params)
     for (const id of ids ?? []) checkBlueprintIdFormat(id)
-    const matching = [...this.blueprints.values()].filter((b) => !ids || ids.includes(b.id))
+    const field: Record<string, (b: EmulatedBlueprint) => string> = {
+      'blueprint-id': (b) => b.id,
+      'blueprint-name': (b) => b.name,
+      'blueprint-type': (b) => b.type,
+      'blueprint-state': (b) => b.state
+    }
+    const matching = [...this.blueprints.values()]
+      .filter((b) => b.region === region && (!ids || ids.includes(b.id)))
+      .filter((b) => filters.every((f) => f.values.includes(field[f.name](b))))
+      // Newest first.
+      .sort((x, y) => y.createdTime.localeCompare(x.createdTime))
     return {
       TotalCount: matching.length,
       BlueprintSet: matching.slice(offset, offset + limit).map((b) => ({
@@ -483,12 +523,104 @@ export class LighthouseEmulator {
         Platform: 'LINUX_UNIX',
         PlatformType: 'LINUX_UNIX',
         OsName: 'Ubuntu Server 22.04 LTS 64bit',
-        CreatedTime: '2026-11-01T00:00:00Z'
+        CreatedTime: b.createdTime
       }))
     }
   }
 
-  private describeShareInfos(params: Params): Params {
+  /**
+   * SyncBlueprint: copies a NORMAL custom image to other regions, a new ID in
+   * each. The copies read SYNCING, and so does the source, until copyMs have
+   * passed; then the copies are NORMAL (or SYNCING_FAILED) and the source NORMAL.
+   */
+  private syncBlueprint(params: Params, region: string): Params {
+    const id = params.BlueprintId
+    if (typeof id !== 'string' || !id)
+      throw new ApiFailure('MissingParameter', 'BlueprintId is required.')
+    checkBlueprintIdFormat(id)
+    const destinations = optionalStringList(params, 'DestinationRegions', 10)
+    if (!destinations || destinations.length === 0) {
+      throw new ApiFailure('MissingParameter', 'DestinationRegions is required.')
+    }
+    const source = this.blueprints.get(id)
+    if (!source || source.region !== region || source.type !== 'PRIVATE') {
+      throw new ApiFailure(
+        'ResourceNotFound.PrivateBlueprintNotFound',
+        `The custom image ${id} does not exist.`
+      )
+    }
+    if (new Set(destinations).size !== destinations.length) {
+      throw new ApiFailure('InvalidParameterValue.Duplicated', 'DestinationRegions has duplicates.')
+    }
+    if (destinations.includes(region)) {
+      throw new ApiFailure(
+        'InvalidParameterValue.DestinationRegionSameAsSourceRegion',
+        'The destination region is the source region.'
+      )
+    }
+    const unavailable = destinations.find(
+      (r) => !REGIONS.includes(r) || this.unavailableRegions.has(r)
+    )
+    if (unavailable) {
+      throw new ApiFailure(
+        'InvalidParameterValue.UnavailableRegion',
+        `Region ${unavailable} is unavailable.`
+      )
+    }
+    if (
+      destinations.some((r) => MAINLAND_REGIONS.includes(r) !== MAINLAND_REGIONS.includes(region))
+    ) {
+      throw new ApiFailure(
+        'InvalidParameterValue.NotSupportCrossBorderSyncBlueprint',
+        'Images cannot be synced between the Chinese mainland and other regions.'
+      )
+    }
+    if (source.state !== 'NORMAL') {
+      throw new ApiFailure(
+        'UnsupportedOperation.BlueprintCurStateInvalid',
+        `The image state ${source.state} does not support this operation.`
+      )
+    }
+    if (destinations.length > this.syncQuota) {
+      throw new ApiFailure(
+        'LimitExceeded.SyncBlueprintQuotaLimitExceeded',
+        'The sync quota is used up.'
+      )
+    }
+    this.syncQuota -= destinations.length
+    const createdTime = new Date().toISOString()
+    const copies = destinations.map((destination) => {
+      const copy: EmulatedBlueprint = {
+        ...source,
+        id: `lhbp-${randomUUID().replace(/-/g, '').slice(0, 8)}`,
+        region: destination,
+        createdTime,
+        state: 'SYNCING',
+        shares: new Map()
+      }
+      this.blueprints.set(copy.id, copy)
+      return copy
+    })
+    source.state = 'SYNCING'
+    void this.sleep(this.copyMs).then(() => {
+      source.state = 'NORMAL'
+      for (const copy of copies) {
+        copy.state = this.failingCopyRegions.has(copy.region) ? 'SYNCING_FAILED' : 'NORMAL'
+      }
+    })
+    return {
+      DestinationRegionBlueprintSet: copies.map((c) => ({ Region: c.region, BlueprintId: c.id }))
+    }
+  }
+
+  /** The images of a region, newest first. */
+  blueprintsIn(region: string): EmulatedBlueprint[] {
+    return [...this.blueprints.values()]
+      .filter((b) => b.region === region)
+      .sort((x, y) => y.createdTime.localeCompare(x.createdTime))
+  }
+
+  private describeShareInfos(params: Params, region: string): Params {
     const ids = optionalStringList(params, 'BlueprintIds', 100)
     if (!ids || ids.length === 0)
       throw new ApiFailure('MissingParameter', 'BlueprintIds is required.')
@@ -497,7 +629,7 @@ export class LighthouseEmulator {
     const infos = ids.flatMap((id) => {
       checkBlueprintIdFormat(id)
       const blueprint = this.blueprints.get(id)
-      if (!blueprint) {
+      if (!blueprint || blueprint.region !== region) {
         throw new ApiFailure(
           'ResourceNotFound.BlueprintIdNotFound',
           `The image ID ${id} does not exist.`
@@ -513,7 +645,7 @@ export class LighthouseEmulator {
     }
   }
 
-  private changeShares(params: Params, change: 'share' | 'cancel'): Params {
+  private changeShares(params: Params, region: string, change: 'share' | 'cancel'): Params {
     const id = params.BlueprintId
     if (typeof id !== 'string' || !id)
       throw new ApiFailure('MissingParameter', 'BlueprintId is required.')
@@ -522,7 +654,8 @@ export class LighthouseEmulator {
       throw new ApiFailure('MissingParameter', 'AccountIds is required.')
     }
     checkBlueprintIdFormat(id)
-    const blueprint = this.blueprints.get(id)
+    const found = this.blueprints.get(id)
+    const blueprint = found?.region === region ? found : undefined
     if (!blueprint || blueprint.type === 'SHARED') {
       throw new ApiFailure(
         'ResourceNotFound.PrivateBlueprintNotFound',
@@ -637,6 +770,21 @@ function paging(params: Params): { offset: number; limit: number } {
     throw new ApiFailure('InvalidParameterValue', 'Limit must be from 1 to 100.')
   }
   return { offset: offset as number, limit: limit as number }
+}
+
+/** DescribeBlueprints' filters: name and values, each filter a condition that must hold. */
+function blueprintFilters(params: Params): { name: string; values: string[] }[] {
+  const filters = params.Filters
+  if (filters === undefined) return []
+  if (!Array.isArray(filters)) throw new ApiFailure('InvalidParameter', 'Filters must be an array.')
+  const known = ['blueprint-id', 'blueprint-name', 'blueprint-type', 'blueprint-state']
+  return (filters as unknown[]).map((filter) => {
+    const f = (filter ?? {}) as Params
+    if (typeof f.Name !== 'string' || !known.includes(f.Name)) {
+      throw new ApiFailure('InvalidParameterValue', `Filter ${String(f.Name)} is not supported.`)
+    }
+    return { name: f.Name, values: optionalStringList(f, 'Values', 5) ?? [] }
+  })
 }
 
 function accountIdFilter(params: Params): string[] | undefined {

@@ -1,5 +1,5 @@
 import { ApiError, TransportError } from '../../src/api-errors.js'
-import type { Blueprint, LighthouseApi } from '../../src/lighthouse.js'
+import type { Blueprint, Copy, LighthouseApi } from '../../src/lighthouse.js'
 
 /** A LighthouseApi in memory, for unit tests of the share logic. */
 export class FakeLighthouse implements LighthouseApi {
@@ -22,7 +22,16 @@ export class FakeLighthouse implements LighthouseApi {
   async describeBlueprint(): Promise<Blueprint | undefined> {
     this.calls.push('describe')
     const state = this.states.length > 1 ? this.states.shift()! : this.states[0]
-    return this.exists ? { state, type: this.type, name: 'golden' } : undefined
+    return this.exists
+      ? {
+          id: 'lhbp-6jc6l8yb',
+          state,
+          type: this.type,
+          name: 'golden',
+          nameAsGiven: 'golden',
+          createdAt: 0
+        }
+      : undefined
   }
 
   async listSharedAccounts(): Promise<string[]> {
@@ -80,6 +89,17 @@ export class FakeLighthouse implements LighthouseApi {
     if (fault === 'lost-after-sharing')
       throw new TransportError('ShareBlueprintAcrossAccounts', 'timeout')
     return requestId
+  }
+
+  /** One region: no copies here (the emulator plays SyncBlueprint end to end). */
+  async findCustomImages(): Promise<Blueprint[]> {
+    this.calls.push('find-images')
+    return []
+  }
+
+  async syncBlueprint(): Promise<Copy[]> {
+    this.calls.push('sync')
+    throw new Error('SyncBlueprint is not in this fake')
   }
 
   /** Like the API: a call with any refused account fails whole, naming none. */
