@@ -76,6 +76,9 @@ describe('copying to other regions', () => {
     const rerun = emulator.calls.slice(before).map((c) => c.action)
     expect(rerun).not.toContain(SYNC)
     expect(rerun).not.toContain(SHARE)
+    // No call twice: the source read once, each region looked at once, each share list read once.
+    expect(rerun.filter((a) => a === 'DescribeBlueprints')).toHaveLength(3)
+    expect(rerun.filter((a) => a === 'DescribeBlueprintsShareAcrossAccountInfos')).toHaveLength(3)
     expect(emulator.blueprintsIn('ap-tokyo')).toHaveLength(1)
     expect(outputObject(second, 'blueprint-ids')).toEqual(outputObject(first, 'blueprint-ids'))
     expect(outputObject(second, 'regions')).toMatchObject({ 'ap-tokyo': { copy: 'reused' } })

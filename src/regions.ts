@@ -28,11 +28,13 @@ export interface RegionResult {
   failure?: string
 }
 
-/** A copy that a region already has, or one that was just made. */
-interface Copy {
+/** A region's image: the source, a copy the region already has, or one just made. */
+interface RegionImage {
   region: string
   blueprintId: string
-  origin: 'made' | 'reused'
+  origin: 'source' | 'made' | 'reused'
+  /** The copy as read, when it was NORMAL then: no need to read it again. */
+  ready?: Blueprint
 }
 
 /**
@@ -61,7 +63,7 @@ export async function shareAcrossRegions(
 
   const found = await Promise.all(copyTo.map((region) => findCopy(deps, region, source)))
   const results: RegionResult[] = []
-  const copies: Copy[] = []
+  const copies: RegionImage[] = []
   const missing: string[] = []
   for (const [i, region] of copyTo.entries()) {
     const outcome = found[i]
@@ -71,7 +73,8 @@ export async function shareAcrossRegions(
       log.info(
         `[${region}] Reusing the copy ${outcome.id} (${outcome.state}) made on an earlier run.`
       )
-      copies.push({ region, blueprintId: outcome.id, origin: 'reused' })
+      const ready = outcome.state === 'NORMAL' ? outcome : undefined
+      copies.push({ region, blueprintId: outcome.id, origin: 'reused', ready })
     } else {
       missing.push(region)
     }
@@ -99,19 +102,27 @@ export async function shareAcrossRegions(
   }
 
   // Every region side by side: the rate limiter is shared, the waiting is not.
-  const regions = [
-    { region: request.region, blueprintId: request.blueprintId, origin: 'source' as const },
+  // The source was just read NORMAL; after a SyncBlueprint it reads SYNCING again, so it is waited for.
+  const sourceReady = copies.some((c) => c.origin === 'made') ? undefined : source
+  const regions: RegionImage[] = [
+    {
+      region: request.region,
+      blueprintId: request.blueprintId,
+      origin: 'source',
+      ready: sourceReady
+    },
     ...copies
   ]
   const shared = await Promise.all(
-    regions.map(async ({ region, blueprintId, origin }): Promise<RegionResult> => {
+    regions.map(async ({ region, blueprintId, origin, ready }): Promise<RegionResult> => {
       const report = reportFor(region, blueprintId, origin)
       const regionLog = prefixed(log, region)
       try {
         await shareBlueprint(
           { ...deps, api: deps.apiFor(region), log: regionLog },
           { ...request, region, blueprintId },
-          report
+          report,
+          ready
         )
         return { region, origin, report }
       } catch (error) {

@@ -1,7 +1,7 @@
 /** Carrying out the plan: wait for the image, read the shares, share, then revoke. */
 import { ApiError, TransportError, describeError, isPerAccountError } from './api-errors.js'
 import type { ActionInputs } from './inputs.js'
-import type { LighthouseApi } from './lighthouse.js'
+import type { Blueprint, LighthouseApi } from './lighthouse.js'
 import { batches, planChanges, planSummary, planTable } from './plan.js'
 import { SHARE, REVOKE, type Change } from './change.js'
 import type { AccountResult, ShareReport } from './report.js'
@@ -39,7 +39,9 @@ export type ShareRequest = Pick<
 export async function shareBlueprint(
   deps: ShareDeps,
   request: ShareRequest,
-  report: ShareReport
+  report: ShareReport,
+  /** The image as just read in NORMAL, so it need not be read again before the plan. */
+  alreadyRead?: Blueprint
 ): Promise<void> {
   const { api, clock, log } = deps
   const { info, group } = log
@@ -57,7 +59,8 @@ export async function shareBlueprint(
       schedule: deps.waitSchedule
     })
 
-  const blueprint = await waitForImage()
+  if (alreadyRead) report.blueprintState = alreadyRead.state
+  const blueprint = alreadyRead ?? (await waitForImage())
   info(
     `Blueprint ${blueprintId} (${blueprint.name || 'no name'}) is a custom image in state NORMAL.`
   )
