@@ -241,7 +241,14 @@ async function syncRegions(
           )
           for (const region of pending) {
             const copy = await findCopy(deps, region, source)
-            if (copy && typeof copy !== 'string') made.set(region, { blueprintId: copy.id })
+            if (typeof copy === 'string') {
+              // Asking again could make a second copy: leave the region to a re-run, which looks first.
+              made.set(region, {
+                failure: `SyncBlueprint got no answer (${error.detail}), so a copy may exist, and ${copy.charAt(0).toLowerCase()}${copy.slice(1)}. Run the step again: it finds the copy if one was made.`
+              })
+            } else if (copy) {
+              made.set(region, { blueprintId: copy.id })
+            }
           }
           pending = pending.filter((region) => !made.has(region))
         }

@@ -40,7 +40,11 @@ const HOSTILE_MESSAGES = [
 
 const SHARE = 'ShareBlueprintAcrossAccounts'
 const CANCEL = 'CancelShareBlueprintAcrossAccounts'
-const CHANGES = [SHARE, CANCEL]
+const SYNC = 'SyncBlueprint'
+/** Calls that change something: their answers can be lost after the change. */
+const CHANGES = [SHARE, CANCEL, SYNC]
+/** Where copies go: the source is in ap-guangzhou, so mainland regions only. */
+const COPY_REGIONS = ['ap-shanghai', 'ap-beijing']
 
 /** mulberry32: small, fast and good enough to draw scenarios from a seed. */
 function random(seed: number): () => number {
@@ -68,6 +72,8 @@ export interface Scenario {
   name: string
   syncingForMs: number
   faultRate: number
+  /** copy-to-regions: mainland regions, as the source is ap-guangzhou. */
+  copyTo: string[]
 }
 
 export function drawScenario(seed: number): Scenario {
@@ -98,7 +104,9 @@ export function drawScenario(seed: number): Scenario {
     credentialSeconds: 2,
     name: pick(NAMES),
     syncingForMs: chance(0.2) ? 150 + Math.floor(next() * 300) : 0,
-    faultRate: 0.05 + next() * 0.25
+    faultRate: 0.05 + next() * 0.25,
+    // Drawn last, so the seeds drawn before copies existed keep their scenarios.
+    copyTo: chance(0.3) ? some(COPY_REGIONS, 0.6) : []
   }
 }
 
@@ -113,6 +121,11 @@ function faultDrawer(
     if (justLost && !CHANGES.includes(action)) {
       justLost = false
       if (next() < 0.3) return { kind: 'error', code: 'AuthFailure.UnauthorizedOperation' }
+    }
+    // SyncBlueprint is one call a run: lose its answer often, or a second copy would go unseen.
+    if (action === SYNC && next() < 0.35) {
+      justLost = true
+      return { kind: 'lose-answer' }
     }
     if (next() >= scenario.faultRate) return undefined
     const roll = next()
@@ -222,6 +235,7 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
     subject: '*'
   })
   emulator.identity.credentialSeconds = scenario.credentialSeconds
+  emulator.copyMs = 200
   emulator.faultFor = faultDrawer(scenario, random(scenario.seed ^ 0x5eed))
   await emulator.start()
   if (scenario.syncingForMs)
@@ -237,6 +251,7 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
     'dry-run': String(scenario.dryRun),
     'on-account-error': scenario.onAccountError,
     'wait-timeout-seconds': '30',
+    'copy-to-regions': scenario.copyTo.join(','),
     ...(scenario.oidc
       ? { 'role-arn': ROLE_ARN, 'oidc-provider-id': PROVIDER }
       : { 'secret-id': SECRET_ID, 'secret-key': SECRET_KEY })
@@ -251,20 +266,18 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
   }
 }
 
-function checkInvariants(
+/** The share invariants in one region, against that region's outputs. */
+function checkRegion(
   scenario: Scenario,
-  emulator: LighthouseEmulator,
-  recorded: Recorded
-): string[] {
-  const broken: string[] = []
-  const expect = (ok: boolean, what: string) => ok || broken.push(what)
-  const initial = new Set(scenario.initial)
-  const final = new Set(emulator.sharesOf(BLUEPRINT_ID))
+  recorded: Recorded,
+  initial: Set<string>,
+  final: Set<string>,
+  outputs: { shared: string[]; revoked: string[]; failed: string[] },
+  expect: (ok: boolean, what: string) => void
+): void {
   const gained = [...final].filter((a) => !initial.has(a))
   const lost = [...initial].filter((a) => !final.has(a))
-  const shared = list(recorded, 'shared-account-ids')
-  const revoked = list(recorded, 'revoked-account-ids')
-  const failed = list(recorded, 'failed-account-ids')
+  const { shared, revoked, failed } = outputs
   const may = (accounts: string[], allowed: (a: string) => boolean, what: string) => {
     const outside = accounts.filter((a) => !allowed(a))
     expect(outside.length === 0, `${what}: ${outside.join(', ')}`)
@@ -308,6 +321,46 @@ function checkInvariants(
         'succeeded but kept an unlisted share'
       )
     }
+  }
+}
+
+function checkInvariants(
+  scenario: Scenario,
+  emulator: LighthouseEmulator,
+  recorded: Recorded
+): string[] {
+  const broken: string[] = []
+  const expect = (ok: boolean, what: string) => ok || broken.push(what)
+  const perRegion = JSON.parse(recorded.outputs.regions ?? '{}') as Record<
+    string,
+    Record<string, string[]>
+  >
+  for (const region of [REGION, ...scenario.copyTo]) {
+    // The source starts with the scenario's shares; a copy this run made starts with none.
+    const images = emulator.blueprintsIn(region).filter((b) => b.name === scenario.name)
+    expect(images.length <= 1, `[${region}] ${images.length} copies of the image`)
+    const image = region === REGION ? BLUEPRINT_ID : images[0]?.id
+    const outputs = perRegion[region] ?? {}
+    checkRegion(
+      scenario,
+      recorded,
+      new Set(region === REGION ? scenario.initial : []),
+      new Set(image ? emulator.sharesOf(image) : []),
+      {
+        shared: outputs['shared-account-ids'] ?? [],
+        revoked: outputs['revoked-account-ids'] ?? [],
+        failed: outputs['failed-account-ids'] ?? []
+      },
+      (ok, what) => expect(ok, `[${region}] ${what}`)
+    )
+  }
+  // The list outputs are the union over regions.
+  for (const name of ['shared-account-ids', 'revoked-account-ids', 'failed-account-ids']) {
+    const union = new Set(Object.values(perRegion).flatMap((r) => r[name] ?? []))
+    expect(
+      JSON.stringify([...union].sort()) === JSON.stringify([...list(recorded, name)].sort()),
+      `${name} is not the union of the regions'`
+    )
   }
 
   // No secret anywhere but in ::add-mask::, and no workflow command but the action's own.
