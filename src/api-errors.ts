@@ -131,7 +131,8 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
     kind: 'permanent',
     hint:
       'The credentials lack permission: allow lighthouse:DescribeBlueprints, lighthouse:DescribeBlueprintsShareAcrossAccountInfos, ' +
-      'lighthouse:ShareBlueprintAcrossAccounts and (to revoke) lighthouse:CancelShareBlueprintAcrossAccounts in CAM.'
+      'lighthouse:ShareBlueprintAcrossAccounts, (to revoke) lighthouse:CancelShareBlueprintAcrossAccounts and ' +
+      '(with copy-to-regions) lighthouse:SyncBlueprint in CAM.'
   },
   'UnsupportedOperation.BlueprintOccupied': {
     kind: 'permanent',

@@ -162,7 +162,7 @@ export function readShareInputs(
 function readCopyRegions(getInput: GetInput, source: string): string[] {
   const value = getInput('copy-to-regions')
   if (!value) return []
-  const regions = [...new Set(value.split(/[\s,]+/).filter(Boolean))]
+  const regions = listItems(value)
   const unknown = regions.filter((r) => !SUPPORTED_REGIONS.includes(r))
   if (unknown.length > 0) {
     throw new InputError(
@@ -246,9 +246,14 @@ function parseBlueprintId(value: string): string {
   return value
 }
 
-/** Splits on commas, spaces and newlines; keeps the first of each duplicate, in order. */
+/** A list input's items: split on commas, spaces and newlines; the first of each duplicate, in order. */
+function listItems(value: string): string[] {
+  return [...new Set(value.split(/[\s,]+/).filter(Boolean))]
+}
+
+/** Account IDs from a list input, each checked. */
 export function parseAccountIds(value: string, inputName: string): string[] {
-  const ids = value.split(/[\s,]+/).filter(Boolean)
+  const ids = listItems(value)
   const invalid = ids.filter((id) => !ACCOUNT_ID.test(id))
   if (invalid.length > 0) {
     const list = invalid.map((id) => `"${id}"`).join(', ')
@@ -261,7 +266,7 @@ export function parseAccountIds(value: string, inputName: string): string[] {
   if (ids.length === 0) {
     throw new InputError(`Input "${inputName}" has no account IDs in it: "${value}".`)
   }
-  return [...new Set(ids)]
+  return ids
 }
 
 function parseRegion(value: string): string {

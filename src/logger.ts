@@ -9,3 +9,18 @@ export interface Logger {
   /** fn's lines folded under a title in the log (core.group). */
   group: (title: string, fn: () => void | Promise<void>) => Promise<void>
 }
+
+/** Every line marked with a prefix, e.g. the region it is about; a group becomes a plain line, since marked lines of several regions interleave. */
+export function withPrefix(log: Logger, prefix: string): Logger {
+  const mark = (message: string) => `${prefix}${message}`
+  return {
+    info: (message) => log.info(mark(message)),
+    debug: (message) => log.debug(mark(message)),
+    warning: (message) => log.warning(mark(message)),
+    notice: (message) => log.notice(mark(message)),
+    group: async (title, fn) => {
+      log.info(mark(title))
+      await fn()
+    }
+  }
+}

@@ -2,7 +2,7 @@
 import * as core from '@actions/core'
 import { describeError } from './api-errors.js'
 import { CHANGES } from './change.js'
-import type { Logger } from './logger.js'
+import { withPrefix, type Logger } from './logger.js'
 import {
   maskSecrets,
   readCredentialSettings,
@@ -150,14 +150,18 @@ function connect(
   }
   // One limiter for every caller: the API's limit is per account and action, whoever calls.
   const limiter = new RateLimiter(REQUESTS_PER_SECOND, runtime.clock)
-  const callerFor = (transport: Transport, renewCredentials?: () => Promise<void>): Caller =>
+  const callerFor = (
+    transport: Transport,
+    renewCredentials?: () => Promise<void>,
+    callerLog: Logger = log
+  ): Caller =>
     new Caller({
       transport,
       clock: runtime.clock,
       random: runtime.random,
       limiter,
       policy: runtime.retryPolicy,
-      log,
+      log: callerLog,
       renewCredentials
     })
   const credentials = credentialProvider(settings, runtime, (endpoint) =>
@@ -190,8 +194,10 @@ function connect(
         proxy,
         credentials
       })
+      // With copies, regions work side by side: each retry line says which region it is about.
+      const regionLog = inputs.copyToRegions.length > 0 ? withPrefix(log, `[${region}] `) : log
       api = createLighthouseApi(
-        callerFor(transport, credentials.renew && (() => credentials.renew!()))
+        callerFor(transport, credentials.renew && (() => credentials.renew!()), regionLog)
       )
       apis.set(region, api)
     }

@@ -5,7 +5,7 @@
  */
 import { ApiError, TransportError, describeError } from './api-errors.js'
 import type { Blueprint, LighthouseApi } from './lighthouse.js'
-import type { Logger } from './logger.js'
+import { withPrefix } from './logger.js'
 import type { CopyOrigin, ShareReport } from './report.js'
 import { backoffDelay, retrying } from './retry.js'
 import { shareBlueprint, type ShareDeps, type ShareRequest } from './share.js'
@@ -116,7 +116,7 @@ export async function shareAcrossRegions(
   const shared = await Promise.all(
     regions.map(async ({ region, blueprintId, origin, ready }): Promise<RegionResult> => {
       const report = reportFor(region, blueprintId, origin)
-      const regionLog = prefixed(log, region)
+      const regionLog = withPrefix(log, `[${region}] `)
       try {
         await shareBlueprint(
           { ...deps, api: deps.apiFor(region), log: regionLog },
@@ -256,19 +256,4 @@ async function syncRegions(
     },
     clock
   )
-}
-
-/** A region's log lines, marked with the region: regions run side by side, so groups would interleave. */
-function prefixed(log: Logger, region: string): Logger {
-  const mark = (message: string) => `[${region}] ${message}`
-  return {
-    info: (m) => log.info(mark(m)),
-    debug: (m) => log.debug(mark(m)),
-    warning: (m) => log.warning(mark(m)),
-    notice: (m) => log.notice(mark(m)),
-    group: async (title, fn) => {
-      log.info(mark(title))
-      await fn()
-    }
-  }
 }
