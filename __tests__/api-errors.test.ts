@@ -16,8 +16,24 @@ describe('hints', () => {
     }
   )
 
-  test('an unknown identity provider names "oidc-provider-id"', () => {
-    expect(sts('ResourceNotFound.IdentityNotExist').hint).toContain('"oidc-provider-id"')
+  // Hints sit on the codes AssumeRoleWithWebIdentity really returns (not CAM's IdentityNotExist or RoleNotFound).
+  test.each(['InvalidParameter.WebIdentityTokenError', 'InvalidParameter.ParamError'])(
+    'a wrong identity provider name is pointed at by %s',
+    (code) => expect(sts(code).hint).toContain('"oidc-provider-id"')
+  )
+
+  test('a role STS cannot get names "role-arn" and is not retried', () => {
+    expect(sts('InternalError.GetRoleError').hint).toContain('"role-arn"')
+    expect(sts('InternalError.GetRoleError').kind).toBe('permanent')
+  })
+
+  test('FailedOperation.DescribeBlueprintsFailed is transient, unlike its family', () => {
+    expect(lighthouse('FailedOperation.DescribeBlueprintsFailed').kind).toBe('transient')
+    expect(lighthouse('FailedOperation').kind).toBe('permanent')
+  })
+
+  test('InvalidParameterValue.InvalidBlueprintState is about a state value, not "must be NORMAL"', () => {
+    expect(lighthouse('InvalidParameterValue.InvalidBlueprintState').hint).not.toContain('NORMAL')
   })
 
   test('a rejected GitHub token mentions stale signing keys and automatic rotation', () => {
@@ -32,7 +48,11 @@ describe('hints', () => {
 
   test.each([
     'LimitExceeded.SyncBlueprintQuotaLimitExceeded',
+    'LimitExceeded',
     'FailedOperation.UnableToSyncBlueprint',
+    'FailedOperation.BalanceInsufficient',
+    'UnauthorizedOperation.NotCertification',
+    'UnauthorizedOperation.CertificationNeedUpgrade',
     'InvalidParameterValue.UnavailableRegion',
     'InvalidParameterValue.DestinationRegionSameAsSourceRegion',
     'InvalidParameterValue.Duplicated',

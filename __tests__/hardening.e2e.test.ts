@@ -218,6 +218,7 @@ describe('text from outside cannot inject workflow commands', () => {
     emulator.inject(SHARE, {
       kind: 'error',
       code: 'InternalError.\n::stop-commands::pwned',
+      offSpec: true,
       message: 'busy\n::warning::forged'
     })
     const result = await runAction(shareInputs(emulator, { 'account-ids': a }))
@@ -255,6 +256,7 @@ describe('text from outside cannot break out of the job summary', () => {
     emulator.inject(SHARE, {
       kind: 'error',
       code: 'UnauthorizedOperation.Custom',
+      offSpec: true,
       message: hostile
     })
 

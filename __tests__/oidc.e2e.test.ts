@@ -173,3 +173,19 @@ test('API keys in the environment are ignored with a notice when role-arn is set
   )
   expect(emulator.calls.some((c) => c.secretId === SECRET_ID)).toBe(false)
 })
+
+test('a role STS cannot get fails at once with the code it really returns and a hint naming "role-arn"', async () => {
+  emulator.addAccounts('root', rootAccounts(2)).addBlueprint({ id: BLUEPRINT_ID })
+
+  const result = await runAction(
+    oidcInputs({ 'role-arn': 'qcs::cam::uin/100000000001:roleName/no-such-role' }),
+    emulator.idTokenVariables
+  )
+
+  expect(result.exitCode).toBe(1)
+  expect(errorLine(result)).toContain('InternalError.GetRoleError')
+  expect(errorLine(result)).toContain('STS could not get the role: check "role-arn"')
+  // Not retried: the family InternalError is transient, this code is not.
+  expect(emulator.callsTo('AssumeRoleWithWebIdentity')).toHaveLength(1)
+  expect(emulator.callsTo('ShareBlueprintAcrossAccounts')).toHaveLength(0)
+})

@@ -218,17 +218,16 @@ describe('Caller', () => {
       }
     )
 
-    test.each([
-      'InternalError.SystemError',
-      'InternalError.GetRoleError',
-      'InternalError.UnknownError'
-    ])('%s is retried', (code) => expect(isRetryable(stsError(code), true)).toBe(true))
+    test.each(['InternalError.SystemError', 'InternalError.UnknownError'])(
+      '%s is retried',
+      (code) => expect(isRetryable(stsError(code), true)).toBe(true)
+    )
 
+    // InternalError.GetRoleError: the role could not be got; asking again cannot help.
     test.each([
-      'InvalidParameter.OverTimeError',
+      'InternalError.GetRoleError',
       'InvalidParameter.WebIdentityTokenError',
       'InvalidParameter.ParamError',
-      'ResourceNotFound.RoleNotFound',
       'UnauthorizedOperation'
     ])('%s is not retried, and has a hint', (code) => {
       expect(isRetryable(stsError(code), true)).toBe(false)
@@ -237,7 +236,7 @@ describe('Caller', () => {
 
     test('the same code means something else from Lighthouse', () => {
       expect(isRetryable(apiError('InvalidParameter.OverLimit'), true)).toBe(false)
-      expect(stsError('InvalidParameter.OverTimeError').hint).toContain('role-duration-seconds')
+      expect(stsError('InvalidParameter.ParamError').hint).toContain('role-duration-seconds')
     })
   })
 })

@@ -134,7 +134,7 @@ describe('WebIdentityCredentials', () => {
     transport.mockRejectedValueOnce(
       new ApiError(
         'AssumeRoleWithWebIdentity',
-        'ResourceNotFound.RoleNotFound',
+        'InternalError.GetRoleError',
         'Role not found.',
         'req-x',
         'sts'
@@ -142,7 +142,8 @@ describe('WebIdentityCredentials', () => {
     )
     await expect(provider.get()).rejects.toThrow(
       `Could not assume role ${SETTINGS.roleArn} with the GitHub OIDC token: AssumeRoleWithWebIdentity failed: ` +
-        'ResourceNotFound.RoleNotFound: Role not found. (RequestId: req-x). No such role: check "role-arn".'
+        'InternalError.GetRoleError: Role not found. (RequestId: req-x). STS could not get the role: check "role-arn" ' +
+        '(the account ID, and the role name or ID), and that the role exists in CAM.'
     )
   })
 

@@ -12,6 +12,8 @@ export type Service = 'lighthouse' | 'sts'
  * - per-account: one account in the call is refused, and the API does not say which.
  * - already-shared / not-shared: some account already is where the call would put it.
  * - credentials-expired: renew temporary credentials and try once more.
+ * - not-served: the site's API has no such action (the international site lacks the share-list read).
+ * - denied: the credentials may not call this action (CAM).
  * - permanent: retrying cannot help.
  */
 export type CodeKind =
@@ -23,6 +25,8 @@ export type CodeKind =
   | 'already-shared'
   | 'not-shared'
   | 'credentials-expired'
+  | 'not-served'
+  | 'denied'
   | 'permanent'
 
 interface CodeMeaning {
@@ -48,6 +52,19 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
   FailedOperation: {
     kind: 'permanent',
     hint: `The API could not complete the operation; ${ASK_AGAIN}.`
+  },
+  // DescribeBlueprints: "query failed, try again later".
+  'FailedOperation.DescribeBlueprintsFailed': {
+    kind: 'transient',
+    hint: `Reading the image failed on the API side; ${ASK_AGAIN} later.`
+  },
+  InvalidAction: {
+    kind: 'not-served',
+    hint: 'This site\'s API does not offer the action: check "endpoint" (the China site is lighthouse.tencentcloudapi.com).'
+  },
+  ActionOffline: {
+    kind: 'not-served',
+    hint: 'The API has taken this action offline.'
   },
   'FailedOperation.ShareBlueprintAcrossAccountFailed': {
     kind: 'transient',
@@ -111,9 +128,10 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
     kind: 'permanent',
     hint: 'The blueprint ID is not valid here: check it, and that "region" is the region the image is in.'
   },
+  // An invalid state *value* (a filter), not "the image must be NORMAL" (that is BlueprintCurStateInvalid).
   'InvalidParameterValue.InvalidBlueprintState': {
     kind: 'permanent',
-    hint: 'The image is not in a state that can be shared; it must be NORMAL.'
+    hint: 'The API refused an image state value in the request.'
   },
   'LimitExceeded.ShareBlueprintAcrossAccountQuotaLimitExceeded': {
     kind: 'permanent',
@@ -128,11 +146,12 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
     hint: 'No such custom image: only your own custom images can be shared; check "blueprint-id" and "region".'
   },
   'UnauthorizedOperation.NoPermission': {
-    kind: 'permanent',
+    kind: 'denied',
     hint:
-      'The credentials lack permission: allow lighthouse:DescribeBlueprints, lighthouse:DescribeBlueprintsShareAcrossAccountInfos, ' +
-      'lighthouse:ShareBlueprintAcrossAccounts, (to revoke) lighthouse:CancelShareBlueprintAcrossAccounts and ' +
-      '(with copy-to-regions) lighthouse:SyncBlueprint in CAM.'
+      'The credentials lack permission: allow lighthouse:DescribeBlueprints, lighthouse:ShareBlueprintAcrossAccounts, ' +
+      '(to revoke) lighthouse:CancelShareBlueprintAcrossAccounts, (with copy-to-regions) lighthouse:SyncBlueprint and ' +
+      'lighthouse:ModifyBlueprintAttribute, and (to read the shares where the site offers it) ' +
+      'lighthouse:DescribeBlueprintsShareAcrossAccountInfos in CAM.'
   },
   'UnsupportedOperation.BlueprintOccupied': {
     kind: 'permanent',
@@ -151,7 +170,7 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
     hint: "The request's timestamp is too far from the server's time: check the runner's clock."
   },
   'AuthFailure.UnauthorizedOperation': {
-    kind: 'permanent',
+    kind: 'denied',
     hint: 'The credentials lack permission for this action: check the CAM policy.'
   },
   'AuthFailure.InvalidSecretId': {
@@ -169,7 +188,27 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
   },
   'FailedOperation.UnableToSyncBlueprint': {
     kind: 'permanent',
-    hint: `The image could not be copied to this region right now; ${ASK_AGAIN} later.`
+    hint: "The image's current state cannot be copied to other regions: it must be NORMAL, with no other copy under way."
+  },
+  'FailedOperation.DescribeBlueprintQuotaFailed': {
+    kind: 'transient',
+    hint: `Reading the destination's image quota failed on the API side; ${ASK_AGAIN} later.`
+  },
+  'FailedOperation.BalanceInsufficient': {
+    kind: 'permanent',
+    hint: 'The account balance is too low to copy the image: top up the account (Billing Center), then run the step again.'
+  },
+  'UnauthorizedOperation.NotCertification': {
+    kind: 'permanent',
+    hint: 'The account has no real-name verification, which copying the image needs: verify it in Account Center.'
+  },
+  'UnauthorizedOperation.CertificationNeedUpgrade': {
+    kind: 'permanent',
+    hint: "The account's real-name information must be completed before it can buy resources (copying the image): complete it in Account Center."
+  },
+  LimitExceeded: {
+    kind: 'permanent',
+    hint: 'A quota was exceeded: delete images that are no longer needed in the destination region, or ask Tencent Cloud for a higher quota.'
   },
   'InvalidParameterValue.UnavailableRegion': {
     kind: 'permanent',
@@ -189,7 +228,7 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
   }
 }
 
-/** STS (2018-08-13), as the SDK's error list describes each code of AssumeRoleWithWebIdentity. */
+/** STS (2018-08-13): the codes Tencent lists for AssumeRoleWithWebIdentity, and the common ones. */
 const STS_CODES: Record<string, CodeMeaning> = {
   RequestLimitExceeded: {
     kind: 'rate-limited',
@@ -201,9 +240,10 @@ const STS_CODES: Record<string, CodeMeaning> = {
     hint: `STS's frequency limit for this role was exceeded: ${ASK_AGAIN} in a moment, or run fewer jobs with the role at once.`
   },
   InternalError: { kind: 'transient', hint: `STS had an internal error; ${ASK_AGAIN}.` },
-  'InvalidParameter.OverTimeError': {
+  // Not transient, unlike the rest of its family: the role could not be got (it does not exist, or the ARN is wrong).
+  'InternalError.GetRoleError': {
     kind: 'permanent',
-    hint: '"role-duration-seconds" is longer than the role allows: lower it, or raise the role\'s maximum session duration.'
+    hint: 'STS could not get the role: check "role-arn" (the account ID, and the role name or ID), and that the role exists in CAM.'
   },
   'InvalidParameter.WebIdentityTokenError': {
     kind: 'permanent',
@@ -213,21 +253,11 @@ const STS_CODES: Record<string, CodeMeaning> = {
       "identity keys are GitHub's current signing keys: after GitHub rotates them, a provider with static keys " +
       'rejects every token. Turn on automatic key rotation for the provider, or update its keys.'
   },
-  'ResourceNotFound.IdentityNotExist': {
-    kind: 'permanent',
-    hint: 'No CAM OIDC identity provider of that name: check "oidc-provider-id" (the provider\'s name in CAM > Identity Providers > Role SSO).'
-  },
   'InvalidParameter.ParamError': {
     kind: 'permanent',
-    hint: 'STS refused a parameter: check "role-arn", "oidc-provider-id", "role-session-name" and "role-duration-seconds".'
-  },
-  'InvalidParameter.AccountNotAvaliable': {
-    kind: 'permanent',
-    hint: 'The account in "role-arn" does not exist or is not available: check its account ID.'
-  },
-  'ResourceNotFound.RoleNotFound': {
-    kind: 'permanent',
-    hint: 'No such role: check "role-arn".'
+    hint:
+      'STS refused a parameter: check "role-arn", "oidc-provider-id" (the provider\'s name in CAM > Identity Providers > Role SSO), ' +
+      '"role-session-name" and "role-duration-seconds" (at most 43200, and no more than the role\'s maximum session duration).'
   },
   UnauthorizedOperation: {
     kind: 'permanent',

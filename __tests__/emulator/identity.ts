@@ -103,7 +103,7 @@ export class IdentityEmulator {
       throw new StsFailure('InvalidParameter.ParamError', 'DurationSeconds is invalid.')
     }
     if ((duration as number) > 43_200)
-      throw new StsFailure('InvalidParameter.OverTimeError', 'DurationSeconds is over 43200.')
+      throw new StsFailure('InvalidParameter.ParamError', 'DurationSeconds is over 43200.')
 
     const claims = this.verify(token, nowMs)
     const clientIds = this.providers.get(providerId)
@@ -119,8 +119,7 @@ export class IdentityEmulator {
       )
     }
     const role = this.roles.get(roleArn)
-    if (!role)
-      throw new StsFailure('ResourceNotFound.RoleNotFound', `Role ${roleArn} does not exist.`)
+    if (!role) throw new StsFailure('InternalError.GetRoleError', `Role ${roleArn} does not exist.`)
     const trusted =
       role.providerId === providerId &&
       matches(claims.sub, role.subject) &&

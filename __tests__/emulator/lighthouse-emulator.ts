@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { IdentityEmulator, StsFailure } from './identity.js'
 import { verifyRequest } from './signature.js'
+import { checkRequest, checkResponse, mayAnswer, servesAction, type Site } from './spec.js'
 
 export const API_VERSION = '2020-03-24'
 export const STS_VERSION = '2018-08-13'
@@ -44,19 +45,9 @@ export const MAINLAND_REGIONS = [
 /** Where an image lives unless a test says otherwise. */
 export const DEFAULT_REGION = 'ap-guangzhou'
 
-/** States from which an image never becomes NORMAL by itself (failed, or being removed). */
-const FAILED_STATES = [
-  'CREATEFAILED',
-  'SYNCING_FAILED',
-  'OFFLINE',
-  'ISOLATED',
-  'ISOLATING',
-  'DELETING',
-  'DESTROYING'
-]
-
 export type Fault =
-  | { kind: 'error'; code: string; message?: string }
+  /** An error answer; offSpec: a code no Tencent action lists, as a hostile server would send (not a violation). */
+  | { kind: 'error'; code: string; message?: string; offSpec?: boolean }
   | { kind: 'http'; status: number }
   | { kind: 'drop' }
   | { kind: 'delay'; ms: number }
@@ -69,11 +60,14 @@ export interface EmulatedBlueprint {
   id: string
   /** Each region has its own images, with their own IDs. */
   region: string
-  createdTime: string
+  /** YYYY-MM-DDThh:mm:ssZ, as the spec gives it; null when the API cannot say (the spec allows it). */
+  createdTime: string | null
   state: string
   /** PRIVATE (custom), PUBLIC or SHARED. */
   type: string
   name: string
+  /** ModifyBlueprintAttribute sets it; a copy starts with its source's. */
+  description: string | null
   /** How many accounts the image may be shared with. */
   shareQuota: number
   /** Account ID → time the share was made. */
@@ -126,7 +120,18 @@ interface PendingFault {
 export class LighthouseEmulator {
   /** The account that owns the images and the credentials. */
   readonly ownerUin: string
+  /**
+   * Whose spec it plays: the China site serves DescribeBlueprintsShareAcrossAccountInfos,
+   * the international site's spec has no such action (answered InvalidAction).
+   */
+  site: Site
   readonly calls: CallRecord[] = []
+  /**
+   * Where a request or an answer strayed from Tencent's spec: a parameter it
+   * does not take, a member it does not answer, a code the action does not
+   * list. Tests fail when this is not empty.
+   */
+  readonly violations: string[] = []
   /** Per action; the API documents 20 requests a second. */
   requestsPerSecond = 20
   /** Added to every API answer, as a network and a real API would (the benchmark sets it). */
@@ -154,8 +159,9 @@ export class LighthouseEmulator {
   private server?: Server
   private readonly timers = new Set<NodeJS.Timeout>()
 
-  constructor(options: { ownerUin?: string } = {}) {
+  constructor(options: { ownerUin?: string; site?: Site } = {}) {
     this.ownerUin = options.ownerUin ?? '100000000001'
+    this.site = options.site ?? 'china'
   }
 
   /** Starts listening on 127.0.0.1 (a free port unless one is given); resolves to the endpoint URL. */
@@ -198,14 +204,18 @@ export class LighthouseEmulator {
     blueprint: Partial<Omit<EmulatedBlueprint, 'shares'>> & { id: string; sharedWith?: string[] }
   ): this {
     const shares = new Map<string, string>()
-    for (const account of blueprint.sharedWith ?? []) shares.set(account, new Date().toISOString())
+    for (const account of blueprint.sharedWith ?? []) shares.set(account, apiTime(new Date()))
     this.blueprints.set(blueprint.id, {
       id: blueprint.id,
       region: blueprint.region ?? DEFAULT_REGION,
-      createdTime: blueprint.createdTime ?? '2026-11-01T00:00:00Z',
+      createdTime:
+        blueprint.createdTime === undefined
+          ? '2026-11-01T00:00:00Z'
+          : blueprint.createdTime && apiTime(new Date(blueprint.createdTime)),
       state: blueprint.state ?? 'NORMAL',
       type: blueprint.type ?? 'PRIVATE',
       name: blueprint.name ?? blueprint.id,
+      description: blueprint.description ?? null,
       shareQuota: blueprint.shareQuota ?? 10_000,
       shares
     })
@@ -267,7 +277,8 @@ export class LighthouseEmulator {
     DescribeBlueprintsShareAcrossAccountInfos: (p, region) => this.describeShareInfos(p, region),
     ShareBlueprintAcrossAccounts: (p, region) => this.changeShares(p, region, 'share'),
     CancelShareBlueprintAcrossAccounts: (p, region) => this.changeShares(p, region, 'cancel'),
-    SyncBlueprint: (p, region) => this.syncBlueprint(p, region)
+    SyncBlueprint: (p, region) => this.syncBlueprint(p, region),
+    ModifyBlueprintAttribute: (p, region) => this.modifyBlueprintAttribute(p, region)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -328,11 +339,15 @@ export class LighthouseEmulator {
       if (typeof params !== 'object' || params === null || Array.isArray(params)) {
         throw new ApiFailure('InvalidParameter', 'The request body is not a JSON object.')
       }
+      const service = action === 'AssumeRoleWithWebIdentity' ? 'sts' : 'lighthouse'
       const answer =
-        action === 'AssumeRoleWithWebIdentity'
+        service === 'sts'
           ? this.assumeRole(header, params)
           : this.lighthouse(req, header, body, action, params, record)
       const response = { ...answer, RequestId: requestId }
+      for (const problem of checkResponse(this.site, service, action, response)) {
+        this.violations.push(`the emulator answered outside the spec: ${problem}`)
+      }
       if (fault?.kind === 'lose-answer') {
         req.socket.destroy()
         return
@@ -343,6 +358,11 @@ export class LighthouseEmulator {
       const failure =
         error instanceof ApiFailure ? error : new ApiFailure('InternalError', String(error))
       record.outcome = failure.code
+      if (!mayAnswer(action, failure.code) && !(fault?.kind === 'error' && fault.offSpec)) {
+        this.violations.push(
+          `${action} was answered ${failure.code}, a code Tencent does not list for it: ${failure.message}`
+        )
+      }
       this.answer(res, {
         Error: { Code: failure.code, Message: failure.message },
         RequestId: requestId
@@ -371,8 +391,11 @@ export class LighthouseEmulator {
   ): Params {
     this.authenticate(req, header, body, action, record)
     const handler = this.handlers[action]
-    if (!handler) throw new ApiFailure('InvalidAction', `The action ${action} does not exist.`)
+    if (!handler || !servesAction(this.site, 'lighthouse', action)) {
+      throw new ApiFailure('InvalidAction', `The action ${action} does not exist.`)
+    }
     this.throttle(action)
+    this.checkAgainstSpec('lighthouse', action, params)
     return handler(params, record.region)
   }
 
@@ -388,6 +411,7 @@ export class LighthouseEmulator {
       throw new ApiFailure('NoSuchVersion', `Version ${header('x-tc-version')} is not supported.`)
     }
     this.throttle('AssumeRoleWithWebIdentity')
+    this.checkAgainstSpec('sts', 'AssumeRoleWithWebIdentity', params)
     try {
       const { credential, response } = this.identity.assumeRole(params)
       this.addCredential(credential)
@@ -479,6 +503,14 @@ export class LighthouseEmulator {
     }
   }
 
+  /** Refuses a request the spec does not allow, as the API would; the action should never send one. */
+  private checkAgainstSpec(service: 'lighthouse' | 'sts', action: string, params: Params): void {
+    const refusal = checkRequest(this.site, service, action, params)
+    if (!refusal) return
+    this.violations.push(`${action} was sent a request outside the spec: ${refusal.message}`)
+    throw new ApiFailure(refusal.code, refusal.message)
+  }
+
   private throttle(action: string): void {
     const now = Date.now()
     const recent = (this.recentCalls.get(action) ?? []).filter((t) => now - t < 1000)
@@ -496,36 +528,75 @@ export class LighthouseEmulator {
   private describeBlueprints(params: Params, region: string): Params {
     const ids = optionalStringList(params, 'BlueprintIds', 100)
     const filters = blueprintFilters(params)
-    if (ids && filters.length > 0) {
-      throw new ApiFailure('InvalidParameter', 'BlueprintIds and Filters cannot be given together.')
-    }
     const { offset, limit } = paging(params)
     for (const id of ids ?? []) checkBlueprintIdFormat(id)
-    const field: Record<string, (b: EmulatedBlueprint) => string> = {
-      'blueprint-id': (b) => b.id,
-      'blueprint-name': (b) => b.name,
-      'blueprint-type': (b) => b.type,
-      'blueprint-state': (b) => b.state
+    const matches: Record<string, (b: EmulatedBlueprint, value: string) => boolean> = {
+      'blueprint-id': (b, value) => b.id === value,
+      // The spec does not say the name filter is exact: play the fuzzy reading, a substring.
+      'blueprint-name': (b, value) => b.name.includes(value),
+      'blueprint-type': (b, value) => b.type === value,
+      'blueprint-state': (b, value) => b.state === value
     }
-    const matching = [...this.blueprints.values()]
-      .filter((b) => b.region === region && (!ids || ids.includes(b.id)))
-      .filter((b) => filters.every((f) => f.values.includes(field[f.name](b))))
-      // Newest first.
-      .sort((x, y) => y.createdTime.localeCompare(x.createdTime))
+    const matching = this.blueprintsIn(region)
+      .filter((b) => !ids || ids.includes(b.id))
+      .filter((b) => filters.every((f) => f.values.some((value) => matches[f.name](b, value))))
+    const international = this.site === 'international'
     return {
       TotalCount: matching.length,
       BlueprintSet: matching.slice(offset, offset + limit).map((b) => ({
         BlueprintId: b.id,
         BlueprintName: b.name,
+        Description: b.description,
         BlueprintType: b.type,
         BlueprintState: b.state,
-        BlueprintShared: b.shares.size > 0,
-        Platform: 'LINUX_UNIX',
+        Platform: 'UBUNTU',
         PlatformType: 'LINUX_UNIX',
         OsName: 'Ubuntu Server 22.04 LTS 64bit',
-        CreatedTime: b.createdTime
+        CreatedTime: b.createdTime,
+        // Only the China site's spec has these two.
+        ...(international ? {} : { BlueprintShared: b.shares.size > 0, Tags: [] })
       }))
     }
+  }
+
+  /** ModifyBlueprintAttribute: a custom image's name or description (60 characters each), in NORMAL. */
+  private modifyBlueprintAttribute(params: Params, region: string): Params {
+    const id = params.BlueprintId as string
+    checkBlueprintIdFormat(id)
+    if (params.BlueprintName === undefined && params.Description === undefined) {
+      throw new ApiFailure(
+        'InvalidParameter.MustSpecifyOneAttributeToModify',
+        'Give BlueprintName or Description.'
+      )
+    }
+    const found = this.blueprints.get(id)
+    if (!found || found.region !== region) {
+      throw new ApiFailure(
+        'ResourceNotFound.BlueprintIdNotFound',
+        `The image ID ${id} does not exist.`
+      )
+    }
+    if (found.type === 'SHARED') {
+      throw new ApiFailure(
+        'UnsupportedOperation.NotSupportSharedBlueprint',
+        'A shared image cannot be changed.'
+      )
+    }
+    if (found.type !== 'PRIVATE') {
+      throw new ApiFailure(
+        'ResourceNotFound.PrivateBlueprintNotFound',
+        `The custom image ${id} does not exist.`
+      )
+    }
+    if (found.state !== 'NORMAL') {
+      throw new ApiFailure(
+        'UnsupportedOperation.BlueprintCurStateInvalid',
+        `The image state ${found.state} does not support this operation.`
+      )
+    }
+    if (typeof params.BlueprintName === 'string') found.name = params.BlueprintName
+    if (typeof params.Description === 'string') found.description = params.Description
+    return {}
   }
 
   /**
@@ -588,7 +659,8 @@ export class LighthouseEmulator {
       )
     }
     this.syncQuota -= destinations.length
-    const createdTime = new Date().toISOString()
+    const createdTime = apiTime(new Date())
+    // A copy keeps its source's name and description: the least convenient reading, as the spec does not say.
     const copies = destinations.map((destination) => {
       const copy: EmulatedBlueprint = {
         ...source,
@@ -613,11 +685,11 @@ export class LighthouseEmulator {
     }
   }
 
-  /** The images of a region, newest first. */
+  /** The images of a region, newest first (those without a time last). */
   blueprintsIn(region: string): EmulatedBlueprint[] {
     return [...this.blueprints.values()]
       .filter((b) => b.region === region)
-      .sort((x, y) => y.createdTime.localeCompare(x.createdTime))
+      .sort((x, y) => (y.createdTime ?? '').localeCompare(x.createdTime ?? ''))
   }
 
   private describeShareInfos(params: Params, region: string): Params {
@@ -629,12 +701,8 @@ export class LighthouseEmulator {
     const infos = ids.flatMap((id) => {
       checkBlueprintIdFormat(id)
       const blueprint = this.blueprints.get(id)
-      if (!blueprint || blueprint.region !== region) {
-        throw new ApiFailure(
-          'ResourceNotFound.BlueprintIdNotFound',
-          `The image ID ${id} does not exist.`
-        )
-      }
+      // Tencent lists no not-found code for this action: an unknown image has no shares to show.
+      if (!blueprint || blueprint.region !== region) return []
       return [...blueprint.shares]
         .filter(([account]) => !accountFilter || accountFilter.includes(account))
         .map(([AccountId, CreatedTime]) => ({ BlueprintId: id, AccountId, CreatedTime }))
@@ -668,12 +736,7 @@ export class LighthouseEmulator {
         `${id} is not a custom image.`
       )
     }
-    if (FAILED_STATES.includes(blueprint.state)) {
-      throw new ApiFailure(
-        'InvalidParameterValue.InvalidBlueprintState',
-        `The image state is ${blueprint.state}.`
-      )
-    }
+    // InvalidParameterValue.InvalidBlueprintState is an invalid state *value* (a filter), not this.
     if (blueprint.state !== 'NORMAL') {
       throw new ApiFailure(
         'UnsupportedOperation.BlueprintCurStateInvalid',
@@ -705,7 +768,7 @@ export class LighthouseEmulator {
         'The image quota is insufficient to share images to the specified account.'
       )
     }
-    const now = new Date().toISOString()
+    const now = apiTime(new Date())
     for (const account of accounts) blueprint.shares.set(account, now)
     return {}
   }
@@ -764,27 +827,61 @@ function paging(params: Params): { offset: number; limit: number } {
   const offset = params.Offset ?? 0
   const limit = params.Limit ?? 20
   if (!Number.isInteger(offset) || (offset as number) < 0) {
-    throw new ApiFailure('InvalidParameterValue', 'Offset must be a whole number of at least 0.')
+    throw new ApiFailure(
+      'InvalidParameterValue.Negative',
+      'Offset must be a whole number of at least 0.'
+    )
   }
   if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > 100) {
-    throw new ApiFailure('InvalidParameterValue', 'Limit must be from 1 to 100.')
+    throw new ApiFailure('InvalidParameterValue.OutOfRange', 'Limit must be from 1 to 100.')
   }
   return { offset: offset as number, limit: limit as number }
 }
 
-/** DescribeBlueprints' filters: name and values, each filter a condition that must hold. */
+/** The states a blueprint-state filter may name (the spec's BlueprintState values). */
+const STATES = [
+  'NORMAL',
+  'SYNCING',
+  'OFFLINE',
+  'CREATEFAILED',
+  'SYNCING_FAILED',
+  'ISOLATING',
+  'ISOLATED',
+  'DELETING',
+  'DESTROYING'
+]
+const TYPES = ['APP_OS', 'PURE_OS', 'DOCKER', 'PRIVATE', 'SHARED']
+
+/** DescribeBlueprints' filters (the request's shape is checked against the spec before): each a condition that must hold. */
 function blueprintFilters(params: Params): { name: string; values: string[] }[] {
-  const filters = params.Filters
-  if (filters === undefined) return []
-  if (!Array.isArray(filters)) throw new ApiFailure('InvalidParameter', 'Filters must be an array.')
-  const known = ['blueprint-id', 'blueprint-name', 'blueprint-type', 'blueprint-state']
-  return (filters as unknown[]).map((filter) => {
-    const f = (filter ?? {}) as Params
-    if (typeof f.Name !== 'string' || !known.includes(f.Name)) {
-      throw new ApiFailure('InvalidParameterValue', `Filter ${String(f.Name)} is not supported.`)
+  const filters = (params.Filters ?? []) as { Name: string; Values: string[] }[]
+  const emulated = ['blueprint-id', 'blueprint-name', 'blueprint-type', 'blueprint-state']
+  return filters.map(({ Name: name, Values: values }) => {
+    if (!emulated.includes(name)) {
+      throw new ApiFailure(
+        'InvalidParameter.InvalidFilterNotSupportedName',
+        `Filter ${name} is not supported.`
+      )
     }
-    return { name: f.Name, values: optionalStringList(f, 'Values', 5) ?? [] }
+    if (name === 'blueprint-state' && values.some((v) => !STATES.includes(v))) {
+      throw new ApiFailure(
+        'InvalidParameterValue.InvalidBlueprintState',
+        `A blueprint-state value is invalid.`
+      )
+    }
+    if (name === 'blueprint-type' && values.some((v) => !TYPES.includes(v))) {
+      throw new ApiFailure(
+        'InvalidParameterValue.InvalidBlueprintType',
+        `A blueprint-type value is invalid.`
+      )
+    }
+    return { name, values }
   })
+}
+
+/** A time as the spec writes it: YYYY-MM-DDThh:mm:ssZ, no fraction. */
+export function apiTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
 function accountIdFilter(params: Params): string[] | undefined {

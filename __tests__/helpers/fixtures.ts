@@ -1,6 +1,7 @@
 /** The emulator set up the way most tests want it: one owner, one key, one image. */
-import { afterEach, beforeEach } from '@jest/globals'
+import { afterEach, beforeEach, expect } from '@jest/globals'
 import { LighthouseEmulator } from '../emulator/lighthouse-emulator.js'
+import type { Site } from '../emulator/spec.js'
 
 export const SECRET_ID = 'AKIDt3stKeyIdForTheEmulator0001'
 export const SECRET_KEY = 'tEsTsEcReTkEyThatMustNeverBePrinted'
@@ -14,8 +15,8 @@ export function rootAccounts(count: number, first = 200000000001): string[] {
   return Array.from({ length: count }, (_, i) => String(first + i))
 }
 
-export async function startEmulator(): Promise<LighthouseEmulator> {
-  const emulator = new LighthouseEmulator({ ownerUin: OWNER_UIN })
+export async function startEmulator(site: Site = 'china'): Promise<LighthouseEmulator> {
+  const emulator = new LighthouseEmulator({ ownerUin: OWNER_UIN, site })
   emulator.addCredential({ secretId: SECRET_ID, secretKey: SECRET_KEY })
   await emulator.start()
   return emulator
@@ -40,19 +41,24 @@ export function shareInputs(
 /**
  * A fresh emulator for each test of the file that calls this at its top
  * level, stopped after the test; setUp runs on each one. The object returned
- * always stands for the current test's emulator.
+ * always stands for the current test's emulator. A test fails when a request
+ * or an answer strayed from Tencent's spec.
  */
 export function emulatorForEachTest(
-  setUp: (emulator: LighthouseEmulator) => void = () => undefined
+  setUp: (emulator: LighthouseEmulator) => void = () => undefined,
+  site: Site = 'china'
 ): LighthouseEmulator {
   let current: LighthouseEmulator | undefined
   beforeEach(async () => {
-    current = await startEmulator()
+    current = await startEmulator(site)
     setUp(current)
   })
   afterEach(async () => {
+    const violations = current?.violations ?? []
     await current?.stop()
     current = undefined
+    // Every test is a contract test too: neither side strayed from Tencent's spec.
+    expect(violations).toEqual([])
   })
   const now = (): LighthouseEmulator => {
     if (!current) throw new Error('The emulator exists only while a test runs.')
