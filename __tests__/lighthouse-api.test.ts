@@ -81,6 +81,7 @@ describe('describeBlueprint', () => {
       type: 'PRIVATE',
       name: 'golden-ubuntu',
       nameAsGiven: 'golden-ubuntu',
+      description: '',
       createdAt: Date.parse('2026-11-01T00:00:00Z')
     })
   })

@@ -189,3 +189,20 @@ test('a role STS cannot get fails at once with the code it really returns and a 
   expect(emulator.callsTo('AssumeRoleWithWebIdentity')).toHaveLength(1)
   expect(emulator.callsTo('ShareBlueprintAcrossAccounts')).toHaveLength(0)
 })
+
+test("credentials whose ExpiredTime is already past on the runner's clock are assumed once, not on every call", async () => {
+  const accounts = rootAccounts(25)
+  emulator.addAccounts('root', accounts).addBlueprint({ id: BLUEPRINT_ID })
+  // The API's clock two hours behind the runner's: the expiry it names is already past here.
+  emulator.identity.expiredTimeSkewSeconds = -7200
+
+  const result = await runAction(
+    oidcInputs({ 'account-ids': accounts.join(',') }),
+    emulator.idTokenVariables
+  )
+
+  expect(errorLine(result)).toBe('')
+  expect(result.exitCode).toBe(0)
+  expect(emulator.callsTo('ShareBlueprintAcrossAccounts')).toHaveLength(3)
+  expect(emulator.callsTo('AssumeRoleWithWebIdentity')).toHaveLength(1)
+})

@@ -109,6 +109,27 @@ describe('WebIdentityCredentials', () => {
     expect(transport).toHaveBeenCalledTimes(2)
   })
 
+  test("credentials whose ExpiredTime is already past on the runner's clock are not assumed again on every call", async () => {
+    // A runner clock ahead of the API's, or a stale ExpiredTime as in the spec's own example.
+    const { provider, clock, transport } = setUp(-600)
+    await provider.get()
+    await provider.get()
+    clock.advance(30 * 60_000)
+    await provider.get()
+    expect(transport).toHaveBeenCalledTimes(1)
+    // Timed from the lifetime asked for (3600 s), on the runner's clock.
+    clock.advance(25 * 60_000)
+    await provider.get()
+    expect(transport).toHaveBeenCalledTimes(2)
+  })
+
+  test('an answer without credentials is no answer: STS is asked again', async () => {
+    const { provider, transport } = setUp(3600)
+    transport.mockResolvedValueOnce({ RequestId: 'r-0', Credentials: { TmpSecretId: 'id-0' } })
+    await expect(provider.get()).resolves.toMatchObject({ secretId: 'id-1' })
+    expect(transport).toHaveBeenCalledTimes(2)
+  })
+
   test('asks for the GitHub token again when it fails, a bounded number of times', async () => {
     const flaky = jest
       .fn(async (audience: string) => `token-for-${audience}`)

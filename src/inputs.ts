@@ -1,4 +1,5 @@
 /** Reads and validates every input before any API call. */
+import { isAccountId, isBlueprintId } from './ids.js'
 import { accountShower, type ShowAccount } from './plan.js'
 
 /** A problem with what the workflow passed in: reported as is, never retried. */
@@ -93,9 +94,6 @@ const SUPPORTED_REGIONS: readonly string[] = [
   'sa-saopaulo'
 ]
 
-const BLUEPRINT_ID = /^lhbp-[a-z0-9]{8}$/
-/** A root account ID (UIN): digits, no leading zero, 5 to 20 of them. */
-const ACCOUNT_ID = /^[1-9][0-9]{4,19}$/
 const REGION = /^[a-z]+(-[a-z0-9]+)+$/
 const LANGUAGES: readonly Language[] = ['en-US', 'zh-CN']
 
@@ -237,7 +235,7 @@ function required(getInput: GetInput, name: string): string {
 }
 
 function parseBlueprintId(value: string): string {
-  if (!BLUEPRINT_ID.test(value)) {
+  if (!isBlueprintId(value)) {
     throw new InputError(
       `Input "blueprint-id" is not a Lighthouse blueprint ID: "${value}". ` +
         'Expected "lhbp-" followed by 8 lowercase letters or digits, e.g. lhbp-6jc6l8yb.'
@@ -254,7 +252,7 @@ function listItems(value: string): string[] {
 /** Account IDs from a list input, each checked. */
 export function parseAccountIds(value: string, inputName: string): string[] {
   const ids = listItems(value)
-  const invalid = ids.filter((id) => !ACCOUNT_ID.test(id))
+  const invalid = ids.filter((id) => !isAccountId(id))
   if (invalid.length > 0) {
     const list = invalid.map((id) => `"${id}"`).join(', ')
     throw new InputError(

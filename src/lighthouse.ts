@@ -1,12 +1,13 @@
-/** The Lighthouse API actions the share needs, over the Tencent Cloud SDK. */
-import type {
-  Blueprint as SdkBlueprint,
-  DescribeBlueprintsResponse,
-  DescribeBlueprintsShareAcrossAccountInfosResponse,
-  SyncBlueprintResponse
-} from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_models.js'
+/**
+ * The Lighthouse API actions the share needs. Every answer is read member by
+ * member against Tencent's spec: an answer that does not fit is no answer
+ * (a TransportError, retried like one), never a crash or a false "not found".
+ */
+import { TransportError } from './api-errors.js'
+import { isAccountId, isBlueprintId } from './ids.js'
 import { batches } from './plan.js'
 import type { Caller } from './retry.js'
+import type { ApiResponse } from './sdk-transport.js'
 import { neutralize } from './untrusted.js'
 
 export interface Blueprint {
@@ -17,9 +18,11 @@ export interface Blueprint {
   type: string
   /** Safe to print. */
   name: string
-  /** The name exactly as the API has it, to look images up by; never printed. */
+  /** The name exactly as the API has it, to compare images by; never printed. */
   nameAsGiven: string
-  /** When the image was made, in ms; NaN when the API does not say. */
+  /** The description exactly as the API has it ('' when it has none); never printed. */
+  description: string
+  /** When the image was made, in ms; NaN when the API does not say (the spec allows null). */
   createdAt: number
 }
 
@@ -32,6 +35,8 @@ export interface Copy {
 export interface LighthouseApi {
   /** The image, or undefined when the region has no image with that ID. */
   describeBlueprint(blueprintId: string): Promise<Blueprint | undefined>
+  /** Every custom (PRIVATE) image of the region, all pages read, newest first. */
+  listCustomImages(): Promise<Blueprint[]>
   /** Every account the image is shared with, all pages read. */
   listSharedAccounts(blueprintId: string): Promise<string[]>
   /** Which of these accounts have the share: one small read per 5 accounts. */
@@ -39,99 +44,88 @@ export interface LighthouseApi {
   /**
    * Shares with up to 10 accounts; resolves to the RequestId. Not retried
    * when the answer is lost: the share may have been made, so the caller
-   * reads the shares again first.
+   * settles it first.
    */
   shareBlueprint(blueprintId: string, accountIds: readonly string[]): Promise<string>
   /** Takes the share from up to 10 accounts; like shareBlueprint, a lost answer is not retried. */
   cancelShare(blueprintId: string, accountIds: readonly string[]): Promise<string>
-  /** This region's custom images with exactly this name, newest first (the first 100). */
-  findCustomImages(name: string): Promise<Blueprint[]>
   /**
    * Copies the image to up to 10 other regions; resolves to each copy's new
    * ID. Not retried when the answer is lost: the caller looks for the copies.
    */
   syncBlueprint(blueprintId: string, regions: readonly string[]): Promise<Copy[]>
+  /** Sets an image's description (60 characters at most); the same call twice does no harm. */
+  setDescription(blueprintId: string, description: string): Promise<string>
 }
 
-/** The largest page DescribeBlueprintsShareAcrossAccountInfos gives. */
-const SHARE_INFO_PAGE_SIZE = 100
-/** The most values its account-id filter takes. */
+/** The largest page DescribeBlueprints and DescribeBlueprintsShareAcrossAccountInfos give. */
+const PAGE_SIZE = 100
+/** The most values the share-list read's account-id filter takes. */
 const ACCOUNT_FILTER_SIZE = 5
 
 export function createLighthouseApi(caller: Caller): LighthouseApi {
-  const readShareInfos = (
-    params: object
-  ): Promise<DescribeBlueprintsShareAcrossAccountInfosResponse> =>
-    caller.call('DescribeBlueprintsShareAcrossAccountInfos', params)
-  const accountsOf = (
-    blueprintId: string,
-    page: DescribeBlueprintsShareAcrossAccountInfosResponse
-  ): string[] =>
-    (page.BlueprintShareAcrossAccountInfoSet ?? [])
-      .filter((info) => info.BlueprintId === blueprintId && info.AccountId)
-      .map((info) => neutralize(String(info.AccountId)))
+  const readShareInfos = (params: object) =>
+    caller.call('DescribeBlueprintsShareAcrossAccountInfos', params, { read: readShareInfoPage })
 
-  const changeShares = async (
-    action: string,
-    blueprintId: string,
-    accountIds: readonly string[]
-  ): Promise<string> => {
-    const response = await caller.call(
+  const changeShares = (action: string, blueprintId: string, accountIds: readonly string[]) =>
+    caller.call(
       action,
       { BlueprintId: blueprintId, AccountIds: accountIds },
-      { retryLostAnswers: false }
+      { retryLostAnswers: false, read: (response) => response.RequestId }
     )
-    return neutralize(response.RequestId ?? '')
+
+  /** Every page of an image list, by Offset, until TotalCount is reached. */
+  const describeAll = async (params: object): Promise<Blueprint[]> => {
+    const images: Blueprint[] = []
+    for (let offset = 0; ; offset += PAGE_SIZE) {
+      const page = await caller.call(
+        'DescribeBlueprints',
+        { ...params, Offset: offset, Limit: PAGE_SIZE },
+        { read: readBlueprintPage }
+      )
+      images.push(...page.items)
+      if (page.items.length < PAGE_SIZE || offset + PAGE_SIZE >= page.total) return images
+    }
   }
 
   return {
     async describeBlueprint(blueprintId) {
-      const response = await caller.call<DescribeBlueprintsResponse>('DescribeBlueprints', {
-        BlueprintIds: [blueprintId]
-      })
-      const found = response.BlueprintSet?.find((b) => b.BlueprintId === blueprintId)
-      return found && toBlueprint(found)
+      const page = await caller.call(
+        'DescribeBlueprints',
+        { BlueprintIds: [blueprintId] },
+        { read: readBlueprintPage }
+      )
+      return page.items.find((b) => b.id === blueprintId)
     },
 
-    async findCustomImages(name) {
-      const response = await caller.call<DescribeBlueprintsResponse>('DescribeBlueprints', {
-        Filters: [
-          { Name: 'blueprint-name', Values: [name] },
-          { Name: 'blueprint-type', Values: ['PRIVATE'] }
-        ],
-        Limit: 100
+    async listCustomImages() {
+      const images = await describeAll({
+        Filters: [{ Name: 'blueprint-type', Values: ['PRIVATE'] }]
       })
-      return (response.BlueprintSet ?? [])
-        .filter((b) => b.BlueprintName === name && b.BlueprintId)
-        .map(toBlueprint)
+      // The filter is trusted no further than it is documented.
+      return images
+        .filter((b) => b.type === 'PRIVATE')
         .sort((x, y) => (y.createdAt || 0) - (x.createdAt || 0))
     },
 
     async syncBlueprint(blueprintId, regions) {
-      const response = await caller.call<SyncBlueprintResponse>(
+      return caller.call(
         'SyncBlueprint',
         { BlueprintId: blueprintId, DestinationRegions: regions },
-        { retryLostAnswers: false }
+        { retryLostAnswers: false, read: (response) => readCopies(response, regions) }
       )
-      return (response.DestinationRegionBlueprintSet ?? []).map((copy) => ({
-        region: neutralize(copy.Region ?? ''),
-        blueprintId: neutralize(copy.BlueprintId ?? '')
-      }))
     },
 
     async listSharedAccounts(blueprintId) {
       const accounts: string[] = []
-      for (let offset = 0; ; offset += SHARE_INFO_PAGE_SIZE) {
+      for (let offset = 0; ; offset += PAGE_SIZE) {
         const page = await readShareInfos({
           BlueprintIds: [blueprintId],
           Offset: offset,
-          Limit: SHARE_INFO_PAGE_SIZE
+          Limit: PAGE_SIZE
         })
-        const found = accountsOf(blueprintId, page)
-        accounts.push(...found)
-        const pageWasFull =
-          (page.BlueprintShareAcrossAccountInfoSet ?? []).length >= SHARE_INFO_PAGE_SIZE
-        if (!pageWasFull || offset + SHARE_INFO_PAGE_SIZE >= (page.TotalCount ?? 0)) return accounts
+        accounts.push(...page.accountsOf(blueprintId))
+        if (page.count < PAGE_SIZE || offset + PAGE_SIZE >= page.total) return accounts
       }
     },
 
@@ -141,9 +135,9 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
         const page = await readShareInfos({
           BlueprintIds: [blueprintId],
           Filters: [{ Name: 'account-id', Values: group }],
-          Limit: SHARE_INFO_PAGE_SIZE
+          Limit: PAGE_SIZE
         })
-        found.push(...accountsOf(blueprintId, page).filter((a) => group.includes(a)))
+        found.push(...page.accountsOf(blueprintId).filter((a) => group.includes(a)))
       }
       return found
     },
@@ -151,18 +145,93 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
     shareBlueprint: (blueprintId, accountIds) =>
       changeShares('ShareBlueprintAcrossAccounts', blueprintId, accountIds),
     cancelShare: (blueprintId, accountIds) =>
-      changeShares('CancelShareBlueprintAcrossAccounts', blueprintId, accountIds)
+      changeShares('CancelShareBlueprintAcrossAccounts', blueprintId, accountIds),
+
+    setDescription: (blueprintId, description) =>
+      caller.call(
+        'ModifyBlueprintAttribute',
+        { BlueprintId: blueprintId, Description: description },
+        { read: (response) => response.RequestId }
+      )
   }
 }
 
-/** Names and states come from outside: they are printed, so they are made safe here, once. */
-function toBlueprint(found: SdkBlueprint): Blueprint {
+/** The answer does not fit the spec: read as no answer at all. */
+function unreadable(action: string, what: string): TransportError {
+  return new TransportError(action, `an answer that cannot be read: ${what}`)
+}
+
+function listOf(action: string, response: ApiResponse, member: string): unknown[] {
+  const value = response[member]
+  if (!Array.isArray(value)) throw unreadable(action, `${member} is not a list`)
+  return value
+}
+
+function countOf(action: string, response: ApiResponse): number {
+  const total = response.TotalCount
+  if (!Number.isInteger(total) || (total as number) < 0)
+    throw unreadable(action, 'TotalCount is not a count')
+  return total as number
+}
+
+function readBlueprintPage(response: ApiResponse): { items: Blueprint[]; total: number } {
+  const action = 'DescribeBlueprints'
   return {
-    id: neutralize(found.BlueprintId ?? ''),
-    state: neutralize(found.BlueprintState ?? 'UNKNOWN'),
-    type: neutralize(found.BlueprintType ?? 'UNKNOWN'),
-    name: neutralize(found.BlueprintName ?? ''),
-    nameAsGiven: found.BlueprintName ?? '',
-    createdAt: Date.parse(found.CreatedTime ?? '')
+    items: listOf(action, response, 'BlueprintSet').map((item) => toBlueprint(action, item)),
+    total: countOf(action, response)
   }
+}
+
+/** Names, states and descriptions come from outside: what is printed is made safe here, once. */
+function toBlueprint(action: string, item: unknown): Blueprint {
+  const found = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>
+  if (!isBlueprintId(found.BlueprintId))
+    throw unreadable(action, 'an image without a valid BlueprintId')
+  const text = (member: string, fallback: string): string => {
+    const value = found[member]
+    if (value === undefined || value === null) return fallback
+    if (typeof value !== 'string') throw unreadable(action, `${member} is not a string`)
+    return value
+  }
+  const created = text('CreatedTime', '')
+  return {
+    id: found.BlueprintId as string,
+    state: neutralize(text('BlueprintState', 'UNKNOWN')),
+    type: neutralize(text('BlueprintType', 'UNKNOWN')),
+    name: neutralize(text('BlueprintName', '')),
+    nameAsGiven: text('BlueprintName', ''),
+    description: text('Description', ''),
+    createdAt: created ? Date.parse(created) : NaN
+  }
+}
+
+function readShareInfoPage(response: ApiResponse) {
+  const action = 'DescribeBlueprintsShareAcrossAccountInfos'
+  const infos = listOf(action, response, 'BlueprintShareAcrossAccountInfoSet').map((item) => {
+    const info = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>
+    if (!isBlueprintId(info.BlueprintId) || !isAccountId(info.AccountId)) {
+      throw unreadable(action, 'a share without a valid BlueprintId and AccountId')
+    }
+    return { blueprintId: info.BlueprintId as string, accountId: info.AccountId as string }
+  })
+  return {
+    count: infos.length,
+    total: countOf(action, response),
+    accountsOf: (blueprintId: string) =>
+      infos.filter((i) => i.blueprintId === blueprintId).map((i) => i.accountId)
+  }
+}
+
+/** SyncBlueprint's copies: each a region that was asked for and a valid new ID. */
+function readCopies(response: ApiResponse, regions: readonly string[]): Copy[] {
+  const action = 'SyncBlueprint'
+  return listOf(action, response, 'DestinationRegionBlueprintSet').map((item) => {
+    const copy = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>
+    if (typeof copy.Region !== 'string' || !regions.includes(copy.Region)) {
+      throw unreadable(action, 'a copy in a region that was not asked for')
+    }
+    if (!isBlueprintId(copy.BlueprintId))
+      throw unreadable(action, 'a copy without a valid BlueprintId')
+    return { region: copy.Region, blueprintId: copy.BlueprintId as string }
+  })
 }

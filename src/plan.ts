@@ -37,10 +37,24 @@ export interface SharePlan {
   alreadyNotShared: string[]
 }
 
+/**
+ * The plan from the wanted accounts and the current shares. When the shares
+ * cannot be read (undefined), every listed account gets its call and the
+ * API's answers tell which needed none; revokeUnlisted then cannot be planned.
+ */
 export function planChanges(
   request: WantedAccounts,
-  currentlyShared: readonly string[]
+  currentlyShared: readonly string[] | undefined
 ): SharePlan {
+  if (currentlyShared === undefined) {
+    if (request.revokeUnlisted) throw new Error('revokeUnlisted needs the current shares.')
+    return {
+      toShare: [...request.share],
+      alreadyShared: [],
+      toRevoke: [...request.revoke],
+      alreadyNotShared: []
+    }
+  }
   const shared = new Set(currentlyShared)
   const wanted = new Set(request.share)
   const listedRevokes = request.revoke.filter((id) => shared.has(id))

@@ -4,12 +4,19 @@
  * bring each region's share list to what the inputs ask, side by side.
  */
 import { ApiError, TransportError, describeError } from './api-errors.js'
+import { copyMarker, findCopy, type CopySearch, type CopySource } from './copies.js'
 import type { Blueprint, LighthouseApi } from './lighthouse.js'
-import { withPrefix } from './logger.js'
+import { withPrefix, type Logger } from './logger.js'
 import type { CopyOrigin, ShareReport } from './report.js'
 import { backoffDelay, retrying } from './retry.js'
-import { shareBlueprint, type ShareDeps, type ShareRequest } from './share.js'
-import { FAILED_STATES, waitForNormal } from './wait.js'
+import {
+  readCurrentShares,
+  shareBlueprint,
+  unlistedNeedsTheList,
+  type ShareDeps,
+  type ShareRequest
+} from './share.js'
+import { waitForNormal } from './wait.js'
 
 /** SyncBlueprint takes at most this many destination regions a call. */
 const MAX_REGIONS_PER_SYNC = 10
@@ -35,13 +42,23 @@ interface RegionImage {
   origin: 'source' | 'made' | 'reused'
   /** The copy as read, when it was NORMAL then: no need to read it again. */
   ready?: Blueprint
+  /** A copy to mark as the source's before its shares change (one just made, or recognised by name). */
+  mark?: boolean
 }
+
+/**
+ * The longest the waits the step causes itself may take, unless
+ * wait-timeout-seconds is longer: the source reads SYNCING while it is
+ * copied, and each copy until it is NORMAL. A wait-timeout-seconds of 0,
+ * meant for the given image, must not refuse them.
+ */
+export const COPY_WAIT_SECONDS = 1800
 
 /**
  * Shares the image in its own region and in every region of copyTo, copying
  * it there first unless a copy exists. One region failing does not stop the
  * others; each result says what happened in its region. Throws only when the
- * source image itself cannot be used.
+ * source image itself cannot be used, or when nothing may change at all.
  */
 export async function shareAcrossRegions(
   deps: RegionDeps,
@@ -50,31 +67,57 @@ export async function shareAcrossRegions(
   reportFor: (region: string, blueprintId: string, origin?: CopyOrigin) => ShareReport
 ): Promise<RegionResult[]> {
   const { log, clock } = deps
+  const sourceApi = deps.apiFor(request.region)
   const sourceReport = reportFor(request.region, request.blueprintId, 'source')
-  const source = await waitForNormal(deps.apiFor(request.region), {
-    blueprintId: request.blueprintId,
-    region: request.region,
-    deadline: clock.now() + request.waitTimeoutSeconds * 1000,
-    clock,
-    log,
-    onState: (state) => (sourceReport.blueprintState = state),
-    schedule: deps.waitSchedule
-  })
+  const waitForSource = (seconds: number) =>
+    waitForNormal(sourceApi, {
+      blueprintId: request.blueprintId,
+      region: request.region,
+      deadline: clock.now() + seconds * 1000,
+      clock,
+      log,
+      onState: (state) => (sourceReport.blueprintState = state),
+      schedule: deps.waitSchedule
+    })
+  const copyWaitSeconds = Math.max(request.waitTimeoutSeconds, COPY_WAIT_SECONDS)
+  const image = await waitForSource(request.waitTimeoutSeconds)
+  // Read before any copy is made: without the share list, revoke-unlisted must stop before any change.
+  const sourceShares = await readCurrentShares(sourceApi, request.blueprintId)
+  if (!sourceShares.readable && request.revokeUnlisted) throw unlistedNeedsTheList(sourceShares)
 
-  const found = await Promise.all(copyTo.map((region) => findCopy(deps, region, source)))
+  let namesakes: Promise<Blueprint[]> | undefined
+  const source: CopySource = {
+    image,
+    region: request.region,
+    namesakes: () =>
+      (namesakes ??= sourceApi
+        .listCustomImages()
+        .then((all) => all.filter((i) => i.nameAsGiven === image.nameAsGiven && i.id !== image.id)))
+  }
+  const search = (region: string) =>
+    findCopy(deps.apiFor(region), region, source).catch((error: unknown): CopySearch => ({
+      kind: 'unclear',
+      reason: `Could not look for an existing copy: ${describeError(error)}`
+    }))
+
+  const found = await Promise.all(copyTo.map(search))
   const results: RegionResult[] = []
   const copies: RegionImage[] = []
   const missing: string[] = []
   for (const [i, region] of copyTo.entries()) {
     const outcome = found[i]
-    if (typeof outcome === 'string') {
-      results.push(failed(region, undefined, reportFor(region, ''), outcome))
-    } else if (outcome) {
+    if (outcome.kind === 'unclear') {
+      results.push(failed(region, undefined, reportFor(region, ''), outcome.reason))
+    } else if (outcome.kind === 'found') {
+      const { copy, marked } = outcome
       log.info(
-        `[${region}] Reusing the copy ${outcome.id} (${outcome.state}) made on an earlier run.`
+        `[${region}] Reusing the copy ${copy.id} (${copy.state}) made on an earlier run` +
+          (marked
+            ? '.'
+            : ', recognised by its name (it is marked as the copy before its shares change).')
       )
-      const ready = outcome.state === 'NORMAL' ? outcome : undefined
-      copies.push({ region, blueprintId: outcome.id, origin: 'reused', ready })
+      const ready = copy.state === 'NORMAL' ? copy : undefined
+      copies.push({ region, blueprintId: copy.id, origin: 'reused', ready, mark: !marked })
     } else {
       missing.push(region)
     }
@@ -90,39 +133,50 @@ export async function shareAcrossRegions(
       results.push({ region, origin: 'would-make', report })
     }
   } else if (missing.length > 0) {
-    const made = await makeCopies(deps, source, request.region, missing)
+    const made = await makeCopies(deps, source, missing, () => waitForSource(copyWaitSeconds))
     for (const region of missing) {
       const copy = made.get(region)!
       if ('failure' in copy) {
         results.push(failed(region, 'made', reportFor(region, '', 'made'), copy.failure))
       } else {
-        copies.push({ region, blueprintId: copy.blueprintId, origin: 'made' })
+        copies.push({ region, blueprintId: copy.blueprintId, origin: 'made', mark: true })
       }
     }
   }
 
   // Every region side by side: the rate limiter is shared, the waiting is not.
   // The source was just read NORMAL; after a SyncBlueprint it reads SYNCING again, so it is waited for.
-  const sourceReady = copies.some((c) => c.origin === 'made') ? undefined : source
+  const copied = copies.some((c) => c.origin === 'made')
   const regions: RegionImage[] = [
     {
       region: request.region,
       blueprintId: request.blueprintId,
       origin: 'source',
-      ready: sourceReady
+      ready: copied ? undefined : image
     },
     ...copies
   ]
   const shared = await Promise.all(
-    regions.map(async ({ region, blueprintId, origin, ready }): Promise<RegionResult> => {
+    regions.map(async (target): Promise<RegionResult> => {
+      const { region, blueprintId, origin, ready } = target
       const report = reportFor(region, blueprintId, origin)
       const regionLog = withPrefix(log, `[${region}] `)
+      const isSource = origin === 'source'
       try {
         await shareBlueprint(
           { ...deps, api: deps.apiFor(region), log: regionLog },
-          { ...request, region, blueprintId },
+          {
+            ...request,
+            region,
+            blueprintId,
+            waitTimeoutSeconds: isSource && !copied ? request.waitTimeoutSeconds : copyWaitSeconds
+          },
           report,
-          ready
+          {
+            image: ready,
+            shares: isSource ? sourceShares : undefined,
+            beforePlan: target.mark ? () => markCopy(deps, request, target, regionLog) : undefined
+          }
         )
         return { region, origin, report }
       } catch (error) {
@@ -134,6 +188,36 @@ export async function shareAcrossRegions(
   return [...shared, ...results].sort((a, b) => order.indexOf(a.region) - order.indexOf(b.region))
 }
 
+/**
+ * Writes on a copy whose link to the source this run knows that it is the
+ * source's copy, so later runs tell it apart. Never the source: only a copy
+ * in another region is written on. A copy that cannot be marked is still
+ * shared (this run knows it), with a warning.
+ */
+async function markCopy(
+  deps: RegionDeps,
+  request: ShareRequest,
+  copy: RegionImage,
+  log: Logger
+): Promise<void> {
+  if (copy.region === request.region) throw new Error('The source image is never written on.')
+  const marker = copyMarker(request.blueprintId, request.region)
+  if (request.dryRun) {
+    log.info(`Dry run: ${copy.blueprintId} would be marked "${marker}" (its description).`)
+    return
+  }
+  try {
+    await deps.apiFor(copy.region).setDescription(copy.blueprintId, marker)
+    log.info(`Marked ${copy.blueprintId} as the copy: its description is now "${marker}".`)
+  } catch (error) {
+    log.warning(
+      `Could not mark ${copy.blueprintId} as the copy of ${request.blueprintId} (ModifyBlueprintAttribute): ` +
+        `${describeError(error)} Its shares are updated all the same; a later run recognises it by name only ` +
+        `while no other image in ${request.region} has that name.`
+    )
+  }
+}
+
 function failed(
   region: string,
   origin: CopyOrigin | undefined,
@@ -143,54 +227,45 @@ function failed(
   return { region, origin, report, failure }
 }
 
-/**
- * The copy an earlier run made: a custom image in the region with the
- * source's name, made at or after the source, not failed; the newest wins.
- * Resolves to a reason when the region cannot be read.
- */
-async function findCopy(
-  deps: RegionDeps,
-  region: string,
-  source: Blueprint
-): Promise<Blueprint | string | undefined> {
-  try {
-    const images = await deps.apiFor(region).findCustomImages(source.nameAsGiven)
-    return images.find(
-      (image) => !FAILED_STATES.includes(image.state) && !(image.createdAt < source.createdAt) // NaN (no time given) counts as a candidate
-    )
-  } catch (error) {
-    return `Could not look for an existing copy: ${describeError(error)}`
-  }
-}
-
 /** What making a region's copy came to: its new ID, or why there is none. */
 type Made = { blueprintId: string } | { failure: string }
 
 /**
  * SyncBlueprint for the regions that lack a copy, 10 a call. A call the API
  * refuses (quota, an unavailable region) is made again one region at a time,
- * so only the region at fault fails.
+ * so only the region at fault fails, with the code that refused it. Only a
+ * NORMAL image can be copied, and the source reads SYNCING while a copy is
+ * made: after any call that may have started one, the source is waited for.
  */
 async function makeCopies(
   deps: RegionDeps,
-  source: Blueprint,
-  sourceRegion: string,
-  regions: readonly string[]
+  source: CopySource,
+  regions: readonly string[],
+  waitForSource: () => Promise<unknown>
 ): Promise<Map<string, Made>> {
   const made = new Map<string, Made>()
   const fail = (region: string, error: unknown) =>
     made.set(region, { failure: `Could not copy the image here: ${describeError(error)}` })
+  let sourceBusy = false
+  const sync = async (batch: readonly string[]) => {
+    if (sourceBusy) await waitForSource()
+    try {
+      await syncRegions(deps, source, batch, made)
+      sourceBusy = true
+    } catch (error) {
+      if (!(error instanceof ApiError)) sourceBusy = true
+      throw error
+    }
+  }
   for (let start = 0; start < regions.length; start += MAX_REGIONS_PER_SYNC) {
     const batch = regions.slice(start, start + MAX_REGIONS_PER_SYNC)
     try {
-      await syncRegions(deps, source, sourceRegion, batch, made)
+      await sync(batch)
     } catch (error) {
       if (batch.length > 1 && error instanceof ApiError) {
         // The API does not say which region it refused: ask for each alone.
         for (const region of batch) {
-          await syncRegions(deps, source, sourceRegion, [region], made).catch((alone: unknown) =>
-            fail(region, alone)
-          )
+          await sync([region]).catch((alone: unknown) => fail(region, alone))
         }
       } else {
         for (const region of batch) if (!made.has(region)) fail(region, error)
@@ -212,20 +287,20 @@ async function makeCopies(
  */
 async function syncRegions(
   deps: RegionDeps,
-  source: Blueprint,
-  sourceRegion: string,
+  source: CopySource,
   regions: readonly string[],
   made: Map<string, Made>
 ): Promise<void> {
   const { log, policy, random, clock } = deps
+  const { image } = source
   let pending = [...regions]
   await retrying(
     async () => {
       if (pending.length === 0) return
       log.info(
-        `Copying ${source.id} from ${sourceRegion} to ${pending.join(', ')} (SyncBlueprint).`
+        `Copying ${image.id} from ${source.region} to ${pending.join(', ')} (SyncBlueprint).`
       )
-      const copies = await deps.apiFor(sourceRegion).syncBlueprint(source.id, pending)
+      const copies = await deps.apiFor(source.region).syncBlueprint(image.id, pending)
       for (const copy of copies) {
         log.info(`[${copy.region}] The copy is ${copy.blueprintId}.`)
         made.set(copy.region, { blueprintId: copy.blueprintId })
@@ -240,14 +315,19 @@ async function syncRegions(
             `No answer to SyncBlueprint (${error.detail}); looking for the copies before asking again.`
           )
           for (const region of pending) {
-            const copy = await findCopy(deps, region, source)
-            if (typeof copy === 'string') {
+            const search = await findCopy(deps.apiFor(region), region, source).catch(
+              (lookup: unknown): CopySearch => ({
+                kind: 'unclear',
+                reason: `looking for it failed: ${describeError(lookup)}`
+              })
+            )
+            if (search.kind === 'unclear') {
               // Asking again could make a second copy: leave the region to a re-run, which looks first.
               made.set(region, {
-                failure: `SyncBlueprint got no answer (${error.detail}), so a copy may exist, and ${copy.charAt(0).toLowerCase()}${copy.slice(1)}. Run the step again: it finds the copy if one was made.`
+                failure: `SyncBlueprint got no answer (${error.detail}), so a copy may exist, and ${search.reason} Run the step again: it finds the copy if one was made.`
               })
-            } else if (copy) {
-              made.set(region, { blueprintId: copy.id })
+            } else if (search.kind === 'found') {
+              made.set(region, { blueprintId: search.copy.id })
             }
           }
           pending = pending.filter((region) => !made.has(region))

@@ -35,6 +35,10 @@ export class ShareReport {
   blueprintState = ''
   /** A dry run records what it would do: 'shared' and 'revoked' are then the plan. */
   dryRun = false
+  /** How the current shares were found (see sharesFoundBy); undefined until they were. */
+  sharesFoundBy?: string
+  /** The shares could not be read: a dry run's "would share" may be an account that has it. */
+  sharesUnknown = false
   /** RequestIds of the share and cancel calls, in order. */
   readonly requestIds: string[] = []
   /** With copy-to-regions: how this region's image came to be. */
@@ -215,6 +219,12 @@ const DRY_RUN_LABELS: Partial<Record<AccountResult, string>> = {
   revoked: '🔜 would revoke'
 }
 
+/** A dry run where the shares cannot be read: the API would tell at the call. */
+const UNREAD_DRY_RUN_LABELS: Partial<Record<AccountResult, string>> = {
+  shared: '🔜 would share, unless it has it',
+  revoked: '🔜 would revoke, if it has it'
+}
+
 const ORIGIN_LABELS: Record<CopyOrigin, string> = {
   source: 'the image itself',
   made: 'a copy made by this run',
@@ -243,13 +253,16 @@ export async function writeSummary(
     ...(report.origin && reports.length > 1
       ? [[header('Image'), escapeHtml(ORIGIN_LABELS[report.origin])]]
       : []),
-    [header('Image state'), escapeHtml(report.blueprintState || 'not read')]
+    [header('Image state'), escapeHtml(report.blueprintState || 'not read')],
+    ...(report.sharesFoundBy ? [[header('Current shares'), escapeHtml(report.sharesFoundBy)]] : [])
   ]
   const accountsTable = (report: ShareReport): Cell[][] => [
     [header('Account'), header('Result'), header('RequestId'), header('Reason')],
     ...report.accounts.map((a) => [
       code(report.show(a.accountId)),
-      (report.dryRun && DRY_RUN_LABELS[a.result]) || RESULT_LABELS[a.result],
+      (report.dryRun &&
+        (report.sharesUnknown ? UNREAD_DRY_RUN_LABELS : DRY_RUN_LABELS)[a.result]) ||
+        RESULT_LABELS[a.result],
       code(a.requestId ?? ''),
       escapeHtml([a.code, a.reason].filter(Boolean).join(': ') || '–')
     ])

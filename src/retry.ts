@@ -112,15 +112,22 @@ export async function retrying<T>(
   }
 }
 
+export interface CallOptions<T> {
+  /** False for a call that changes something: a lost answer is then the caller's to settle. */
+  retryLostAnswers?: boolean
+  /**
+   * Reads the answer into what the caller needs, throwing TransportError when
+   * it cannot (a member missing or of the wrong type, an ID of the wrong
+   * format): part of the attempt, so an unreadable answer counts as no answer.
+   */
+  read?: (response: ApiResponse) => T
+}
+
 /** Sends API calls: retried when transient, under the rate limit, one debug line per attempt. */
 export class Caller {
   constructor(private readonly deps: CallerDeps) {}
 
-  call<T extends ApiResponse>(
-    action: string,
-    params: object,
-    options: { retryLostAnswers?: boolean } = {}
-  ): Promise<T> {
+  call<T = ApiResponse>(action: string, params: object, options: CallOptions<T> = {}): Promise<T> {
     const { transport, clock, random, limiter, policy, log, renewCredentials } = this.deps
     const { debug, info } = log
     let renewed = false
@@ -128,11 +135,12 @@ export class Caller {
     const send = async (attempt: number): Promise<T> => {
       await limiter.take(action)
       started = clock.now()
-      const response = (await transport(action, params)) as T
+      const response = await transport(action, params)
+      const value = options.read ? options.read(response) : (response as T)
       debug(
-        `${action} attempt ${attempt}: ok in ${clock.now() - started} ms, RequestId ${response.RequestId ?? 'none'}`
+        `${action} attempt ${attempt}: ok in ${clock.now() - started} ms, RequestId ${response.RequestId}`
       )
-      return response
+      return value
     }
     const next = (error: unknown, attempt: number): NextAttempt => {
       const what = describeFailure(error)

@@ -8,8 +8,10 @@ import type { CredentialProvider, Credentials } from './credentials.js'
 import { hostnameOf, type Endpoint, type Language } from './inputs.js'
 import { neutralize } from './untrusted.js'
 
+/** A Response object as the API answers it: always with a RequestId (checked by the transport). */
 export interface ApiResponse {
-  RequestId?: string
+  RequestId: string
+  [member: string]: unknown
 }
 
 /** One request, one attempt: resolves to the API's Response or throws ApiError/TransportError. */
@@ -58,18 +60,31 @@ export interface SdkTransportOptions {
 export function sdkTransport(client: SdkClient, options: SdkTransportOptions): Transport {
   const requestOptions = options.skipSign ? { skipSign: true } : {}
   return async (action, params) => {
+    let response: unknown
     try {
-      return await client.request(action, params, requestOptions)
+      response = await client.request(action, params, requestOptions)
     } catch (error) {
       throw toFailure(action, error, options)
     }
+    // A 200 whose Response is not an object with a RequestId is no API answer (`{"Response": [...]}`).
+    if (!isObject(response) || typeof response.RequestId !== 'string') {
+      throw new TransportError(
+        action,
+        'the answer is not an API response (no Response object with a RequestId)'
+      )
+    }
+    return response as ApiResponse
   }
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
 interface SdkFailure {
-  message?: string
-  code?: string
-  requestId?: string
+  message?: unknown
+  code?: unknown
+  requestId?: unknown
   httpCode?: number
 }
 
@@ -84,9 +99,13 @@ function toFailure(
   { service, endpoint, withRole }: SdkTransportOptions
 ): Error {
   const sdk: SdkFailure = typeof error === 'object' && error !== null ? error : {}
-  const message = sdk.message || String(error)
-  if (sdk.code) {
-    return new ApiError(action, sdk.code, message, sdk.requestId ?? '', service, withRole)
+  const message = typeof sdk.message === 'string' && sdk.message ? sdk.message : String(error)
+  if (sdk.code !== undefined && sdk.code !== '') {
+    // An error answer must have a string Code and RequestId; anything else cannot be read.
+    if (typeof sdk.code !== 'string' || typeof sdk.requestId !== 'string') {
+      return new TransportError(action, 'an error answer whose Code or RequestId is not a string')
+    }
+    return new ApiError(action, sdk.code, message, sdk.requestId, service, withRole)
   }
   if (sdk.httpCode)
     return new TransportError(action, `HTTP ${sdk.httpCode} ${message}`, sdk.httpCode)

@@ -32,6 +32,65 @@ export type ShareRequest = Pick<
 >
 
 /**
+ * The shares of the image as the API tells them: read with
+ * DescribeBlueprintsShareAcrossAccountInfos, or, where the site does not
+ * serve that read or CAM refuses it, unknown: the share calls' answers then
+ * tell which accounts already have it.
+ */
+export type CurrentShares =
+  | { readable: true; accounts: string[] }
+  | { readable: false; code: string; requestId: string; kind: 'not-served' | 'denied' }
+
+/** Reads the shares; a read the site does not serve, or may not be made, is not an error, only unknown shares. */
+export async function readCurrentShares(
+  api: LighthouseApi,
+  blueprintId: string
+): Promise<CurrentShares> {
+  try {
+    return { readable: true, accounts: await api.listSharedAccounts(blueprintId) }
+  } catch (error) {
+    if (error instanceof ApiError && (error.kind === 'not-served' || error.kind === 'denied')) {
+      return { readable: false, code: error.code, requestId: error.requestId, kind: error.kind }
+    }
+    throw error
+  }
+}
+
+/** How the shares were found, for the log and the summary. */
+export function sharesFoundBy(shares: CurrentShares): string {
+  if (shares.readable) return 'read with DescribeBlueprintsShareAcrossAccountInfos'
+  const why =
+    shares.kind === 'not-served'
+      ? "this site's API does not serve DescribeBlueprintsShareAcrossAccountInfos"
+      : 'the credentials may not call DescribeBlueprintsShareAcrossAccountInfos'
+  return `not readable (${why}: ${shares.code}, RequestId ${shares.requestId || 'none'}); found from the share calls' answers`
+}
+
+/** revoke-unlisted cannot work without the share list: say why, and what would allow it. */
+export function unlistedNeedsTheList(shares: CurrentShares & { readable: false }): Error {
+  const allow =
+    shares.kind === 'not-served'
+      ? "This site's API does not serve that read (the international site's spec does not list it); the China " +
+        'site (endpoint lighthouse.tencentcloudapi.com) does.'
+      : 'Allow lighthouse:DescribeBlueprintsShareAcrossAccountInfos in the CAM policy of these credentials.'
+  return new Error(
+    `Input "revoke-unlisted" needs the current share list, and it cannot be read: ` +
+      `DescribeBlueprintsShareAcrossAccountInfos answered ${shares.code} (RequestId ${shares.requestId || 'none'}). ` +
+      `Nothing was changed. ${allow} Or name the accounts to take the share from in "revoke-account-ids".`
+  )
+}
+
+/** What the caller already knows, so nothing is read twice; and what to do before the plan. */
+export interface Prepared {
+  /** The image as just read in NORMAL. */
+  image?: Blueprint
+  /** The shares as just read. */
+  shares?: CurrentShares
+  /** Runs once the image is NORMAL, before its shares are read (e.g. to mark a copy). */
+  beforePlan?: (image: Blueprint) => Promise<void>
+}
+
+/**
  * Brings the share list to what the request asks. Accounts the API refuses
  * one by one are recorded as failed in the report and the others still
  * change; any other failure is thrown.
@@ -40,8 +99,7 @@ export async function shareBlueprint(
   deps: ShareDeps,
   request: ShareRequest,
   report: ShareReport,
-  /** The image as just read in NORMAL, so it need not be read again before the plan. */
-  alreadyRead?: Blueprint
+  prepared: Prepared = {}
 ): Promise<void> {
   const { api, clock, log } = deps
   const { info, group } = log
@@ -59,19 +117,30 @@ export async function shareBlueprint(
       schedule: deps.waitSchedule
     })
 
-  if (alreadyRead) report.blueprintState = alreadyRead.state
-  const blueprint = alreadyRead ?? (await waitForImage())
+  if (prepared.image) report.blueprintState = prepared.image.state
+  const blueprint = prepared.image ?? (await waitForImage())
   info(
     `Blueprint ${blueprintId} (${blueprint.name || 'no name'}) is a custom image in state NORMAL.`
   )
+  await prepared.beforePlan?.(blueprint)
 
+  const shares = prepared.shares ?? (await readCurrentShares(api, blueprintId))
+  report.sharesFoundBy = sharesFoundBy(shares)
+  report.sharesUnknown = !shares.readable
+  if (!shares.readable) {
+    if (request.revokeUnlisted) throw unlistedNeedsTheList(shares)
+    info(
+      `The current shares cannot be read here (${shares.code}): every listed account gets its call, ` +
+        "and the API's answers tell which already were as asked."
+    )
+  }
   const plan = planChanges(
     {
       share: request.accountIds,
       revoke: request.revokeAccountIds,
       revokeUnlisted: request.revokeUnlisted
     },
-    await api.listSharedAccounts(blueprintId)
+    shares.readable ? shares.accounts : undefined
   )
   report.record(plan.alreadyShared, 'already-shared')
   report.record(plan.alreadyNotShared, 'not-shared')
@@ -97,7 +166,11 @@ export async function shareBlueprint(
       [REVOKE, plan.toRevoke]
     ] as const) {
       for (const batch of batches(accounts)) {
-        await applyBatch({ deps, change, blueprintId, report, waitForImage }, batch)
+        await applyBatch(
+          { deps, change, blueprintId, report, waitForImage, readable: shares.readable },
+          batch,
+          false
+        )
       }
     }
   })
@@ -110,36 +183,55 @@ interface BatchContext {
   blueprintId: string
   report: ShareReport
   waitForImage: () => Promise<unknown>
+  /** Whether the shares can be read; when not, the change calls' own answers settle each account. */
+  readable: boolean
 }
 
-/** Applies a change to one batch; when the API refuses an account without saying which, halves the batch until it does. */
-async function applyBatch(context: BatchContext, batch: readonly string[]): Promise<void> {
-  const unclear = await changeBatch(context, batch)
+/** A batch the API's answer does not settle account by account: to be halved. */
+interface Unclear {
+  accounts: string[]
+  /** A call for these accounts got no answer, so it may have changed them. */
+  mayHaveChanged: boolean
+}
+
+/**
+ * Applies a change to one batch; when the API refuses an account without
+ * saying which (or, with no share read, says some account already is as
+ * asked), halves the batch until it does.
+ */
+async function applyBatch(
+  context: BatchContext,
+  batch: readonly string[],
+  mayHaveChanged: boolean
+): Promise<void> {
+  const unclear = await changeBatch(context, batch, mayHaveChanged)
   if (!unclear) return
-  const half = Math.ceil(unclear.length / 2)
-  await applyBatch(context, unclear.slice(0, half))
-  await applyBatch(context, unclear.slice(half))
+  const half = Math.ceil(unclear.accounts.length / 2)
+  await applyBatch(context, unclear.accounts.slice(0, half), unclear.mayHaveChanged)
+  await applyBatch(context, unclear.accounts.slice(half), unclear.mayHaveChanged)
 }
 
 /**
  * Sends one change call for the batch until every account in it is settled,
  * and records each account in the report. Resolves to the accounts to split
- * when the API refused one of several; throws, after recording every pending
- * account as failed (or as unknown when a call may have changed it), when the
- * batch cannot be settled.
+ * when the API's answer does not say which account it is about; throws,
+ * after recording every pending account as failed (or as unknown when a call
+ * may have changed it), when the batch cannot be settled.
  */
 async function changeBatch(
   context: BatchContext,
-  batch: readonly string[]
-): Promise<string[] | undefined> {
-  const { deps, change, blueprintId, report, waitForImage } = context
+  batch: readonly string[],
+  /** A call for a batch these accounts were in got no answer. */
+  mayHaveChanged: boolean
+): Promise<Unclear | undefined> {
+  const { deps, change, blueprintId, report, waitForImage, readable } = context
   const { api, clock, random, policy } = deps
   const { info } = deps.log
   let pending = [...batch]
   let lostAnswers = 0
   let stateWaits = 0
-  /** A call whose answer was lost may have changed the pending accounts, and no read has told yet. */
-  let unsettled = false
+  /** A call whose answer was lost may have changed the pending accounts, and nothing has told yet. */
+  let unsettled = mayHaveChanged
 
   /** Reads where the pending accounts stand now; records those in place and keeps the rest pending. */
   const settle = async (result: AccountResult): Promise<number> => {
@@ -164,11 +256,20 @@ async function changeBatch(
   const next = (error: unknown): NextAttempt => {
     if (error instanceof ApiError && error.requestId) report.requestIds.push(error.requestId)
     if (error instanceof TransportError) {
-      // The change may have been made even though the answer was lost: look before trying again.
+      // The change may have been made even though the answer was lost: find out before trying again.
       unsettled = true
       lostAnswers += 1
       const lastTry = lostAnswers >= policy.maxAttempts
       const delay = backoffDelay(lostAnswers, policy, random)
+      if (!readable) {
+        // No read to check with: the same call again settles it, as its answer says whether it was made.
+        if (lastTry) return 'give-up'
+        info(
+          `No answer to the ${change.name} call (${error.detail}); sending it again in ${delay} ms ` +
+            `(an answer that it needs no change shows it was made).`
+        )
+        return { waitMs: delay }
+      }
       info(
         `No answer to the ${change.name} call (${error.detail}); checking the shares in ${delay} ms` +
           (lastTry ? '.' : ' before trying again.')
@@ -178,6 +279,28 @@ async function changeBatch(
         before: async () => {
           await settle(change.done)
           if (lastTry && pending.length > 0) throw error
+        }
+      }
+    }
+    if (error instanceof ApiError && error.kind === change.noopKind && !readable) {
+      // Some account of the call is already as asked, and only a call of one account tells which.
+      if (pending.length > 1) return 'give-up'
+      return {
+        // After a lost answer, most likely the lost call did it; the answer cannot tell (see the README).
+        before: () => {
+          report.record(pending, unsettled ? change.done : change.noop, {
+            requestId: error.requestId
+          })
+          info(
+            `${report.show(pending[0])}: ${error.code}, so it ` +
+              (unsettled
+                ? 'was changed, most likely by the call whose answer was lost'
+                : 'needed no change') +
+              ` (RequestId ${error.requestId}).`
+          )
+          pending = []
+          unsettled = false
+          return Promise.resolve()
         }
       }
     }
@@ -205,9 +328,12 @@ async function changeBatch(
     await retrying(send, next, clock)
     return undefined
   } catch (error) {
+    const someoneAsAsked = error instanceof ApiError && error.kind === change.noopKind && !readable
+    if (someoneAsAsked && pending.length > 1)
+      return { accounts: pending, mayHaveChanged: unsettled }
     if (!isPerAccountError(error))
-      throw recordFailure(report, change, blueprintId, pending, error, unsettled)
-    if (pending.length > 1) return pending
+      throw recordFailure(report, change, blueprintId, pending, error, unsettled, readable)
+    if (pending.length > 1) return { accounts: pending, mayHaveChanged: unsettled }
     report.record(pending, 'failed', {
       requestId: error.requestId,
       code: error.code,
@@ -228,19 +354,21 @@ function recordFailure(
   blueprintId: string,
   pending: readonly string[],
   error: unknown,
-  unsettled: boolean
+  unsettled: boolean,
+  readable: boolean
 ): Error {
   const accounts = pending.map(report.show).join(', ')
   if (unsettled) {
-    // Never "not attempted": the account may have changed, and only a read can tell.
+    // Never "not attempted": the account may have changed, and only a read or an answer can tell.
+    const check = readable ? 'reading the shares to check' : 'sending it again to check'
     report.record(pending, 'unknown', {
       change: change.name,
-      reason: `A ${change.name} call got no answer, and reading the shares to check failed: ${describeError(error)}`
+      reason: `A ${change.name} call got no answer, and ${check} failed: ${describeError(error)}`
     })
     return new Error(
       `${change.doing(blueprintId)} ${accounts}: the outcome is unknown. A ${change.name} call got no ` +
-        `answer, so it may have been made, and reading the shares to check failed: ${describeError(error)}. ` +
-        'Run the step again: it reads the shares first, so it settles these accounts.',
+        `answer, so it may have been made, and ${check} failed: ${describeError(error)}. ` +
+        'Run the step again: it settles these accounts.',
       { cause: error }
     )
   }

@@ -1,5 +1,6 @@
 /** Temporary credentials from STS AssumeRoleWithWebIdentity, with the job's GitHub OIDC token. */
-import { describeError } from './api-errors.js'
+import { TransportError, describeError } from './api-errors.js'
+import type { ApiResponse } from './sdk-transport.js'
 import { neutralize } from './untrusted.js'
 import type { CredentialProvider, Credentials, WebIdentitySettings } from './credentials.js'
 import type { Clock } from './clock.js'
@@ -58,15 +59,19 @@ export class WebIdentityCredentials implements CredentialProvider {
     deps.log.debug(
       `GitHub OIDC token claims (without the signature): ${neutralize(JSON.stringify(claims))}`
     )
-    let response: AssumeRoleResponse
+    let response: IssuedCredentials
     try {
-      response = await deps.sts.call<AssumeRoleResponse>('AssumeRoleWithWebIdentity', {
-        ProviderId: settings.providerId,
-        WebIdentityToken: token,
-        RoleArn: settings.roleArn,
-        RoleSessionName: settings.sessionName,
-        DurationSeconds: settings.durationSeconds
-      })
+      response = await deps.sts.call(
+        'AssumeRoleWithWebIdentity',
+        {
+          ProviderId: settings.providerId,
+          WebIdentityToken: token,
+          RoleArn: settings.roleArn,
+          RoleSessionName: settings.sessionName,
+          DurationSeconds: settings.durationSeconds
+        },
+        { read: readIssued }
+      )
     } catch (error) {
       // The trust policy is matched against the token's sub: say what this job's is.
       const subject =
@@ -78,29 +83,21 @@ export class WebIdentityCredentials implements CredentialProvider {
         { cause: error }
       )
     }
-    const issued = response.Credentials
-    if (!issued?.TmpSecretId || !issued.TmpSecretKey || !issued.Token) {
-      throw new CredentialError(
-        `AssumeRoleWithWebIdentity answered without credentials (RequestId: ${response.RequestId ?? 'none'}).`
-      )
-    }
-    for (const secret of [issued.TmpSecretId, issued.TmpSecretKey, issued.Token])
+    for (const secret of [response.secretId, response.secretKey, response.sessionToken])
       deps.setSecret(secret)
 
     const now = deps.clock.now()
-    const expiresAt = response.ExpiredTime
-      ? response.ExpiredTime * 1000
-      : now + settings.durationSeconds * 1000
+    const lifetimeMs = grantedLifetimeMs(response.expiredTime, now, settings.durationSeconds)
     // Renew with a quarter of the lifetime left (at most five minutes early), so no request meets expired keys.
-    this.renewAt = expiresAt - Math.min(5 * 60_000, Math.max(0, expiresAt - now) / 4)
+    this.renewAt = now + lifetimeMs - Math.min(5 * 60_000, lifetimeMs / 4)
     deps.log.info(
       `${this.current ? 'Renewed credentials: assumed' : 'Assumed'} role ${settings.roleArn} as session ` +
-        `${settings.sessionName}; they expire at ${new Date(expiresAt).toISOString()}.`
+        `${settings.sessionName}; renewing them in ${Math.round((this.renewAt - now) / 1000)} s.`
     )
     this.current = {
-      secretId: issued.TmpSecretId,
-      secretKey: issued.TmpSecretKey,
-      sessionToken: issued.Token
+      secretId: response.secretId,
+      secretKey: response.secretKey,
+      sessionToken: response.sessionToken
     }
     return this.current
   }
@@ -138,8 +135,50 @@ function tokenClaims(token: string): Record<string, unknown> {
   }
 }
 
-interface AssumeRoleResponse {
-  Credentials?: { TmpSecretId?: string; TmpSecretKey?: string; Token?: string }
-  ExpiredTime?: number
-  RequestId?: string
+/**
+ * How long the credentials last, on the runner's clock. ExpiredTime is on
+ * the API's clock: a time still ahead is the lifetime granted (a role may
+ * grant less than was asked); one already past says only that the clocks
+ * differ (or the answer is stale, as in the spec's own example), so the
+ * lifetime asked for is taken. Credentials that end sooner are refused as
+ * expired and renewed then: a skewed clock costs at most one extra call.
+ */
+function grantedLifetimeMs(
+  expiredTime: number | undefined,
+  now: number,
+  askedSeconds: number
+): number {
+  const asked = askedSeconds * 1000
+  const left = expiredTime === undefined ? asked : expiredTime * 1000 - now
+  return left > 0 ? Math.min(left, asked) : asked
+}
+
+interface IssuedCredentials extends Credentials {
+  sessionToken: string
+  expiredTime?: number
+}
+
+/** The answer's credentials, or no answer (retried) when they are not all there as strings. */
+function readIssued(response: ApiResponse): IssuedCredentials {
+  const issued = response.Credentials as Record<string, unknown> | undefined
+  const [secretId, secretKey, sessionToken] = ['TmpSecretId', 'TmpSecretKey', 'Token'].map(
+    (member) => issued?.[member]
+  )
+  if (
+    typeof secretId !== 'string' ||
+    !secretId ||
+    typeof secretKey !== 'string' ||
+    !secretKey ||
+    typeof sessionToken !== 'string' ||
+    !sessionToken
+  ) {
+    throw new TransportError('AssumeRoleWithWebIdentity', 'an answer without credentials')
+  }
+  const expiredTime = response.ExpiredTime
+  return {
+    secretId,
+    secretKey,
+    sessionToken,
+    expiredTime: Number.isInteger(expiredTime) ? (expiredTime as number) : undefined
+  }
 }

@@ -45,6 +45,8 @@ export class IdentityEmulator {
   readonly requestToken = randomUUID()
   /** Lifetime of issued credentials, overriding the requested DurationSeconds (to test renewal). */
   credentialSeconds?: number
+  /** Added to the ExpiredTime STS answers (not to when the credentials really expire): a clock that differs. */
+  expiredTimeSkewSeconds = 0
   readonly issued: IssuedCredential[] = []
   readonly idTokenAudiences: string[] = []
   private readonly signingKey = randomBytes(32)
@@ -141,7 +143,7 @@ export class IdentityEmulator {
       sessionName
     }
     this.issued.push(credential)
-    const expiredTime = Math.floor(credential.expiresAt / 1000)
+    const expiredTime = Math.floor(credential.expiresAt / 1000) + this.expiredTimeSkewSeconds
     return {
       credential,
       response: {

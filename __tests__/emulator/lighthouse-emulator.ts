@@ -55,6 +55,8 @@ export type Fault =
   | { kind: 'non-json'; body?: string }
   /** The request is carried out, then the connection drops before the answer. */
   | { kind: 'lose-answer' }
+  /** The request is carried out, then answered with `{"Response": mangle(response)}`: an answer of another shape. */
+  | { kind: 'mangle'; mangle: (response: Record<string, unknown>) => unknown }
 
 export interface EmulatedBlueprint {
   id: string
@@ -68,6 +70,8 @@ export interface EmulatedBlueprint {
   name: string
   /** ModifyBlueprintAttribute sets it; a copy starts with its source's. */
   description: string | null
+  /** The image SyncBlueprint made this one from: the truth a test checks the action's guesses against. */
+  copiedFrom?: string
   /** How many accounts the image may be shared with. */
   shareQuota: number
   /** Account ID → time the share was made. */
@@ -350,6 +354,11 @@ export class LighthouseEmulator {
       }
       if (fault?.kind === 'lose-answer') {
         req.socket.destroy()
+        return
+      }
+      if (fault?.kind === 'mangle') {
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        res.end(JSON.stringify({ Response: fault.mangle(response) }))
         return
       }
       this.answer(res, response)
@@ -665,6 +674,7 @@ export class LighthouseEmulator {
       const copy: EmulatedBlueprint = {
         ...source,
         id: `lhbp-${randomUUID().replace(/-/g, '').slice(0, 8)}`,
+        copiedFrom: source.id,
         region: destination,
         createdTime,
         state: 'SYNCING',
@@ -683,6 +693,11 @@ export class LighthouseEmulator {
     return {
       DestinationRegionBlueprintSet: copies.map((c) => ({ Region: c.region, BlueprintId: c.id }))
     }
+  }
+
+  /** Every image, in every region. */
+  allBlueprints(): Iterable<EmulatedBlueprint> {
+    return this.blueprints.values()
   }
 
   /** The images of a region, newest first (those without a time last). */
@@ -743,9 +758,8 @@ export class LighthouseEmulator {
         `The image state ${blueprint.state} does not support this operation.`
       )
     }
-    for (const account of accounts) this.checkAccount(account)
-
     if (change === 'cancel') {
+      // Tencent lists no per-account code for cancelling: an account that cannot have the share has not got it.
       const notShared = accounts.filter((a) => !blueprint.shares.has(a))
       if (notShared.length > 0) {
         throw new ApiFailure(
@@ -756,6 +770,7 @@ export class LighthouseEmulator {
       for (const account of accounts) blueprint.shares.delete(account)
       return {}
     }
+    for (const account of accounts) this.checkAccount(account)
     if (accounts.some((a) => blueprint.shares.has(a))) {
       throw new ApiFailure(
         'UnsupportedOperation.BlueprintAlreadyShared',

@@ -14,6 +14,8 @@ export class FakeLighthouse implements LighthouseApi {
   readonly shareFaults: ('lost' | 'lost-after-sharing' | 'state-invalid')[] = []
   /** When set, every read of the shares after the first fails with it (a check that cannot be made). */
   findFault?: Error
+  /** When set, the share list cannot be read: a site without the read, or CAM refusing it. */
+  listFault?: ApiError
   readonly calls: string[] = []
   readonly shareCalls: string[][] = []
   readonly cancelCalls: string[][] = []
@@ -29,6 +31,7 @@ export class FakeLighthouse implements LighthouseApi {
           type: this.type,
           name: 'golden',
           nameAsGiven: 'golden',
+          description: '',
           createdAt: 0
         }
       : undefined
@@ -36,6 +39,7 @@ export class FakeLighthouse implements LighthouseApi {
 
   async listSharedAccounts(): Promise<string[]> {
     this.calls.push('list')
+    if (this.listFault) throw this.listFault
     return [...this.shared]
   }
 
@@ -92,9 +96,14 @@ export class FakeLighthouse implements LighthouseApi {
   }
 
   /** One region: no copies here (the emulator plays SyncBlueprint end to end). */
-  async findCustomImages(): Promise<Blueprint[]> {
-    this.calls.push('find-images')
+  async listCustomImages(): Promise<Blueprint[]> {
+    this.calls.push('list-images')
     return []
+  }
+
+  async setDescription(): Promise<string> {
+    this.calls.push('set-description')
+    throw new Error('ModifyBlueprintAttribute is not in this fake')
   }
 
   async syncBlueprint(): Promise<Copy[]> {
