@@ -7,7 +7,7 @@ import { ApiError, TransportError } from '../src/api-errors.js'
 import { staticCredentials } from '../src/credentials.js'
 import { parseEndpoint } from '../src/inputs.js'
 import { createLighthouseApi, type LighthouseApi } from '../src/lighthouse.js'
-import { createSdkTransport } from '../src/sdk-transport.js'
+import { createLighthouseTransport } from '../src/api-transport.js'
 import { systemClock } from '../src/clock.js'
 import { Caller, RateLimiter } from '../src/retry.js'
 import { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
@@ -31,7 +31,7 @@ function apiFor(
   sessionToken?: string,
   requestTimeoutSeconds = 5
 ): LighthouseApi {
-  const transport = createSdkTransport({
+  const transport = createLighthouseTransport({
     credentials: staticCredentials({ secretId: SECRET_ID, secretKey, sessionToken }),
     region: REGION,
     endpoint: parseEndpoint(emulator.endpoint),

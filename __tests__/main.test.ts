@@ -1,6 +1,6 @@
 /** run() in process, with a fake toolkit and the real SDK transport against the emulator. */
 import { expect, test } from '@jest/globals'
-import { createSdkTransport } from '../src/sdk-transport.js'
+import { createLighthouseTransport } from '../src/api-transport.js'
 import { run, type Runtime } from '../src/main.js'
 import { runtimeWith } from './helpers/runtime.js'
 import { BLUEPRINT_ID, emulatorForEachTest, rootAccounts, shareInputs } from './helpers/fixtures.js'
@@ -30,7 +30,7 @@ function runtimeFor(
       debug: (message) => recorded.logs.push(`debug: ${message}`)
     }),
     // The changes from the real runtime: a request timeout short enough for a test, and no jitter.
-    createTransport: (options) => createSdkTransport({ ...options, requestTimeoutSeconds }),
+    createTransport: (options) => createLighthouseTransport({ ...options, requestTimeoutSeconds }),
     random: () => 0
   })
   return [runtime, recorded]
@@ -50,7 +50,7 @@ test('a hung request times out and is retried, so it cannot stall the step', asy
   expect(emulator.callsTo('DescribeBlueprints')).toHaveLength(2)
   expect(recorded.logs).toContainEqual(
     expect.stringMatching(
-      /^debug: DescribeBlueprints attempt 1: .*timeout.* after 1\d{3} ms; retrying/
+      /^debug: DescribeBlueprints attempt 1: no answer within 1 s after 1\d{3} ms; retrying/
     )
   )
   expect(recorded.outputs['shared-account-ids']).toBe(JSON.stringify([a]))

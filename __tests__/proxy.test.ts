@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { staticCredentials } from '../src/credentials.js'
 import { parseEndpoint } from '../src/inputs.js'
-import { createSdkTransport } from '../src/sdk-transport.js'
+import { createLighthouseTransport } from '../src/api-transport.js'
 import { proxyFor, proxyPasswords } from '../src/proxy.js'
 import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import { ConnectProxy } from './helpers/connect-proxy.js'
@@ -109,7 +109,7 @@ describe('the SDK transport', () => {
   })
 
   test('tunnels through the proxy it is given', async () => {
-    const send = createSdkTransport({
+    const send = createLighthouseTransport({
       credentials: staticCredentials({ secretId: SECRET_ID, secretKey: SECRET_KEY }),
       region: REGION,
       endpoint: parseEndpoint(emulator.endpoint),

@@ -377,7 +377,7 @@ console.log(
   `Benchmark: ${runs} run(s) of each program per scenario, ${latencyMs} ms latency on every request.\n`
 )
 /** Start-up at most this many times a bare `node -e 0`: loading the bundle is the action's fixed cost. */
-const MAX_STARTUP_RATIO = 2.5
+const MAX_STARTUP_RATIO = 1.5
 
 /** Spawn to exit of `node -e 0`: what any action pays before its first line runs. */
 async function bareNodeMs(times: number): Promise<number> {

@@ -334,9 +334,13 @@ export class TransportError extends Error {
   }
 }
 
-/** The host name does not exist: no retry can help, only a corrected input. */
-export class HostNotFoundError extends Error {
-  override name = 'HostNotFoundError'
+/**
+ * No retry can help, only a corrected input or network: the host does not
+ * exist, the endpoint answered with a redirect (never followed), or the proxy
+ * refused the tunnel.
+ */
+export class EndpointError extends Error {
+  override name = 'EndpointError'
 }
 
 export function isPerAccountError(error: unknown): error is ApiError {

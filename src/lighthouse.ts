@@ -7,7 +7,7 @@ import { TransportError } from './api-errors.js'
 import { isAccountId, isBlueprintId } from './ids.js'
 import { batches } from './plan.js'
 import type { Caller } from './retry.js'
-import type { ApiResponse } from './sdk-transport.js'
+import type { ApiResponse } from './api-transport.js'
 import { neutralize } from './untrusted.js'
 
 export interface Blueprint {

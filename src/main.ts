@@ -28,12 +28,12 @@ import { systemClock, type Clock } from './clock.js'
 import { Caller, DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy } from './retry.js'
 import { proxyFor } from './proxy.js'
 import {
-  createSdkTransport,
+  createLighthouseTransport,
   createStsTransport,
   type ConnectionOptions,
   type Transport,
   type TransportOptions
-} from './sdk-transport.js'
+} from './api-transport.js'
 import { shareBlueprint } from './share.js'
 import type { WaitSchedule } from './wait.js'
 import { WebIdentityCredentials } from './web-identity.js'
@@ -306,7 +306,7 @@ export function actionsRuntime(): Runtime {
         repository: process.env.GITHUB_REPOSITORY
       }
     },
-    createTransport: createSdkTransport,
+    createTransport: createLighthouseTransport,
     createStsTransport,
     clock: systemClock,
     random: Math.random,

@@ -2,7 +2,7 @@
 import { ApiError, TransportError, type CodeKind } from './api-errors.js'
 import type { Clock } from './clock.js'
 import type { Logger } from './logger.js'
-import type { ApiResponse, Transport } from './sdk-transport.js'
+import type { ApiResponse, Transport } from './api-transport.js'
 
 export interface RetryPolicy {
   /** Attempts per call, the first included. */

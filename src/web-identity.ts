@@ -1,6 +1,6 @@
 /** Temporary credentials from STS AssumeRoleWithWebIdentity, with the job's GitHub OIDC token. */
 import { TransportError, describeError } from './api-errors.js'
-import type { ApiResponse } from './sdk-transport.js'
+import type { ApiResponse } from './api-transport.js'
 import { neutralize } from './untrusted.js'
 import type { CredentialProvider, Credentials, WebIdentitySettings } from './credentials.js'
 import type { Clock } from './clock.js'

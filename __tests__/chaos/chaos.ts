@@ -6,7 +6,7 @@
  * The same seed draws the same scenario; faults land on the same calls as
  * long as the action makes the same calls.
  */
-import { createSdkTransport, createStsTransport } from '../../src/sdk-transport.js'
+import { createLighthouseTransport, createStsTransport } from '../../src/api-transport.js'
 import { run, type Runtime } from '../../src/main.js'
 import { runtimeWith } from '../helpers/runtime.js'
 import type { SummaryWriter } from '../../src/report.js'
@@ -218,7 +218,8 @@ function recordingRuntime(
     summary,
     runContext: () => Promise.resolve({ serverUrl: 'https://github.com', runId: 7, sha: 'abc' }),
     // A request timeout of one second, so slow answers also become lost ones.
-    createTransport: (options) => createSdkTransport({ ...options, requestTimeoutSeconds: 1 }),
+    createTransport: (options) =>
+      createLighthouseTransport({ ...options, requestTimeoutSeconds: 1 }),
     createStsTransport: (options) => createStsTransport({ ...options, requestTimeoutSeconds: 1 }),
     retryPolicy: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 40 },
     waitSchedule: {

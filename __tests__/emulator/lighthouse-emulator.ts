@@ -51,6 +51,8 @@ export type Fault =
   | { kind: 'http'; status: number }
   | { kind: 'drop' }
   | { kind: 'delay'; ms: number }
+  /** A redirect to `location`, as a compromised or misconfigured gateway might answer. */
+  | { kind: 'redirect'; status: number; location: string }
   /** A 200 whose body is not JSON: a gateway page, or `body` when given. */
   | { kind: 'non-json'; body?: string }
   /** The request is carried out, then the connection drops before the answer. */
@@ -324,6 +326,10 @@ export class LighthouseEmulator {
       case 'http':
         res.writeHead(fault.status, { 'Content-Type': 'text/html' })
         res.end(`<html><body>${fault.status} from the gateway</body></html>`)
+        return
+      case 'redirect':
+        res.writeHead(fault.status, { Location: fault.location })
+        res.end()
         return
       case 'non-json':
         res.writeHead(200, { 'Content-Type': 'application/json' })

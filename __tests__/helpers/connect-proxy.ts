@@ -1,4 +1,8 @@
-/** A minimal HTTP CONNECT proxy on 127.0.0.1 that records where it tunnels to. */
+/**
+ * A minimal HTTP CONNECT proxy on 127.0.0.1 that records where it tunnels
+ * to; given connectAnswer (status line and headers), it answers every CONNECT
+ * with that instead, and tunnels nowhere.
+ */
 import { createServer, type Server } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 
@@ -7,10 +11,16 @@ export class ConnectProxy {
   private readonly sockets = new Set<Socket>()
   private server?: Server
 
+  constructor(private readonly options: { connectAnswer?: string } = {}) {}
+
   async start(): Promise<string> {
     const server = createServer((_req, res) => res.writeHead(405).end())
     server.on('connect', (req, client: Socket, head: Buffer) => {
       this.tunnels.push(req.url ?? '')
+      if (this.options.connectAnswer) {
+        client.end(`HTTP/1.1 ${this.options.connectAnswer}\r\nContent-Length: 0\r\n\r\n`)
+        return
+      }
       const [host, port] = (req.url ?? '').split(':')
       const upstream = connect(Number(port), host, () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
