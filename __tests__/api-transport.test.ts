@@ -64,12 +64,12 @@ afterEach(async () => {
 })
 
 describe('answers', () => {
-  test('an API error keeps its code, message and RequestId, made safe to print', async () => {
+  test('an API error keeps its code, message and RequestId, its text made safe to print', async () => {
     const { url } = await serve(
       json({
         Response: {
           Error: { Code: 'InternalError.\n::x', Message: 'busy\r::warning::f' },
-          RequestId: 'r\n1'
+          RequestId: 'e35a5b7b-4dfa-49f8-8729-ba5c504807e0'
         }
       })
     )
@@ -78,7 +78,7 @@ describe('answers', () => {
     expect(error).toMatchObject({
       code: 'InternalError.\\n::x',
       apiMessage: 'busy\\r::warning::f',
-      requestId: 'r\\n1'
+      requestId: 'e35a5b7b-4dfa-49f8-8729-ba5c504807e0'
     })
   })
 
@@ -86,6 +86,10 @@ describe('answers', () => {
     ['a Code that is not a string', { Response: { Error: { Code: 7 }, RequestId: 'r' } }],
     ['a Response that is a list', { Response: [{ RequestId: 'r' }] }],
     ['a RequestId that is a number', { Response: { RequestId: 7 } }],
+    [
+      "a RequestId that is not of the API's form",
+      { Response: { RequestId: 'x\n::set-output name=a::b' } }
+    ],
     ['no Response', { Error: 'x' }],
     ['a body that is not JSON', '<html>gateway</html>']
   ])('%s is no answer (a TransportError, retried)', async (_what, body) => {

@@ -97,3 +97,31 @@ test('a run prints nothing to stderr it did not mean to (no deprecation warnings
   expect(ok.stderr).toBe('')
   expect(bad.stderr).toBe('')
 })
+
+test('an sts-endpoint outside Tencent Cloud gets a warning: the GitHub OIDC token goes there', async () => {
+  const result = await runAction(
+    {
+      ...shareInputs(emulator, { 'account-ids': account, 'secret-id': '', 'secret-key': '' }),
+      'role-arn': 'qcs::cam::uin/100000000001:roleName/sharer',
+      'oidc-provider-id': 'github-actions',
+      'sts-endpoint': 'https://no-such-host.invalid'
+    },
+    emulator.idTokenVariables
+  )
+
+  expect(result.stdout).toContain(
+    '::warning::Input "sts-endpoint" is no-such-host.invalid, which is not a Tencent Cloud API host'
+  )
+  expect(result.stdout).toContain("the job's GitHub OIDC token goes there")
+  expect(result.exitCode).toBe(1)
+})
+
+test('an image name with a right-to-left override is shown escaped in the log and the summary', async () => {
+  emulator.addBlueprint({ id: BLUEPRINT_ID, name: 'golden\u202e2202-utnubu' })
+
+  const result = await runAction(shareInputs(emulator, { 'account-ids': account }))
+
+  expect(result.exitCode).toBe(0)
+  expect(result.stdout).toContain('golden\\u202e2202-utnubu')
+  expect(result.stdout + result.summary).not.toContain('\u202e')
+})

@@ -191,3 +191,34 @@ describe('copy-to-regions is checked before any call', () => {
     expect(emulator.calls).toEqual([])
   })
 })
+
+describe('a region that fails', () => {
+  test('keeps its accounts: each is failed there, with why, and in failed-account-ids', async () => {
+    emulator.failingCopyRegions.add('ap-tokyo')
+    emulator.addBlueprint({
+      id: BLUEPRINT_ID,
+      region: SOURCE,
+      name: NAME,
+      createdTime: new Date(Date.now() - 60_000).toISOString(),
+      sharedWith: [accounts[2]]
+    })
+
+    const result = await runAction(
+      copyInputs('ap-tokyo, ap-bangkok', {
+        'account-ids': accounts.slice(0, 2).join(','),
+        'revoke-account-ids': accounts[2]
+      })
+    )
+
+    expect(result.exitCode).toBe(1)
+    const regions = outputObject(result, 'regions') as Record<string, Record<string, string[]>>
+    expect(regions['ap-tokyo']['failed-account-ids']).toEqual(accounts)
+    expect(regions[SOURCE]['revoked-account-ids']).toEqual([accounts[2]])
+    // The union: revoked where it worked, failed where it did not; the per-region lists tell them apart.
+    expect(listOutput(result, 'failed-account-ids')).toEqual(accounts)
+    expect(listOutput(result, 'revoked-account-ids')).toEqual([accounts[2]])
+    expect(result.summary).toMatch(
+      /Not done in ap-tokyo: Blueprint lhbp-\w+ is in state SYNCING_FAILED/
+    )
+  }, 60_000)
+})

@@ -57,3 +57,17 @@ describe('escapeHtml', () => {
     }
   )
 })
+
+describe('invisible Unicode', () => {
+  test.each([
+    ['a zero-width space after an ID', '200000000001\u200b', '200000000001\\u200b'],
+    ['a right-to-left override', 'golden\u202eevil', 'golden\\u202eevil'],
+    ['a byte order mark', '\ufeffname', '\\ufeffname'],
+    ['a bidi isolate', 'a\u2067b\u2069', 'a\\u2067b\\u2069']
+  ])('%s is shown escaped in the log and in the summary', (_what, text, shown) => {
+    expect(neutralize(text)).toBe(shown)
+    expect(escapeHtml(text)).toBe(shown)
+    // Still idempotent.
+    expect(neutralize(neutralize(text))).toBe(shown)
+  })
+})

@@ -1,5 +1,5 @@
 /** What the Lighthouse and STS APIs can answer with, and what to do about each code. */
-import { neutralize } from './untrusted.js'
+import { OUTSIDE_TEXT_LIMIT, bounded, neutralize } from './untrusted.js'
 
 export type Service = 'lighthouse' | 'sts'
 
@@ -301,7 +301,9 @@ export class ApiError extends Error {
     /** The request was signed with a role's temporary credentials (GitHub OIDC), not with keys. */
     readonly withRole = false
   ) {
-    const [safeCode, safeMessage, safeRequestId] = [code, apiMessage, requestId].map(neutralize)
+    const safeCode = neutralize(bounded(code, OUTSIDE_TEXT_LIMIT.token))
+    const safeMessage = neutralize(bounded(apiMessage, OUTSIDE_TEXT_LIMIT.message))
+    const safeRequestId = neutralize(bounded(requestId, OUTSIDE_TEXT_LIMIT.token))
     super(`${action} failed: ${safeCode}: ${safeMessage} (RequestId: ${safeRequestId || 'none'})`)
     this.code = safeCode
     this.apiMessage = safeMessage
@@ -328,7 +330,7 @@ export class TransportError extends Error {
     detail: string,
     readonly httpStatus?: number
   ) {
-    const safeDetail = neutralize(detail)
+    const safeDetail = neutralize(bounded(detail, OUTSIDE_TEXT_LIMIT.message))
     super(`${action} got no API answer: ${safeDetail}`)
     this.detail = safeDetail
   }

@@ -14,6 +14,7 @@ import * as tunnel from 'tunnel'
 import signModule from 'tencentcloud-sdk-nodejs/tencentcloud/common/sign.js'
 import { ApiError, EndpointError, TransportError, type Service } from './api-errors.js'
 import type { CredentialProvider } from './credentials.js'
+import { isRequestId } from './ids.js'
 import { hostnameOf, type Endpoint, type Language } from './inputs.js'
 import { neutralize } from './untrusted.js'
 
@@ -263,14 +264,14 @@ function readAnswer(
   try {
     parsed = JSON.parse(body)
   } catch {
-    throw new TransportError(action, `the answer is not JSON: ${body.slice(0, 200)}`)
+    throw new TransportError(action, `the answer is not JSON: ${body}`)
   }
   const response = isObject(parsed) ? parsed.Response : undefined
   // `{"Response": [...]}` or no Response at all is no API answer.
-  if (!isObject(response) || typeof response.RequestId !== 'string') {
+  if (!isObject(response) || !isRequestId(response.RequestId)) {
     throw new TransportError(
       action,
-      'the answer is not an API response (no Response object with a RequestId)'
+      "the answer is not an API response (no Response object with a RequestId of the API's form)"
     )
   }
   if (response.Error !== undefined) {
@@ -283,7 +284,7 @@ function readAnswer(
       action,
       error.Code,
       message,
-      response.RequestId,
+      response.RequestId as string,
       context.service,
       context.withRole
     )

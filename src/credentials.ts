@@ -8,6 +8,7 @@ import {
   isTencentCloudHost,
   parseEndpoint,
   parseSeconds,
+  warnIfNotTencentCloud,
   type Endpoint,
   type GetInput
 } from './inputs.js'
@@ -84,7 +85,8 @@ export function readCredentialSettings(
   getInput: GetInput,
   env: NodeJS.ProcessEnv,
   lighthouseEndpoint: Endpoint,
-  notice: (message: string) => void
+  notice: (message: string) => void,
+  warn: (message: string) => void = notice
 ): CredentialSettings {
   // Every role input is checked whether or not it is used: a wrong value is an error either way.
   const role = readRoleInputs(getInput, env)
@@ -118,6 +120,13 @@ export function readCredentialSettings(
   if (!role.providerId) {
     throw new InputError(
       'Input "oidc-provider-id" is required with "role-arn": give the name of the CAM OIDC identity provider.'
+    )
+  }
+  if (role.stsEndpoint) {
+    warnIfNotTencentCloud(
+      role.stsEndpoint,
+      "the job's GitHub OIDC token goes there, and whoever holds it can assume the role until it expires",
+      warn
     )
   }
   if (

@@ -13,3 +13,9 @@ export const isBlueprintId = (value: unknown): boolean =>
 /** Whether a value (an input, or a member of an answer) is a root account ID. */
 export const isAccountId = (value: unknown): boolean =>
   typeof value === 'string' && ACCOUNT_ID.test(value)
+
+/** A RequestId as Tencent gives them (a UUID); anything else is not read, so no answer can put text of its choosing into an output. */
+const REQUEST_ID = /^[\w-]{1,128}$/
+
+export const isRequestId = (value: unknown): boolean =>
+  typeof value === 'string' && REQUEST_ID.test(value)

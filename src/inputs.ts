@@ -120,13 +120,7 @@ export function readShareInputs(
     )
   }
   const endpoint = parseEndpoint(inputOrDefault(getInput, 'endpoint'))
-  const endpointHost = hostnameOf(endpoint)
-  if (!isTencentCloudHost(endpointHost) && !isLoopback(endpointHost)) {
-    warn(
-      `Input "endpoint" is ${endpointHost}, which is not a Tencent Cloud API host (*.tencentcloudapi.com): ` +
-        'every signed request goes there. Use it only if you run or trust that host.'
-    )
-  }
+  warnIfNotTencentCloud(endpoint, 'every signed request goes there', warn)
   const language = parseLanguage(inputOrDefault(getInput, 'language'))
   const waitTimeoutSeconds = parseSeconds(
     inputOrDefault(getInput, 'wait-timeout-seconds'),
@@ -192,8 +186,8 @@ function readAccountLists(
         '"revoke-account-ids" to take the share from accounts, or both.'
     )
   }
-  const accountIds = shareList ? parseAccountIds(shareList, 'account-ids') : []
-  const revokeAccountIds = revokeList ? parseAccountIds(revokeList, 'revoke-account-ids') : []
+  const accountIds = shareList ? parseAccountIds(shareList, 'account-ids', show) : []
+  const revokeAccountIds = revokeList ? parseAccountIds(revokeList, 'revoke-account-ids', show) : []
   const revokeUnlisted = parseBoolean(
     inputOrDefault(getInput, 'revoke-unlisted'),
     'revoke-unlisted'
@@ -219,6 +213,11 @@ const BOOLEANS = new Map([
   ...['true', 'True', 'TRUE'].map((word) => [word, true] as const),
   ...['false', 'False', 'FALSE'].map((word) => [word, false] as const)
 ])
+
+/** Whether mask-account-ids is on, read before anything else so every line can be masked; an invalid value is refused later. */
+export function wantsMasking(getInput: GetInput): boolean {
+  return BOOLEANS.get(inputOrDefault(getInput, 'mask-account-ids')) === true
+}
 
 function parseBoolean(value: string, inputName: string): boolean {
   const parsed = BOOLEANS.get(value)
@@ -250,11 +249,16 @@ function listItems(value: string): string[] {
 }
 
 /** Account IDs from a list input, each checked. */
-export function parseAccountIds(value: string, inputName: string): string[] {
+export function parseAccountIds(
+  value: string,
+  inputName: string,
+  /** With mask-account-ids, an invalid value is shown shortened too: it is most likely a mistyped ID. */
+  show: ShowAccount = accountShower(false)
+): string[] {
   const ids = listItems(value)
   const invalid = ids.filter((id) => !isAccountId(id))
   if (invalid.length > 0) {
-    const list = invalid.map((id) => `"${id}"`).join(', ')
+    const list = invalid.map((id) => `"${show(id)}"`).join(', ')
     throw new InputError(
       `Input "${inputName}" has ${invalid.length === 1 ? 'an invalid account ID' : 'invalid account IDs'}: ${list}. ` +
         'Give the account ID of each root account (Account Center > Account Information): ' +
@@ -332,6 +336,20 @@ export function parseEndpoint(value: string, inputName = 'endpoint'): Endpoint {
     host: url.host,
     source: `input "${inputName}"`
   }
+}
+
+/** A host outside Tencent Cloud (and not loopback) is allowed, with a warning that says what goes there. */
+export function warnIfNotTencentCloud(
+  endpoint: Endpoint,
+  whatGoesThere: string,
+  warn: (message: string) => void
+): void {
+  const host = hostnameOf(endpoint)
+  if (isTencentCloudHost(host) || isLoopback(host)) return
+  warn(
+    `${endpoint.source.charAt(0).toUpperCase()}${endpoint.source.slice(1)} is ${host}, which is not a Tencent Cloud ` +
+      `API host (*.tencentcloudapi.com): ${whatGoesThere}. Use it only if you run or trust that host.`
+  )
 }
 
 /** The host name without the port. */

@@ -8,7 +8,7 @@ import { isAccountId, isBlueprintId } from './ids.js'
 import { batches } from './plan.js'
 import type { Caller } from './retry.js'
 import type { ApiResponse } from './api-transport.js'
-import { neutralize } from './untrusted.js'
+import { OUTSIDE_TEXT_LIMIT, bounded, neutralize } from './untrusted.js'
 
 export interface Blueprint {
   id: string
@@ -196,9 +196,9 @@ function toBlueprint(action: string, item: unknown): Blueprint {
   const created = text('CreatedTime', '')
   return {
     id: found.BlueprintId as string,
-    state: neutralize(text('BlueprintState', 'UNKNOWN')),
-    type: neutralize(text('BlueprintType', 'UNKNOWN')),
-    name: neutralize(text('BlueprintName', '')),
+    state: neutralize(bounded(text('BlueprintState', 'UNKNOWN'), OUTSIDE_TEXT_LIMIT.name)),
+    type: neutralize(bounded(text('BlueprintType', 'UNKNOWN'), OUTSIDE_TEXT_LIMIT.name)),
+    name: neutralize(bounded(text('BlueprintName', ''), OUTSIDE_TEXT_LIMIT.name)),
     nameAsGiven: text('BlueprintName', ''),
     description: text('Description', ''),
     createdAt: created ? Date.parse(created) : NaN

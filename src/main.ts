@@ -10,12 +10,22 @@ import {
   type CredentialProvider,
   type CredentialSettings
 } from './credentials.js'
-import { readShareInputs, type ActionInputs, type Endpoint, type OnAccountError } from './inputs.js'
+import {
+  readShareInputs,
+  wantsMasking,
+  type ActionInputs,
+  type Endpoint,
+  type OnAccountError
+} from './inputs.js'
+import { AccountMask } from './account-mask.js'
 import { createLighthouseApi, type LighthouseApi } from './lighthouse.js'
 import { accountShower } from './plan.js'
 import { shareAcrossRegions, type RegionResult } from './regions.js'
 import {
   ShareReport,
+  accountLines,
+  accountsGroupTitle,
+  summaryRows,
   type CopyOrigin,
   moreRefusals,
   namedRefusals,
@@ -35,6 +45,7 @@ import {
   type TransportOptions
 } from './api-transport.js'
 import { shareBlueprint } from './share.js'
+import { bounded } from './untrusted.js'
 import type { WaitSchedule } from './wait.js'
 import { WebIdentityCredentials } from './web-identity.js'
 
@@ -66,7 +77,17 @@ export interface Runtime {
 }
 
 /** The step: read the inputs, connect, bring the shares to what they ask, and report, whatever happened. */
-export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
+export async function run(given: Runtime = actionsRuntime()): Promise<void> {
+  const mask = accountMask(given.getInput)
+  // With mask-account-ids, every line, annotation, failure and summary cell goes through the mask.
+  const runtime: Runtime = mask
+    ? {
+        ...given,
+        log: mask.logger(given.log),
+        setFailed: (message) => given.setFailed(mask.apply(message)),
+        summary: given.summary && mask.summary(given.summary)
+      }
+    : given
   /** One report per region, the source region's first; filled in as the run goes. */
   const reports = new Map<string, ShareReport>()
   let failure: string | undefined
@@ -116,10 +137,24 @@ export async function run(runtime: Runtime = actionsRuntime()): Promise<void> {
     const all = [...reports.values()].sort(
       (a, b) => order.indexOf(a.region) - order.indexOf(b.region)
     )
+    // IDs read from the API (unlisted shares) are masked in what follows, too.
+    mask?.learnFrom(...all.flatMap((report) => report.accounts.map((a) => a.accountId)))
     failure = await applyRefusalPolicy(all, onAccountError, failure, runtime.log)
     await publish(all, failure, runtime)
   }
-  if (failure) runtime.setFailed(failure)
+  // An annotation stays short: the summary and the log hold the rest.
+  if (failure) runtime.setFailed(bounded(failure, FAILURE_LIMIT))
+}
+
+/** GitHub truncates long annotations; past this the failure points to the summary and the log. */
+const FAILURE_LIMIT = 4000
+
+/** With mask-account-ids, a mask that knows the IDs in the inputs (valid or not) and the owner's in role-arn. */
+function accountMask(getInput: (name: string) => string): AccountMask | undefined {
+  if (!wantsMasking(getInput)) return undefined
+  const mask = new AccountMask()
+  mask.learnFrom(getInput('account-ids'), getInput('revoke-account-ids'), getInput('role-arn'))
+  return mask
 }
 
 /** The step's failure when regions failed: each region and why, one a line. */
@@ -142,7 +177,8 @@ function connect(
     runtime.getInput,
     runtime.env,
     inputs.endpoint,
-    log.notice
+    log.notice,
+    log.warning
   )
   const connection = {
     language: inputs.language,
@@ -254,6 +290,13 @@ async function publish(
   runtime: Runtime
 ): Promise<void> {
   setOutputs(reports, runtime.setOutput)
+  // Accounts the summary has no room for are listed whole in the log.
+  const rows = summaryRows(reports.length)
+  for (const report of reports.filter((r) => r.accounts.length > rows)) {
+    await runtime.log.group(accountsGroupTitle(report), () =>
+      runtime.log.info(accountLines(report))
+    )
+  }
   if (!runtime.summary) return
   try {
     await writeSummary(reports, failure, await runtime.runContext(), runtime.summary)

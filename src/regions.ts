@@ -107,7 +107,7 @@ export async function shareAcrossRegions(
   for (const [i, region] of copyTo.entries()) {
     const outcome = found[i]
     if (outcome.kind === 'unclear') {
-      results.push(failed(region, undefined, reportFor(region, ''), outcome.reason))
+      results.push(failed(region, undefined, reportFor(region, ''), outcome.reason, request))
     } else if (outcome.kind === 'found') {
       const { copy, marked } = outcome
       log.info(
@@ -137,7 +137,7 @@ export async function shareAcrossRegions(
     for (const region of missing) {
       const copy = made.get(region)!
       if ('failure' in copy) {
-        results.push(failed(region, 'made', reportFor(region, '', 'made'), copy.failure))
+        results.push(failed(region, 'made', reportFor(region, '', 'made'), copy.failure, request))
       } else {
         copies.push({ region, blueprintId: copy.blueprintId, origin: 'made', mark: true })
       }
@@ -180,7 +180,7 @@ export async function shareAcrossRegions(
         )
         return { region, origin, report }
       } catch (error) {
-        return failed(region, origin, report, describeError(error))
+        return failed(region, origin, report, describeError(error), request)
       }
     })
   )
@@ -218,12 +218,15 @@ async function markCopy(
   }
 }
 
+/** A region that failed: its requested accounts not settled there are failed too, with why. */
 function failed(
   region: string,
   origin: CopyOrigin | undefined,
   report: ShareReport,
-  failure: string
+  failure: string,
+  request: ShareRequest
 ): RegionResult {
+  report.failRemaining(failure, request.revokeAccountIds)
   return { region, origin, report, failure }
 }
 

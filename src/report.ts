@@ -2,7 +2,8 @@
 import { kindOf } from './api-errors.js'
 import { CHANGES, type ChangeName } from './change.js'
 import { accountShower, type ShowAccount } from './plan.js'
-import { escapeHtml } from './untrusted.js'
+import { isAccountId, isBlueprintId, isRequestId } from './ids.js'
+import { bounded, escapeHtml } from './untrusted.js'
 
 export type AccountResult =
   | 'shared'
@@ -65,6 +66,21 @@ export class ShareReport {
   ): void {
     for (const accountId of accountIds) {
       this.outcomes.set(accountId, { accountId, result, ...details })
+    }
+  }
+
+  /**
+   * The region failed: every requested account it had not settled (still
+   * "not attempted") failed there, for that reason, so none goes missing from
+   * failed-account-ids. Accounts already read or changed keep their result.
+   */
+  failRemaining(reason: string, revokeAccountIds: readonly string[]): void {
+    for (const outcome of this.outcomes.values()) {
+      if (outcome.result !== 'not-attempted') continue
+      this.record([outcome.accountId], 'failed', {
+        change: revokeAccountIds.includes(outcome.accountId) ? 'revoke' : 'share',
+        reason: `Not done in ${this.region}: ${reason}`
+      })
     }
   }
 
@@ -141,9 +157,10 @@ export function setOutputs(
   reports: readonly ShareReport[],
   setOutput: (name: string, value: string) => void
 ): void {
+  // Every ID is checked against its format before it is written: outputs are expanded by later steps.
   const union = (accounts: (report: ShareReport) => string[]) =>
-    JSON.stringify([...new Set(reports.flatMap(accounts))])
-  const requestIds = reports.flatMap((r) => r.requestIds)
+    JSON.stringify([...new Set(reports.flatMap(accounts))].filter(isAccountId))
+  const requestIds = reports.flatMap((r) => r.requestIds).filter(isRequestId)
   setOutput('request-id', requestIds.at(-1) ?? '')
   setOutput('request-ids', JSON.stringify(requestIds))
   setOutput(
@@ -160,7 +177,7 @@ export function setOutputs(
   )
   setOutput('failed-account-ids', union(failedAccounts))
   setOutput('blueprint-state', reports[0]?.blueprintState ?? '')
-  const withImage = reports.filter((r) => r.blueprintId)
+  const withImage = reports.filter((r) => isBlueprintId(r.blueprintId))
   setOutput(
     'blueprint-ids',
     JSON.stringify(Object.fromEntries(withImage.map((r) => [r.region, r.blueprintId])))
@@ -183,6 +200,57 @@ export function setOutputs(
       )
     )
   )
+}
+
+/**
+ * GitHub drops a job summary over 1 MiB whole: at most this many account rows
+ * in all (at least 25 a region), failures first; the rest are counted, and
+ * listed in the outputs and a log group.
+ */
+const SUMMARY_ACCOUNT_ROWS = 500
+/** A reason cell is cut to this; the log has it whole. */
+const REASON_LIMIT = 300
+
+export function summaryRows(regions: number): number {
+  return Math.max(25, Math.floor(SUMMARY_ACCOUNT_ROWS / Math.max(1, regions)))
+}
+
+/** Failures first, then what changed, then the rest: what a person must see is never cut. */
+const SUMMARY_ORDER: readonly AccountResult[] = [
+  'failed',
+  'unknown',
+  'not-attempted',
+  'shared',
+  'revoked',
+  'already-shared',
+  'not-shared'
+]
+function inSummaryOrder(accounts: readonly AccountOutcome[]): AccountOutcome[] {
+  return [...accounts].sort(
+    (a, b) => SUMMARY_ORDER.indexOf(a.result) - SUMMARY_ORDER.indexOf(b.result)
+  )
+}
+
+/** The log group with every account of a report and its result, when the summary cannot hold them. */
+export function accountsGroupTitle(report: ShareReport): string {
+  return `Accounts in ${report.region}`
+}
+
+/** Every account of a report on a line: ID, result, and why. */
+export function accountLines(report: ShareReport): string {
+  return report.accounts
+    .map((a) =>
+      [
+        report.show(a.accountId),
+        a.result,
+        a.requestId && `RequestId ${a.requestId}`,
+        a.code,
+        a.reason
+      ]
+        .filter(Boolean)
+        .join('  ')
+    )
+    .join('\n')
 }
 
 /** The parts of @actions/github's context the summary links to. */
@@ -256,17 +324,30 @@ export async function writeSummary(
     [header('Image state'), escapeHtml(report.blueprintState || 'not read')],
     ...(report.sharesFoundBy ? [[header('Current shares'), escapeHtml(report.sharesFoundBy)]] : [])
   ]
+  const rows = summaryRows(reports.length)
   const accountsTable = (report: ShareReport): Cell[][] => [
     [header('Account'), header('Result'), header('RequestId'), header('Reason')],
-    ...report.accounts.map((a) => [
-      code(report.show(a.accountId)),
-      (report.dryRun &&
-        (report.sharesUnknown ? UNREAD_DRY_RUN_LABELS : DRY_RUN_LABELS)[a.result]) ||
-        RESULT_LABELS[a.result],
-      code(a.requestId ?? ''),
-      escapeHtml([a.code, a.reason].filter(Boolean).join(': ') || '–')
-    ])
+    ...inSummaryOrder(report.accounts)
+      .slice(0, rows)
+      .map((a) => [
+        code(report.show(a.accountId)),
+        (report.dryRun &&
+          (report.sharesUnknown ? UNREAD_DRY_RUN_LABELS : DRY_RUN_LABELS)[a.result]) ||
+          RESULT_LABELS[a.result],
+        code(a.requestId ?? ''),
+        escapeHtml(bounded([a.code, a.reason].filter(Boolean).join(': '), REASON_LIMIT) || '–')
+      ])
   ]
+  /** Past the rows shown: how many, and where every one of them is. */
+  const more = (report: ShareReport): string | undefined => {
+    const left = report.accounts.length - rows
+    if (left <= 0) return undefined
+    return (
+      `<p>… and ${left} more account(s), not shown here so the summary stays small. The outputs ` +
+      '(<code>shared-account-ids</code>, <code>already-shared-account-ids</code>, <code>revoked-account-ids</code>, ' +
+      `<code>failed-account-ids</code>, <code>regions</code>) and the log group "${escapeHtml(accountsGroupTitle(report))}" list them all.</p>`
+    )
+  }
   const runRows: Cell[][] = [[header('Identity'), escapeHtml(source.identity)]]
   if (run.repository && run.runId) {
     const runUrl = `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
@@ -290,14 +371,20 @@ export async function writeSummary(
   if (failure) {
     summary.addRaw(`<p><strong>Failed:</strong> ${escapeHtml(failure)}</p>`, true)
   }
+  const addMore = (report: ShareReport) => {
+    const text = more(report)
+    if (text) summary.addRaw(text, true)
+  }
   if (reports.length === 1) {
     summary.addHeading('Accounts', 3).addTable(accountsTable(source))
+    addMore(source)
   } else {
     for (const report of reports) {
       summary
         .addHeading(escapeHtml(report.region), 3)
         .addTable(imageRows(report))
         .addTable(accountsTable(report))
+      addMore(report)
     }
   }
   await summary.write()

@@ -12,6 +12,7 @@ import { runtimeWith } from '../helpers/runtime.js'
 import type { SummaryWriter } from '../../src/report.js'
 import { LighthouseEmulator, apiTime, type Fault } from '../emulator/lighthouse-emulator.js'
 import { mayAnswer, type Site } from '../emulator/spec.js'
+import { Collector } from '../helpers/collector.js'
 
 const BLUEPRINT_ID = 'lhbp-ch4os001'
 const REGION = 'ap-guangzhou'
@@ -83,6 +84,10 @@ export interface Scenario {
    * older release of this action left them), each with shares of its own.
    */
   otherBuild: { newer: boolean; markedCopies: boolean[] } | undefined
+  /** mask-account-ids: then no account ID is printed in full. */
+  mask: boolean
+  /** How often an answer is a redirect to a collector, which must never be followed. */
+  redirectRate: number
 }
 
 export function drawScenario(seed: number): Scenario {
@@ -120,7 +125,10 @@ export function drawScenario(seed: number): Scenario {
     site: chance(0.4) ? 'international' : 'china',
     otherBuild: chance(0.4)
       ? { newer: chance(0.5), markedCopies: COPY_REGIONS.map(() => chance(0.5)) }
-      : undefined
+      : undefined,
+    // Drawn after the sites, likewise.
+    mask: chance(0.3),
+    redirectRate: chance(0.2) ? 0.03 : 0
   }
 }
 
@@ -131,10 +139,14 @@ const OTHER_SHARES = ROOTS.slice(-3)
 /** A fault for one call, drawn from the scenario's stream: mostly transient, sometimes lost or permanent. */
 function faultDrawer(
   scenario: Scenario,
-  next: () => number
+  next: () => number,
+  collector: string
 ): (action: string) => Fault | undefined {
   let justLost = false
   return (action) => {
+    if (scenario.redirectRate && next() < scenario.redirectRate) {
+      return { kind: 'redirect', status: next() < 0.5 ? 307 : 302, location: collector }
+    }
     // The read that checks a lost answer fails now and then: the outcome must still be reported.
     if (justLost && !CHANGES.includes(action)) {
       justLost = false
@@ -283,7 +295,8 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
   })
   emulator.identity.credentialSeconds = scenario.credentialSeconds
   emulator.copyMs = 200
-  emulator.faultFor = faultDrawer(scenario, random(scenario.seed ^ 0x5eed))
+  const collector = new Collector()
+  emulator.faultFor = faultDrawer(scenario, random(scenario.seed ^ 0x5eed), await collector.start())
   await emulator.start()
   if (scenario.syncingForMs)
     emulator.setBlueprintState(BLUEPRINT_ID, 'NORMAL', scenario.syncingForMs)
@@ -299,6 +312,7 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
     'on-account-error': scenario.onAccountError,
     'wait-timeout-seconds': '30',
     'copy-to-regions': scenario.copyTo.join(','),
+    'mask-account-ids': String(scenario.mask),
     ...(scenario.oidc
       ? { 'role-arn': ROLE_ARN, 'oidc-provider-id': PROVIDER }
       : { 'secret-id': SECRET_ID, 'secret-key': SECRET_KEY })
@@ -312,11 +326,14 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
       ...[...untouchable]
         .filter(([id, shares]) => [...emulator.sharesOf(id)].sort().join(',') !== shares)
         .map(([id]) => `${id}, not a copy of the image, had its shares changed`),
-      ...emulator.violations
+      ...emulator.violations,
+      // Nothing reaches a host but the endpoints: a redirect is never followed.
+      ...collector.received.map((r) => `a request reached the collector: ${r.body.slice(0, 80)}`)
     ]
   } finally {
     emulator.faultFor = undefined
     await emulator.stop()
+    await collector.stop()
   }
 }
 
@@ -440,6 +457,13 @@ function checkInvariants(
     JSON.stringify(recorded.outputs)
   ].join('\n')
   for (const secret of secrets) expect(!visible.includes(secret), 'a secret was printed')
+  if (scenario.mask) {
+    // Not the outputs: they keep the IDs whole.
+    const printed = visible.replace(JSON.stringify(recorded.outputs), '')
+    const known = new Set([...scenario.initial, ...scenario.share, ...scenario.revoke, OWNER])
+    for (const id of known)
+      expect(!printed.includes(id), `account ${id} printed in full with masking on`)
+  }
   expect(!/eyJ[\w-]+\.[\w-]+\.[\w-]+/.test(visible), 'a JWT was printed')
   const forged = recorded.lines.filter(
     (line) =>
