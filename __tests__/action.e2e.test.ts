@@ -50,6 +50,7 @@ describe('sharing', () => {
       regions: JSON.stringify({
         [REGION]: {
           'blueprint-id': BLUEPRINT_ID,
+          copy: 'source',
           'shared-account-ids': [accounts[0], accounts[2], accounts[3]],
           'already-shared-account-ids': [accounts[1]],
           'revoked-account-ids': [],

@@ -1,6 +1,8 @@
 import { describe, expect, jest, test } from '@jest/globals'
 import {
   InputError,
+  listItems,
+  nearestRegion,
   parseAccountIds,
   parseEndpoint,
   readShareInputs,
@@ -121,7 +123,7 @@ describe('readShareInputs', () => {
     ],
     [
       { 'account-ids': '', 'revoke-account-ids': '100001', 'revoke-unlisted': 'true' },
-      'Input "revoke-unlisted" is true but "account-ids" is empty'
+      'Input "revoke-unlisted" is true but "account-ids" (and "account-ids-file") give no accounts'
     ],
     [{ 'revoke-unlisted': 'yes' }, 'Input "revoke-unlisted" must be true or false, not "yes".'],
     [{ 'dry-run': '1' }, 'Input "dry-run" must be true or false, not "1".'],
@@ -217,4 +219,76 @@ describe('parseEndpoint', () => {
     )
     expect(() => parseEndpoint(value)).toThrow(why)
   })
+})
+
+describe('list inputs', () => {
+  test('a JSON array of strings, as the list outputs are, is read as the list', () => {
+    expect(listItems('["200000000002", "200000000001", "200000000002"]', 'account-ids')).toEqual([
+      '200000000002',
+      '200000000001'
+    ])
+  })
+
+  test('a JSON value that is not an array of strings is an input error naming the input', () => {
+    expect(() => listItems('[200000000002]', 'account-ids')).toThrow(
+      'Input "account-ids" is a JSON value but not an array of strings'
+    )
+    expect(() => listItems('["200000000002"', 'revoke-account-ids')).toThrow(
+      'Input "revoke-account-ids" starts with "[" but is not a JSON array'
+    )
+  })
+
+  test('a # starts a comment to the end of its line', () => {
+    expect(
+      listItems('200000000002 # staging\n# all of prod:\n200000000003, 200000000004', 'account-ids')
+    ).toEqual(['200000000002', '200000000003', '200000000004'])
+  })
+})
+
+describe('region names', () => {
+  test.each([
+    ['ap-guangzou', 'ap-guangzhou'],
+    ['AP-Guangzhou', 'ap-guangzhou'],
+    ['ap-singapur', 'ap-singapore'],
+    ['eu-frankfur', 'eu-frankfurt']
+  ])('%s is taken for a typo of %s', (typo, meant) => expect(nearestRegion(typo)).toBe(meant))
+
+  test.each(['ap-guangzhou', 'me-riyadh', 'ap-mumbai'])(
+    '%s is a region or far from every known one',
+    (name) => expect(nearestRegion(name)).toBeUndefined()
+  )
+
+  test('a typo in region is an input error with the suggestion; a far name is tried with a warning', () => {
+    expect(() =>
+      readShareInputs(inputs({ ...valid, region: 'ap-guangzou' }), {}, jest.fn())
+    ).toThrow(
+      'Input "region" is "ap-guangzou", which is not a Lighthouse region: did you mean ap-guangzhou?'
+    )
+    expect(() =>
+      readShareInputs(inputs({ ...valid, region: 'AP-GUANGZHOU' }), {}, jest.fn())
+    ).toThrow('region names are lower case; did you mean ap-guangzhou?')
+    const warn = jest.fn()
+    expect(readShareInputs(inputs({ ...valid, region: 'me-riyadh' }), {}, warn).region).toBe(
+      'me-riyadh'
+    )
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('trying it anyway'))
+  })
+
+  test('copy-to-regions names the region a typo meant', () => {
+    expect(() =>
+      readShareInputs(inputs({ ...valid, 'copy-to-regions': 'ap-shangai' }), {}, jest.fn())
+    ).toThrow('"ap-shangai" (did you mean ap-shanghai?)')
+  })
+})
+
+test('revoke-unlisted with no account-ids gets its own message, not "account-ids is required"', () => {
+  expect(() =>
+    readShareInputs(
+      inputs({ ...valid, 'account-ids': '', 'revoke-unlisted': 'true' }),
+      {},
+      jest.fn()
+    )
+  ).toThrow(
+    'Input "revoke-unlisted" is true but "account-ids" (and "account-ids-file") give no accounts'
+  )
 })

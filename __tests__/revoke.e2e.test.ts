@@ -177,7 +177,7 @@ describe('invalid combinations are refused before any API call', () => {
     ],
     [
       { 'account-ids': '', 'revoke-account-ids': '200000000001', 'revoke-unlisted': 'true' },
-      'Input "revoke-unlisted" is true but "account-ids" is empty: that would take the share from every account.'
+      'Input "revoke-unlisted" is true but "account-ids" (and "account-ids-file") give no accounts: that would take the share from every account.'
     ],
     [
       { 'account-ids': '200000000001, 200000000002', 'revoke-account-ids': '200000000002' },

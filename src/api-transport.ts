@@ -15,7 +15,7 @@ import signModule from 'tencentcloud-sdk-nodejs/tencentcloud/common/sign.js'
 import { ApiError, EndpointError, TransportError, type Service } from './api-errors.js'
 import type { CredentialProvider } from './credentials.js'
 import { isRequestId } from './ids.js'
-import { hostnameOf, type Endpoint, type Language } from './inputs.js'
+import { hostnameOf, isLoopback, type Endpoint, type Language } from './inputs.js'
 import { neutralize } from './untrusted.js'
 
 /** A Response object as the API answers it: always with a RequestId (checked here). */
@@ -219,6 +219,27 @@ function connectionFailure(action: string, error: unknown, where: Where): Error 
   const failure = error as NodeJS.ErrnoException & { hostname?: string }
   const message = failure.message || String(error)
   if (failure.code === 'ENOTFOUND') return hostNotFound(action, failure.hostname ?? '', where)
+  const host = where.endpoint.host
+  // An https request to a server that speaks plain http: no retry can change that.
+  if (
+    !where.proxy &&
+    where.endpoint.protocol === 'https://' &&
+    (failure.code === 'EPROTO' ||
+      /wrong version number|packet length too long|ERR_SSL/i.test(message))
+  ) {
+    return new EndpointError(
+      `${action}: ${host} does not answer https (the TLS handshake failed: ${neutralize(message)}). ` +
+        `Check ${where.endpoint.source}: a host without a scheme is taken as https; a local emulator over ` +
+        `plain http needs http://${host}.`
+    )
+  }
+  // Nothing listens on a loopback port: a local emulator that is not running will not start by itself.
+  if (failure.code === 'ECONNREFUSED' && isLoopback(hostnameOf(where.endpoint))) {
+    return new EndpointError(
+      `${action}: nothing listens at ${where.endpoint.protocol}${host} (connection refused). ` +
+        `Check ${where.endpoint.source}, and that the local emulator is started.`
+    )
+  }
   const refusedTunnel = /tunneling socket could not be established, statusCode=(\d+)/.exec(message)
   if (refusedTunnel && where.proxy) {
     const status = Number(refusedTunnel[1])

@@ -1,4 +1,6 @@
 /** Reads and validates every input before any API call. */
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { isAccountId, isBlueprintId } from './ids.js'
 import { accountShower, type ShowAccount } from './plan.js'
 
@@ -109,10 +111,18 @@ export function readShareInputs(
   )
   const { accountIds, revokeAccountIds, revokeUnlisted } = readAccountLists(
     getInput,
+    env,
     accountShower(maskAccountIds)
   )
   const dryRun = parseBoolean(inputOrDefault(getInput, 'dry-run'), 'dry-run')
   const region = parseRegion(getInput('region') || env.TENCENTCLOUD_REGION?.trim() || '')
+  // A near miss of a known region is a typo, not a new region: say so before any call.
+  const meant = nearestRegion(region)
+  if (meant) {
+    throw new InputError(
+      `Input "region" is "${region}", which is not a Lighthouse region: did you mean ${meant}?`
+    )
+  }
   if (!SUPPORTED_REGIONS.includes(region)) {
     warn(
       `Region "${region}" is not in the list documented for ShareBlueprintAcrossAccounts ` +
@@ -154,12 +164,16 @@ export function readShareInputs(
 function readCopyRegions(getInput: GetInput, source: string): string[] {
   const value = getInput('copy-to-regions')
   if (!value) return []
-  const regions = listItems(value)
+  const regions = listItems(value, 'copy-to-regions')
   const unknown = regions.filter((r) => !SUPPORTED_REGIONS.includes(r))
   if (unknown.length > 0) {
+    const named = unknown.map((r) => {
+      const meant = nearestRegion(r)
+      return meant ? `"${r}" (did you mean ${meant}?)` : `"${r}"`
+    })
     throw new InputError(
       `Input "copy-to-regions" has ${unknown.length === 1 ? 'a region' : 'regions'} Lighthouse does not offer: ` +
-        `${unknown.map((r) => `"${r}"`).join(', ')}. Known regions: ${SUPPORTED_REGIONS.join(', ')}.`
+        `${named.join(', ')}. Known regions: ${SUPPORTED_REGIONS.join(', ')}.`
     )
   }
   const mainland = MAINLAND_REGIONS.includes(source)
@@ -174,30 +188,62 @@ function readCopyRegions(getInput: GetInput, source: string): string[] {
   return regions.filter((r) => r !== source)
 }
 
+/**
+ * account-ids-file: a file in the workspace in the list format of
+ * account-ids, read as if given there; it keeps the IDs out of the step's
+ * header, which the runner prints with the inputs resolved.
+ */
+function readAccountFile(getInput: GetInput, env: NodeJS.ProcessEnv): string {
+  const path = getInput('account-ids-file')
+  if (!path) return ''
+  const full = resolve(env.GITHUB_WORKSPACE || process.cwd(), path)
+  try {
+    return readFileSync(full, 'utf8')
+  } catch (error) {
+    const why =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'there is no such file'
+        : (error as Error).message
+    throw new InputError(
+      `Input "account-ids-file" names ${path}, which cannot be read: ${why} ` +
+        '(the path is relative to the workspace, where actions/checkout puts the repository).'
+    )
+  }
+}
+
 function readAccountLists(
   getInput: GetInput,
+  env: NodeJS.ProcessEnv,
   show: ShowAccount
 ): Pick<ActionInputs, 'accountIds' | 'revokeAccountIds' | 'revokeUnlisted'> {
+  const fromFile = readAccountFile(getInput, env)
   const shareList = getInput('account-ids')
   const revokeList = getInput('revoke-account-ids')
-  if (!shareList && !revokeList) {
+  const revokeUnlisted = parseBoolean(
+    inputOrDefault(getInput, 'revoke-unlisted'),
+    'revoke-unlisted'
+  )
+  if (revokeUnlisted && !shareList && !fromFile) {
+    throw new InputError(
+      'Input "revoke-unlisted" is true but "account-ids" (and "account-ids-file") give no accounts: that would ' +
+        'take the share from every account. List the accounts that keep it in "account-ids", or use ' +
+        '"revoke-account-ids".'
+    )
+  }
+  if (!shareList && !fromFile && !revokeList) {
     throw new InputError(
       'Input "account-ids" is required: give the accounts to share with, ' +
         '"revoke-account-ids" to take the share from accounts, or both.'
     )
   }
-  const accountIds = shareList ? parseAccountIds(shareList, 'account-ids', show) : []
+  // Both may be given: the union, each checked under its own name.
+  const accountIds = [
+    ...new Set([
+      ...(shareList ? parseAccountIds(shareList, 'account-ids', show) : []),
+      ...(fromFile ? parseAccountIds(fromFile, 'account-ids-file', show) : [])
+    ])
+  ]
   const revokeAccountIds = revokeList ? parseAccountIds(revokeList, 'revoke-account-ids', show) : []
-  const revokeUnlisted = parseBoolean(
-    inputOrDefault(getInput, 'revoke-unlisted'),
-    'revoke-unlisted'
-  )
-  if (revokeUnlisted && accountIds.length === 0) {
-    throw new InputError(
-      'Input "revoke-unlisted" is true but "account-ids" is empty: that would take the share from every ' +
-        'account. List the accounts that keep it in "account-ids", or use "revoke-account-ids".'
-    )
-  }
   const both = accountIds.filter((id) => revokeAccountIds.includes(id))
   if (both.length > 0) {
     throw new InputError(
@@ -243,9 +289,38 @@ function parseBlueprintId(value: string): string {
   return value
 }
 
-/** A list input's items: split on commas, spaces and newlines; the first of each duplicate, in order. */
-function listItems(value: string): string[] {
-  return [...new Set(value.split(/[\s,]+/).filter(Boolean))]
+/**
+ * A list input's items, the first of each duplicate, in order: a JSON array
+ * of strings (as this action's own list outputs are, so they can be passed
+ * back in), or items split on commas, spaces and newlines, where a # starts
+ * a comment to the end of its line.
+ */
+export function listItems(value: string, inputName: string): string[] {
+  const text = value.trim()
+  if (text.startsWith('[')) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch (error) {
+      throw new InputError(
+        `Input "${inputName}" starts with "[" but is not a JSON array: ${(error as Error).message}. ` +
+          'Give a JSON array of strings, e.g. ["200000000001","200000000002"], or items separated by commas, ' +
+          'spaces or newlines.'
+      )
+    }
+    if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
+      throw new InputError(
+        `Input "${inputName}" is a JSON value but not an array of strings: quote each item, e.g. ["200000000001"].`
+      )
+    }
+    return [...new Set(parsed.map((item) => item.trim()).filter(Boolean))]
+  }
+  const items = text
+    .split('\n')
+    .map((line) => line.replace(/#.*$/, ''))
+    .join('\n')
+    .split(/[\s,]+/)
+  return [...new Set(items.filter(Boolean))]
 }
 
 /** Account IDs from a list input, each checked. */
@@ -255,7 +330,7 @@ export function parseAccountIds(
   /** With mask-account-ids, an invalid value is shown shortened too: it is most likely a mistyped ID. */
   show: ShowAccount = accountShower(false)
 ): string[] {
-  const ids = listItems(value)
+  const ids = listItems(value, inputName)
   const invalid = ids.filter((id) => !isAccountId(id))
   if (invalid.length > 0) {
     const list = invalid.map((id) => `"${show(id)}"`).join(', ')
@@ -271,7 +346,48 @@ export function parseAccountIds(
   return ids
 }
 
+/**
+ * The known region a name most likely meant: the same in another case, or
+ * within two edits (ap-guangzou, ap-singapur). A name far from every known
+ * region may be a new one, and is tried.
+ */
+export function nearestRegion(name: string): string | undefined {
+  if (SUPPORTED_REGIONS.includes(name)) return undefined
+  const lower = name.toLowerCase()
+  const sameButCase = SUPPORTED_REGIONS.find((r) => r === lower)
+  if (sameButCase) return sameButCase
+  let best: { region: string; distance: number } | undefined
+  for (const region of SUPPORTED_REGIONS) {
+    const distance = editDistance(lower, region)
+    if (distance <= 2 && (!best || distance < best.distance)) best = { region, distance }
+  }
+  return best?.region
+}
+
+/** Levenshtein distance: inserts, deletes and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)
+      )
+    }
+    previous = current
+  }
+  return previous[b.length]
+}
+
 function parseRegion(value: string): string {
+  const meant = nearestRegion(value)
+  if (meant && meant === value.toLowerCase()) {
+    throw new InputError(
+      `Input "region" is "${value}": region names are lower case; did you mean ${meant}?`
+    )
+  }
   if (!value) {
     throw new InputError(
       'No region: set the "region" input (e.g. ap-guangzhou) or the TENCENTCLOUD_REGION environment variable.'

@@ -97,6 +97,8 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
     // Before anything else can log a line: every key and token the step can see is masked.
     maskSecrets(runtime.getInput, runtime.env, runtime.setSecret)
     const inputs = readShareInputs(runtime.getInput, runtime.env, runtime.log.warning)
+    // IDs from account-ids-file are masked like the others.
+    mask?.learnFrom(inputs.accountIds.join(' '))
     onAccountError = inputs.onAccountError
     order = [inputs.region, ...inputs.copyToRegions]
     const { apiFor, credentials } = connect(runtime, inputs)
@@ -118,7 +120,7 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
     const { clock, random, log, waitSchedule } = runtime
     const deps = { clock, random, log, waitSchedule, policy: runtime.retryPolicy }
     if (inputs.copyToRegions.length === 0) {
-      const report = reportFor(inputs.region, inputs.blueprintId)
+      const report = reportFor(inputs.region, inputs.blueprintId, 'source')
       await shareBlueprint({ ...deps, api: apiFor(inputs.region) }, inputs, report)
     } else {
       const results = await shareAcrossRegions(

@@ -77,6 +77,7 @@ export async function shareAcrossRegions(
       clock,
       log,
       onState: (state) => (sourceReport.blueprintState = state),
+      onMissing: () => (sourceReport.missing = true),
       schedule: deps.waitSchedule
     })
   const copyWaitSeconds = Math.max(request.waitTimeoutSeconds, COPY_WAIT_SECONDS)

@@ -40,6 +40,8 @@ export class ShareReport {
   sharesFoundBy?: string
   /** The shares could not be read: a dry run's "would share" may be an account that has it. */
   sharesUnknown = false
+  /** The region has no image of this ID: blueprint-ids does not name it. */
+  missing = false
   /** RequestIds of the share and cancel calls, in order. */
   readonly requestIds: string[] = []
   /** With copy-to-regions: how this region's image came to be. */
@@ -177,7 +179,7 @@ export function setOutputs(
   )
   setOutput('failed-account-ids', union(failedAccounts))
   setOutput('blueprint-state', reports[0]?.blueprintState ?? '')
-  const withImage = reports.filter((r) => isBlueprintId(r.blueprintId))
+  const withImage = reports.filter((r) => isBlueprintId(r.blueprintId) && !r.missing)
   setOutput(
     'blueprint-ids',
     JSON.stringify(Object.fromEntries(withImage.map((r) => [r.region, r.blueprintId])))
@@ -359,10 +361,12 @@ export async function writeSummary(
   if (run.sha) runRows.push([header('Commit'), code(run.sha.slice(0, 12))])
 
   const blueprint = escapeHtml(source.blueprintId)
+  // Succeeded, but refused accounts were let through as warnings (on-account-error: warn).
+  const warned = reports.some((r) => r.refusals.length > 0)
   const where = reports.length > 1 ? ` in ${reports.length} regions` : ''
   const heading = source.dryRun
     ? `🔍 Dry run: share plan for Lighthouse blueprint ${blueprint}${where}`
-    : `${failure ? '❌' : '✅'} Share Lighthouse blueprint ${blueprint}${where}`
+    : `${failure ? '❌' : warned ? '⚠️' : '✅'} Share Lighthouse blueprint ${blueprint}${where}`
   summary.addHeading(heading, 2)
   summary.addTable(reports.length > 1 ? runRows : [...imageRows(source), ...runRows])
   if (source.dryRun && !failure) {

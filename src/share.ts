@@ -114,6 +114,7 @@ export async function shareBlueprint(
       clock,
       log,
       onState: (state) => (report.blueprintState = state),
+      onMissing: () => (report.missing = true),
       schedule: deps.waitSchedule
     })
 

@@ -54,6 +54,8 @@ export interface WaitOptions {
   log: Logger
   /** Called with every state read, so the report always has the latest. */
   onState: (state: string) => void
+  /** Called when the region has no such image, so no output names it. */
+  onMissing?: () => void
   schedule?: WaitSchedule
 }
 
@@ -71,6 +73,7 @@ export async function waitForNormal(api: LighthouseApi, options: WaitOptions): P
   for (;;) {
     const blueprint = await api.describeBlueprint(blueprintId)
     if (!blueprint) {
+      options.onMissing?.()
       throw new BlueprintError(
         `Blueprint ${blueprintId} was not found in region ${region}. ` +
           'Each region has its own image IDs: check "blueprint-id" and "region".'
