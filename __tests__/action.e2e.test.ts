@@ -12,6 +12,7 @@ import {
   emulatorForEachTest
 } from './helpers/fixtures.js'
 import { ACTION_ENTRY, errorLine, listOutput, runAction } from './helpers/run-action.js'
+import { readableSummary } from './helpers/readable-summary.js'
 
 const emulator = emulatorForEachTest()
 
@@ -388,4 +389,15 @@ test('the bundle has every module it imports', async () => {
   expect(bundle).not.toContain('webpackMissingModule')
   // The same stub once minified: its name is gone, its message is not.
   expect(bundle).not.toContain('Cannot find module')
+})
+
+test('the job summary reads as text for npm run demo: headings, one row a line, no tags or entities', async () => {
+  emulator.addAccounts('root', rootAccounts(1)).addBlueprint({ id: BLUEPRINT_ID, name: 'a<b>&"c"' })
+  const result = await runAction(shareInputs(emulator, { 'account-ids': rootAccounts(1)[0] }))
+
+  const text = readableSummary(result.summary)
+
+  expect(text).toContain(`## ✅ Share Lighthouse blueprint ${BLUEPRINT_ID}`)
+  expect(text).toContain(`${rootAccounts(1)[0]}  |  ✅ shared  |`)
+  expect(text).not.toMatch(/<\/?(table|tr|td|th|code|h\d)>|&#?\w+;/)
 })

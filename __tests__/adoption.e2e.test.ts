@@ -44,7 +44,10 @@ describe('inputs the chosen mode does not use', () => {
     [{ 'role-duration-seconds': 'abc' }, 'Input "role-duration-seconds" must be a whole number'],
     [{ 'sts-endpoint': 'http://sts.example.com' }, 'Input "sts-endpoint" is not a valid endpoint'],
     [{ 'role-session-name': 'a b' }, 'Input "role-session-name" is not a valid session name'],
-    [{ 'role-arn': '', 'role-duration-seconds': '99999' }, 'must be from 1 to 43200']
+    [
+      { 'role-arn': '', 'role-duration-seconds': '99999' },
+      'must be a whole number of seconds from 1 to 43200'
+    ]
   ])('are still errors when invalid: %j', async (override, message) => {
     const result = await runAction(
       shareInputs(emulator, { 'account-ids': '200000000001', ...override })

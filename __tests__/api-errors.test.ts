@@ -1,6 +1,7 @@
 /** What each code means, per service, and the hint a person reads. */
 import { describe, expect, test } from '@jest/globals'
-import { ApiError, describeError } from '../src/api-errors.js'
+import { ApiError, describeError, type RequestContext } from '../src/api-errors.js'
+import { parseEndpoint, siteOf } from '../src/inputs.js'
 
 const lighthouse = (code: string, withRole = false) =>
   new ApiError('DescribeBlueprints', code, 'message', 'req', 'lighthouse', withRole)
@@ -73,6 +74,50 @@ describe('hints', () => {
     expect(describeError(lighthouse('UnsupportedRegion'))).toBe(
       'DescribeBlueprints failed: UnsupportedRegion: message (RequestId: req). ' +
         'Lighthouse is not offered in this region: check "region".'
+    )
+  })
+})
+
+describe('hints that depend on where the request went', () => {
+  const intl = siteOf(parseEndpoint('lighthouse.intl.tencentcloudapi.com'))
+  const china = siteOf(parseEndpoint('lighthouse.tencentcloudapi.com'))
+  const withContext = (
+    code: string,
+    context: RequestContext,
+    service: 'lighthouse' | 'sts' = 'lighthouse'
+  ) => new ApiError('ShareBlueprintAcrossAccounts', code, 'm', 'req', service, false, context)
+
+  test.each(['AuthFailure.SecretIdNotFound', 'InvalidParameterValue.AccountIdInvalidAccountArea'])(
+    "%s says which site the endpoint is, and names the other site's endpoint",
+    (code) => {
+      expect(withContext(code, { site: intl }).hint).toContain(
+        "The endpoint is the international site's (lighthouse.intl.tencentcloudapi.com); an account of the China site needs lighthouse.tencentcloudapi.com."
+      )
+      expect(withContext(code, { site: china }).hint).toContain(
+        'an account of the international site needs lighthouse.intl.tencentcloudapi.com'
+      )
+    }
+  )
+
+  test("a role STS cannot get names the other site's STS host", () => {
+    const sts = siteOf(parseEndpoint('sts.intl.tencentcloudapi.com'))
+    expect(withContext('InternalError.GetRoleError', { site: sts }, 'sts').hint).toContain(
+      'needs sts.tencentcloudapi.com'
+    )
+  })
+
+  test('codes that do not hint at the other site say nothing of it; a host outside Tencent Cloud has no site', () => {
+    expect(withContext('AuthFailure.SignatureFailure', { site: intl }).hint).not.toContain('site')
+    expect(siteOf(parseEndpoint('http://127.0.0.1:8080'))).toBeUndefined()
+  })
+
+  test('a refused session token names where it came from', () => {
+    const context = { tokenSource: 'the TENCENTCLOUD_TOKEN environment variable' }
+    expect(withContext('UnauthorizedOperation.TokenInvalid', context).hint).toContain(
+      'check the TENCENTCLOUD_TOKEN environment variable'
+    )
+    expect(withContext('UnauthorizedOperation.TokenInvalid', {}).hint).toContain(
+      'check "session-token"'
     )
   })
 })

@@ -27,7 +27,12 @@ describe('API keys', () => {
       read({ 'secret-id': 'in-id', 'secret-key': 'in-key', 'session-token': 'in-token' }, env)
     ).toEqual({
       kind: 'keys',
-      credentials: { secretId: 'in-id', secretKey: 'in-key', sessionToken: 'in-token' }
+      credentials: {
+        secretId: 'in-id',
+        secretKey: 'in-key',
+        sessionToken: 'in-token',
+        tokenSource: 'input "session-token"'
+      }
     })
   })
 
@@ -187,7 +192,8 @@ describe('GitHub OIDC', () => {
     ],
     [
       { 'role-duration-seconds': '43201' },
-      'Input "role-duration-seconds" must be from 1 to 43200, not "43201".'
+      'Input "role-duration-seconds" must be a whole number of seconds from 1 to 43200 ' +
+        '(and no more than the role\'s maximum session duration), not "43201".'
     ],
     [
       { 'role-duration-seconds': '1h' },

@@ -106,3 +106,24 @@ test('a single-region run says copy: "source"; an image that was not found is no
   expect(missing.exitCode).toBe(1)
   expect(JSON.parse(missing.outputs['blueprint-ids'])).toEqual({})
 })
+
+test('a session token from the environment that the API refuses is named by its variable', async () => {
+  emulator.addCredential({
+    secretId: 'AKIDtemporaryKey000000001',
+    secretKey: 'tmp-secret',
+    token: 'right-token'
+  })
+
+  const result = await runAction(
+    shareInputs(emulator, {
+      'account-ids': accounts[0],
+      'secret-id': 'AKIDtemporaryKey000000001',
+      'secret-key': 'tmp-secret'
+    }),
+    { TENCENTCLOUD_TOKEN: 'wrong-token' }
+  )
+
+  expect(result.exitCode).toBe(1)
+  expect(errorLine(result)).toContain('UnauthorizedOperation.TokenInvalid')
+  expect(errorLine(result)).toContain('check the TENCENTCLOUD_TOKEN environment variable')
+})

@@ -222,3 +222,38 @@ describe('a region that fails', () => {
     )
   }, 60_000)
 })
+
+test('each region prints its plan and calls as one group, never interleaved, every line marked with its region', async () => {
+  const result = await runAction(copyInputs('ap-tokyo, ap-bangkok'))
+
+  expect(result.exitCode).toBe(0)
+  const lines = result.stdout.split('\n')
+  const groups: { title: string; lines: string[] }[] = []
+  let open: { title: string; lines: string[] } | undefined
+  let nested = 0
+  for (const line of lines) {
+    if (line.startsWith('::group::Region ')) {
+      if (open) nested += 1
+      open = { title: line.slice('::group::Region '.length), lines: [] }
+    } else if (line === '::endgroup::' && open) {
+      groups.push(open)
+      open = undefined
+    } else if (open) {
+      open.lines.push(line)
+    }
+  }
+  expect(nested).toBe(0)
+  expect(groups.map((g) => g.title.split(':')[0]).sort()).toEqual([
+    'ap-bangkok',
+    'ap-singapore',
+    'ap-tokyo'
+  ])
+  for (const group of groups) {
+    const region = group.title.split(':')[0]
+    // Every line of the group, the plan table's included, says its region (debug lines aside).
+    expect(
+      group.lines.filter((l) => !l.startsWith('::debug::') && !l.startsWith(`[${region}] `))
+    ).toEqual([])
+    expect(group.lines.some((l) => l.startsWith(`[${region}] Account`))).toBe(true)
+  }
+}, 60_000)

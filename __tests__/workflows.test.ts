@@ -92,3 +92,15 @@ describe("the README's examples", () => {
     }
   })
 })
+
+test('Dependabot keeps npm and the pinned workflow actions current, grouped, weekly', () => {
+  const config = parse(read('.github/dependabot.yml')) as {
+    updates: { 'package-ecosystem': string; schedule: { interval: string }; groups?: object }[]
+  }
+  const ecosystems = config.updates.map((u) => u['package-ecosystem']).sort()
+  expect(ecosystems).toEqual(['github-actions', 'npm'])
+  for (const update of config.updates) {
+    expect(update.schedule.interval).toBe('weekly')
+    expect(Object.keys(update.groups ?? {})).toHaveLength(1)
+  }
+})

@@ -3,6 +3,7 @@
  * twice, to show a first share and a harmless re-run.
  */
 import { LighthouseEmulator } from '../__tests__/emulator/lighthouse-emulator.js'
+import { readableSummary } from '../__tests__/helpers/readable-summary.js'
 import { runAction } from '../__tests__/helpers/run-action.js'
 
 const credentials = { secretId: 'AKIDdemoKeyForTheLocalEmulator01', secretKey: 'demo-secret-key' }
@@ -32,8 +33,8 @@ try {
     console.log(`--- exit code ${result.exitCode} ---`)
     console.log('--- outputs ---')
     for (const [name, value] of Object.entries(result.outputs)) console.log(`${name}: ${value}`)
-    console.log('--- job summary (HTML, as the Actions UI renders it) ---')
-    console.log(result.summary)
+    console.log('--- job summary (as the Actions UI shows it) ---')
+    console.log(readableSummary(result.summary))
     if (result.exitCode !== 0) process.exitCode = 1
   }
   console.log(`API calls the emulator answered: ${emulator.actions.join(', ')}`)

@@ -32,6 +32,8 @@ export type CodeKind =
 interface CodeMeaning {
   kind: CodeKind
   hint?: string
+  /** Usually means an account of the other site (China vs international): the hint then names both endpoints. */
+  otherSite?: boolean
   /** The hint when the credentials are a role's (GitHub OIDC), where there are no keys or token to check. */
   roleHint?: string
 }
@@ -88,7 +90,8 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
   },
   'InvalidParameterValue.AccountIdInvalidAccountArea': {
     kind: 'per-account',
-    hint: 'The account is on the other site (China vs international): images can only be shared within one site.'
+    hint: 'The account is on the other site (China vs international): images can only be shared within one site.',
+    otherSite: true
   },
   'InvalidParameterValue.AccountIdSameWithUin': {
     kind: 'per-account',
@@ -112,12 +115,12 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
   },
   'AuthFailure.TokenFailure': {
     kind: 'credentials-expired',
-    hint: 'The session token is invalid or expired: get new temporary credentials.',
+    hint: 'The session token ({token}) is invalid or expired: get new temporary credentials.',
     roleHint: `The role's temporary credentials were refused as expired, also after renewing them: check the runner's clock, and ${ASK_AGAIN}.`
   },
   'UnauthorizedOperation.TokenInvalid': {
     kind: 'credentials-expired',
-    hint: 'The session token is invalid or belongs to other credentials: check "session-token".',
+    hint: 'The session token is invalid or belongs to other credentials: check {token}.',
     roleHint: `The role's session token was refused, also after renewing it; ${ASK_AGAIN}.`
   },
   'InvalidParameterValue.BlueprintIdMalformed': {
@@ -159,7 +162,8 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
   },
   'AuthFailure.SecretIdNotFound': {
     kind: 'permanent',
-    hint: 'The secret ID does not exist or is disabled: check "secret-id" in CAM > API Keys.'
+    hint: 'The secret ID does not exist or is disabled: check "secret-id" in CAM > API Keys.',
+    otherSite: true
   },
   'AuthFailure.SignatureFailure': {
     kind: 'permanent',
@@ -243,7 +247,8 @@ const STS_CODES: Record<string, CodeMeaning> = {
   // Not transient, unlike the rest of its family: the role could not be got (it does not exist, or the ARN is wrong).
   'InternalError.GetRoleError': {
     kind: 'permanent',
-    hint: 'STS could not get the role: check "role-arn" (the account ID, and the role name or ID), and that the role exists in CAM.'
+    hint: 'STS could not get the role: check "role-arn" (the account ID, and the role name or ID), and that the role exists in CAM.',
+    otherSite: true
   },
   'InvalidParameter.WebIdentityTokenError': {
     kind: 'permanent',
@@ -283,6 +288,14 @@ function meaningOf(service: Service, code: string): CodeMeaning {
   return { kind: 'permanent' }
 }
 
+/** What a hint may name about where the request went: the site, and where the session token came from. */
+export interface RequestContext {
+  /** The site of the endpoint, and the same service's endpoint on the other site. */
+  site?: { name: 'China' | 'international'; host: string; other: { name: string; host: string } }
+  /** Where a session token of API keys came from: input "session-token" or the variable it was read from. */
+  tokenSource?: string
+}
+
 /** The API answered, with an error code (HTTP 200, Response.Error). Its text is neutralized: it came from outside. */
 export class ApiError extends Error {
   override name = 'ApiError'
@@ -299,7 +312,8 @@ export class ApiError extends Error {
     requestId: string,
     readonly service: Service = 'lighthouse',
     /** The request was signed with a role's temporary credentials (GitHub OIDC), not with keys. */
-    readonly withRole = false
+    readonly withRole = false,
+    readonly context: RequestContext = {}
   ) {
     const safeCode = neutralize(bounded(code, OUTSIDE_TEXT_LIMIT.token))
     const safeMessage = neutralize(bounded(apiMessage, OUTSIDE_TEXT_LIMIT.message))
@@ -316,7 +330,16 @@ export class ApiError extends Error {
 
   get hint(): string | undefined {
     const meaning = meaningOf(this.service, this.code)
-    return (this.withRole && meaning.roleHint) || meaning.hint
+    const hint = ((this.withRole && meaning.roleHint) || meaning.hint)?.replace(
+      '{token}',
+      this.context.tokenSource ?? '"session-token"'
+    )
+    const { site } = this.context
+    if (!hint || !meaning.otherSite || !site) return hint
+    return (
+      `${hint} The endpoint is the ${site.name} site's (${site.host}); an account of the ` +
+      `${site.other.name} site needs ${site.other.host}.`
+    )
   }
 }
 

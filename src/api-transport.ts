@@ -12,10 +12,16 @@ import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'no
 import { request as httpsRequest } from 'node:https'
 import * as tunnel from 'tunnel'
 import signModule from 'tencentcloud-sdk-nodejs/tencentcloud/common/sign.js'
-import { ApiError, EndpointError, TransportError, type Service } from './api-errors.js'
+import {
+  ApiError,
+  EndpointError,
+  TransportError,
+  type RequestContext,
+  type Service
+} from './api-errors.js'
 import type { CredentialProvider } from './credentials.js'
 import { isRequestId } from './ids.js'
-import { hostnameOf, isLoopback, type Endpoint, type Language } from './inputs.js'
+import { hostnameOf, isLoopback, siteOf, type Endpoint, type Language } from './inputs.js'
 import { neutralize } from './untrusted.js'
 
 /** A Response object as the API answers it: always with a RequestId (checked here). */
@@ -65,7 +71,8 @@ export function createLighthouseTransport(options: TransportOptions): Transport 
       const { secretId, secretKey, sessionToken } = await credentials.get()
       return { secretId, secretKey, sessionToken }
     },
-    credentials.renew !== undefined
+    credentials.renew !== undefined,
+    credentials.tokenSource
   )
 }
 
@@ -84,12 +91,14 @@ function apiTransport(
   options: ConnectionOptions,
   service: Service,
   signing: (() => Promise<Signing>) | undefined,
-  withRole: boolean
+  withRole: boolean,
+  tokenSource?: string
 ): Transport {
   const { endpoint, region, language, requestTimeoutSeconds } = options
   const url = new URL(`${endpoint.protocol}${endpoint.host}/`)
   const agent = options.proxy ? tunnelAgent(url, new URL(options.proxy)) : undefined
   const where: Where = { endpoint, proxy: options.proxy ? new URL(options.proxy) : undefined }
+  const context: RequestContext = { site: siteOf(endpoint), tokenSource }
 
   return async (action, params) => {
     const body = Buffer.from(JSON.stringify(params))
@@ -127,7 +136,7 @@ function apiTransport(
     } catch (error) {
       throw connectionFailure(action, error, where)
     }
-    return readAnswer(action, answer, { service, withRole, where })
+    return readAnswer(action, answer, { service, withRole, where, context })
   }
 }
 
@@ -268,7 +277,7 @@ function hostNotFound(action: string, host: string, where: Where): EndpointError
 function readAnswer(
   action: string,
   answer: RawAnswer,
-  context: { service: Service; withRole: boolean; where: Where }
+  context: { service: Service; withRole: boolean; where: Where; context: RequestContext }
 ): ApiResponse {
   const { status, headers, body } = answer
   if (status >= 300 && status < 400) {
@@ -307,7 +316,8 @@ function readAnswer(
       message,
       response.RequestId as string,
       context.service,
-      context.withRole
+      context.withRole,
+      context.context
     )
   }
   return response as ApiResponse

@@ -7,7 +7,6 @@ import {
   isLoopback,
   isTencentCloudHost,
   parseEndpoint,
-  parseSeconds,
   warnIfNotTencentCloud,
   type Endpoint,
   type GetInput
@@ -19,6 +18,8 @@ export interface Credentials {
   secretKey: string
   /** Present with temporary credentials; sent as X-TC-Token. */
   sessionToken?: string
+  /** Where the session token came from (input or environment variable), for hints. */
+  tokenSource?: string
 }
 
 export interface CredentialProvider {
@@ -26,6 +27,8 @@ export interface CredentialProvider {
   get(): Promise<Credentials>
   /** Who acts, for the summary: never a secret. */
   readonly identity: string
+  /** Where a session token of API keys came from, for hints: input "session-token" or its variable. */
+  readonly tokenSource?: string
   /** Gets new credentials now, when the API says the current ones expired; absent when they cannot be renewed. */
   renew?(): Promise<void>
 }
@@ -157,10 +160,12 @@ export function readCredentialSettings(
 function readKeys(getInput: GetInput, env: NodeJS.ProcessEnv): Credentials {
   const secretId = getInput('secret-id') || fromEnv(env, 'TENCENTCLOUD_SECRET_ID')
   const secretKey = getInput('secret-key') || fromEnv(env, 'TENCENTCLOUD_SECRET_KEY')
+  const tokenVariable = TOKEN_VARIABLES.find((name) => fromEnv(env, name))
   const sessionToken =
-    getInput('session-token') ||
-    TOKEN_VARIABLES.map((name) => fromEnv(env, name)).find(Boolean) ||
-    undefined
+    getInput('session-token') || (tokenVariable && fromEnv(env, tokenVariable)) || undefined
+  const tokenSource = getInput('session-token')
+    ? 'input "session-token"'
+    : tokenVariable && `the ${tokenVariable} environment variable`
   const missing = [
     secretId ? '' : '"secret-id" (or TENCENTCLOUD_SECRET_ID)',
     secretKey ? '' : '"secret-key" (or TENCENTCLOUD_SECRET_KEY)'
@@ -172,7 +177,7 @@ function readKeys(getInput: GetInput, env: NodeJS.ProcessEnv): Credentials {
         'TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY environment variables.'
     )
   }
-  return { secretId, secretKey, sessionToken }
+  return { secretId, secretKey, sessionToken, tokenSource: sessionToken ? tokenSource : undefined }
 }
 
 /** The inputs that only matter with "role-arn". */
@@ -206,13 +211,13 @@ function readRoleInputs(getInput: GetInput, env: NodeJS.ProcessEnv): RoleInputs 
         'Use 2 to 128 letters, digits and the characters _ + = , . @ -.'
     )
   }
-  const durationSeconds = parseSeconds(
-    inputOrDefault(getInput, 'role-duration-seconds'),
-    'role-duration-seconds'
-  )
-  if (durationSeconds < 1 || durationSeconds > MAX_DURATION_SECONDS) {
+  const duration = inputOrDefault(getInput, 'role-duration-seconds')
+  const durationSeconds = /^[0-9]+$/.test(duration) ? Number(duration) : NaN
+  if (!(durationSeconds >= 1 && durationSeconds <= MAX_DURATION_SECONDS)) {
+    // STS's own range for DurationSeconds: at most 43200; the role's maximum may be lower.
     throw new InputError(
-      `Input "role-duration-seconds" must be from 1 to ${MAX_DURATION_SECONDS}, not "${durationSeconds}".`
+      `Input "role-duration-seconds" must be a whole number of seconds from 1 to ${MAX_DURATION_SECONDS} ` +
+        `(and no more than the role's maximum session duration), not "${duration}".`
     )
   }
   const stsInput = getInput('sts-endpoint')
@@ -261,6 +266,7 @@ export function staticCredentials(credentials: Credentials): CredentialProvider 
   const kind = credentials.sessionToken ? 'temporary API key' : 'API key'
   return {
     get: () => Promise.resolve(credentials),
-    identity: `${kind} ${credentials.secretId.slice(0, 6)}…`
+    identity: `${kind} ${credentials.secretId.slice(0, 6)}…`,
+    tokenSource: credentials.tokenSource
   }
 }

@@ -468,6 +468,32 @@ export function warnIfNotTencentCloud(
   )
 }
 
+/**
+ * The Tencent Cloud site an endpoint belongs to, and the same service's host
+ * on the other site; undefined for a host outside tencentcloudapi.com.
+ */
+export function siteOf(
+  endpoint: Endpoint
+):
+  | { name: 'China' | 'international'; host: string; other: { name: string; host: string } }
+  | undefined {
+  const host = hostnameOf(endpoint).toLowerCase()
+  const match = /^([a-z0-9-]+)(\.intl)?\.tencentcloudapi\.com$/.exec(host)
+  if (!match) return undefined
+  const [, service, intl] = match
+  return intl
+    ? {
+        name: 'international',
+        host,
+        other: { name: 'China', host: `${service}.tencentcloudapi.com` }
+      }
+    : {
+        name: 'China',
+        host,
+        other: { name: 'international', host: `${service}.intl.tencentcloudapi.com` }
+      }
+}
+
 /** The host name without the port. */
 export function hostnameOf(endpoint: Endpoint): string {
   return new URL(`${endpoint.protocol}${endpoint.host}`).hostname

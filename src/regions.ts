@@ -6,7 +6,7 @@
 import { ApiError, TransportError, describeError } from './api-errors.js'
 import { copyMarker, findCopy, type CopySearch, type CopySource } from './copies.js'
 import type { Blueprint, LighthouseApi } from './lighthouse.js'
-import { withPrefix, type Logger } from './logger.js'
+import { BufferedLog, withPrefix, type Logger } from './logger.js'
 import type { CopyOrigin, ShareReport } from './report.js'
 import { backoffDelay, retrying } from './retry.js'
 import {
@@ -161,8 +161,11 @@ export async function shareAcrossRegions(
     regions.map(async (target): Promise<RegionResult> => {
       const { region, blueprintId, origin, ready } = target
       const report = reportFor(region, blueprintId, origin)
-      const regionLog = withPrefix(log, `[${region}] `)
+      // Kept until the region is done, then printed as one group: regions never interleave in the log.
+      const buffer = new BufferedLog()
+      const regionLog = withPrefix(buffer, `[${region}] `)
       const isSource = origin === 'source'
+      const done = () => buffer.flush(log, `Region ${region}: ${blueprintId}`)
       try {
         await shareBlueprint(
           { ...deps, api: deps.apiFor(region), log: regionLog },
@@ -179,8 +182,10 @@ export async function shareAcrossRegions(
             beforePlan: target.mark ? () => markCopy(deps, request, target, regionLog) : undefined
           }
         )
+        await done()
         return { region, origin, report }
       } catch (error) {
+        await done()
         return failed(region, origin, report, describeError(error), request)
       }
     })
