@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parse } from 'yaml'
 import { runAction, type ActionResult } from './helpers/run-action.js'
@@ -77,4 +79,56 @@ test("the CI job's `uses: ./` steps and checks pass against the emulator script"
       expect.objectContaining({ step, status: 0 })
     )
   )
+}, 60_000)
+
+test('the standalone emulator plays a world file: the site, images in several regions, refused accounts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'world-'))
+  const world = join(dir, 'world.json')
+  writeFileSync(
+    world,
+    JSON.stringify({
+      site: 'international',
+      images: [
+        {
+          id: 'lhbp-golden01',
+          region: 'ap-singapore',
+          name: 'golden',
+          sharedWith: ['200000000001']
+        },
+        { id: 'lhbp-golden02', region: 'ap-tokyo', name: 'other' }
+      ],
+      accounts: { root: ['200000000001', '200000000002'], sub: ['300000000001'] }
+    })
+  )
+  const tsx = new URL('node_modules/.bin/tsx', root).pathname
+  const server = spawn(tsx, [new URL('scripts/emulator.ts', root).pathname, '--world', world], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  try {
+    const lines = createInterface({ input: server.stdout })[Symbol.asyncIterator]()
+    const setup = JSON.parse((await lines.next()).value as string) as Record<string, string>
+    expect(setup).toMatchObject({
+      site: 'international',
+      blueprintId: 'lhbp-golden01',
+      region: 'ap-singapore'
+    })
+
+    const result = await runAction({
+      'blueprint-id': setup.blueprintId,
+      region: setup.region,
+      'account-ids': '200000000001, 200000000002, 300000000001',
+      endpoint: setup.endpoint,
+      'secret-id': setup.secretId,
+      'secret-key': setup.secretKey,
+      'on-account-error': 'warn'
+    })
+
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain('The current shares cannot be read here (InvalidAction)')
+    expect(result.outputs['failed-account-ids']).toBe('["300000000001"]')
+    expect(result.outputs['already-shared-account-ids']).toBe('["200000000001"]')
+  } finally {
+    server.kill('SIGTERM')
+    rmSync(dir, { recursive: true, force: true })
+  }
 }, 60_000)
