@@ -4,8 +4,8 @@
  */
 import { describe, expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { INPUT_DEFAULTS } from '../src/inputs.js'
-import { run } from '../src/main.js'
+import { INPUT_DEFAULTS } from '../src/action/inputs.js'
+import { run } from '../src/action/main.js'
 import { runtimeWith } from './helpers/runtime.js'
 import { BLUEPRINT_ID, rootAccounts, shareInputs, emulatorForEachTest } from './helpers/fixtures.js'
 import { ACTION_METADATA } from './helpers/run-action.js'

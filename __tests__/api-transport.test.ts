@@ -2,9 +2,9 @@
 import { afterEach, describe, expect, test } from '@jest/globals'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ApiError, EndpointError, TransportError } from '../src/api-errors.js'
-import { createStsTransport } from '../src/api-transport.js'
-import { parseEndpoint } from '../src/inputs.js'
+import { ApiError, EndpointError, TransportError } from '../src/cloud/api-errors.js'
+import { createStsTransport } from '../src/cloud/api-transport.js'
+import { parseEndpoint } from '../src/action/inputs.js'
 import { ConnectProxy } from './helpers/connect-proxy.js'
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void

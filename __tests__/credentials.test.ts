@@ -5,8 +5,8 @@ import {
   maskSecrets,
   readCredentialSettings,
   staticCredentials
-} from '../src/credentials.js'
-import type { Endpoint, GetInput } from '../src/inputs.js'
+} from '../src/action/credentials.js'
+import type { Endpoint, GetInput } from '../src/action/inputs.js'
 
 const inputs =
   (values: Record<string, string>): GetInput =>

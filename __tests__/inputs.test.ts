@@ -7,7 +7,7 @@ import {
   parseEndpoint,
   readShareInputs,
   type GetInput
-} from '../src/inputs.js'
+} from '../src/action/inputs.js'
 
 const inputs =
   (values: Record<string, string>): GetInput =>

@@ -3,13 +3,13 @@
  * paging, and how every error the API document lists reaches the action.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { ApiError, TransportError } from '../src/api-errors.js'
-import { staticCredentials } from '../src/credentials.js'
-import { parseEndpoint } from '../src/inputs.js'
-import { createLighthouseApi, type LighthouseApi } from '../src/lighthouse.js'
-import { createLighthouseTransport } from '../src/api-transport.js'
-import { systemClock } from '../src/clock.js'
-import { Caller, RateLimiter } from '../src/retry.js'
+import { ApiError, TransportError } from '../src/cloud/api-errors.js'
+import { staticCredentials } from '../src/action/credentials.js'
+import { parseEndpoint } from '../src/action/inputs.js'
+import { createLighthouseApi, type LighthouseApi } from '../src/cloud/lighthouse.js'
+import { createLighthouseTransport } from '../src/cloud/api-transport.js'
+import { systemClock } from '../src/common/clock.js'
+import { Caller, RateLimiter } from '../src/cloud/retry.js'
 import { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import {
   BLUEPRINT_ID,

@@ -1,7 +1,7 @@
 /** run() in process, with a fake toolkit and the real SDK transport against the emulator. */
 import { expect, test } from '@jest/globals'
-import { createLighthouseTransport } from '../src/api-transport.js'
-import { run, type Runtime } from '../src/main.js'
+import { createLighthouseTransport } from '../src/cloud/api-transport.js'
+import { run, type Runtime } from '../src/action/main.js'
 import { runtimeWith } from './helpers/runtime.js'
 import { BLUEPRINT_ID, emulatorForEachTest, rootAccounts, shareInputs } from './helpers/fixtures.js'
 import { logger } from './helpers/logger.js'

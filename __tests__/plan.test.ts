@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { batches, planChanges, planTable } from '../src/plan.js'
+import { accountBatches, planChanges, planTable } from '../src/sharing/plan.js'
 
 const plan = (share: string[], current: string[], revoke: string[] = [], revokeUnlisted = false) =>
   planChanges({ share, revoke, revokeUnlisted }, current)
@@ -58,13 +58,13 @@ describe('planTable', () => {
 describe('batches', () => {
   test('cuts a list into calls of at most ten', () => {
     const ids = Array.from({ length: 23 }, (_, i) => String(i))
-    const result = batches(ids)
+    const result = accountBatches(ids)
     expect(result.map((b) => b.length)).toEqual([10, 10, 3])
     expect(result.flat()).toEqual(ids)
   })
 
   test('makes one call for exactly ten and none for none', () => {
-    expect(batches(Array.from({ length: 10 }, String))).toHaveLength(1)
-    expect(batches([])).toEqual([])
+    expect(accountBatches(Array.from({ length: 10 }, String))).toHaveLength(1)
+    expect(accountBatches([])).toEqual([])
   })
 })

@@ -1,9 +1,9 @@
 /** Reaching the API through the proxy a self-hosted runner names, and not when no_proxy says so. */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { staticCredentials } from '../src/credentials.js'
-import { parseEndpoint } from '../src/inputs.js'
-import { createLighthouseTransport } from '../src/api-transport.js'
-import { proxyFor, proxyPasswords } from '../src/proxy.js'
+import { staticCredentials } from '../src/action/credentials.js'
+import { parseEndpoint } from '../src/action/inputs.js'
+import { createLighthouseTransport } from '../src/cloud/api-transport.js'
+import { proxyFor, proxyPasswords } from '../src/cloud/proxy.js'
 import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import { ConnectProxy } from './helpers/connect-proxy.js'
 import {

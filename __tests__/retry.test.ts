@@ -1,7 +1,13 @@
 import { describe, expect, jest, test } from '@jest/globals'
-import { ApiError, TransportError } from '../src/api-errors.js'
-import { Caller, RateLimiter, backoffDelay, isRetryable, type RetryPolicy } from '../src/retry.js'
-import type { Transport } from '../src/api-transport.js'
+import { ApiError, TransportError } from '../src/cloud/api-errors.js'
+import {
+  Caller,
+  RateLimiter,
+  backoffDelay,
+  isRetryable,
+  type RetryPolicy
+} from '../src/cloud/retry.js'
+import type { Transport } from '../src/cloud/api-transport.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { logger } from './helpers/logger.js'
 

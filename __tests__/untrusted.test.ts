@@ -1,6 +1,6 @@
 /** Text from outside, made safe for the log and the job summary. */
 import { describe, expect, test } from '@jest/globals'
-import { escapeHtml, neutralize } from '../src/untrusted.js'
+import { escapeHtml, neutralize } from '../src/common/untrusted.js'
 
 /** Lines as the runner reads them, and whether any would be a workflow command. */
 function commandsIn(text: string): string[] {

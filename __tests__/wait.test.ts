@@ -1,5 +1,5 @@
 import { describe, expect, jest, test } from '@jest/globals'
-import { BlueprintError, waitForNormal, type WaitOptions } from '../src/wait.js'
+import { BlueprintError, waitForNormal, type WaitOptions } from '../src/sharing/wait.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { FakeLighthouse } from './helpers/fake-lighthouse.js'
 import { logger } from './helpers/logger.js'

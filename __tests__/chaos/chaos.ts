@@ -6,10 +6,10 @@
  * The same seed draws the same scenario; faults land on the same calls as
  * long as the action makes the same calls.
  */
-import { createLighthouseTransport, createStsTransport } from '../../src/api-transport.js'
-import { run, type Runtime } from '../../src/main.js'
+import { createLighthouseTransport, createStsTransport } from '../../src/cloud/api-transport.js'
+import { run, type Runtime } from '../../src/action/main.js'
 import { runtimeWith } from '../helpers/runtime.js'
-import type { SummaryWriter } from '../../src/report.js'
+import type { SummaryWriter } from '../../src/action/report.js'
 import { LighthouseEmulator, apiTime, type Fault } from '../emulator/lighthouse-emulator.js'
 import { mayAnswer, type Site } from '../emulator/spec.js'
 import { Collector } from '../helpers/collector.js'

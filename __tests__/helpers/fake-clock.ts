@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/clock.js'
+import type { Clock } from '../../src/common/clock.js'
 
 /** A clock whose sleep returns at once and moves time forward: nothing really waits. */
 export class FakeClock implements Clock {

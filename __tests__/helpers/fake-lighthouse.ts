@@ -1,5 +1,5 @@
-import { ApiError, TransportError } from '../../src/api-errors.js'
-import type { Blueprint, Copy, LighthouseApi } from '../../src/lighthouse.js'
+import { ApiError, TransportError } from '../../src/cloud/api-errors.js'
+import type { Blueprint, Copy, LighthouseApi } from '../../src/cloud/lighthouse.js'
 
 /** A LighthouseApi in memory, for unit tests of the share logic. */
 export class FakeLighthouse implements LighthouseApi {

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/logger.js'
+import type { Logger } from '../../src/common/logger.js'
 
 /** A Logger for tests: the parts given, the rest silent; a group writes its title as an info line. */
 export function logger(parts: Partial<Logger> = {}): Logger {

@@ -1,4 +1,5 @@
 /** What a run changes: from the current shares and the inputs, one plan; and how its accounts are shown. */
+import { batches } from '../common/batches.js'
 
 /** How an account ID is shown in the log and the summary. */
 export type ShowAccount = (accountId: string) => string
@@ -94,10 +95,7 @@ export function planTable(plan: SharePlan, show: ShowAccount = accountShower(fal
     .join('\n')
 }
 
-export function batches<T>(items: readonly T[], size = MAX_ACCOUNTS_PER_CALL): T[][] {
-  const result: T[][] = []
-  for (let start = 0; start < items.length; start += size) {
-    result.push(items.slice(start, start + size))
-  }
-  return result
+/** The plan's accounts in calls of at most 10, as share and cancel calls take them. */
+export function accountBatches(accounts: readonly string[]): string[][] {
+  return batches(accounts, MAX_ACCOUNTS_PER_CALL)
 }

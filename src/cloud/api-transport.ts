@@ -19,10 +19,10 @@ import {
   type RequestContext,
   type Service
 } from './api-errors.js'
-import type { CredentialProvider } from './credentials.js'
-import { isRequestId } from './ids.js'
-import { hostnameOf, isLoopback, siteOf, type Endpoint, type Language } from './inputs.js'
-import { neutralize } from './untrusted.js'
+import type { CredentialProvider } from './credential-provider.js'
+import { isRequestId } from '../common/ids.js'
+import { hostnameOf, isLoopback, siteOf, type Endpoint, type Language } from './endpoint.js'
+import { neutralize } from '../common/untrusted.js'
 
 /** A Response object as the API answers it: always with a RequestId (checked here). */
 export interface ApiResponse {

@@ -1,5 +1,5 @@
 /** What the Lighthouse and STS APIs can answer with, and what to do about each code. */
-import { OUTSIDE_TEXT_LIMIT, bounded, neutralize } from './untrusted.js'
+import { OUTSIDE_TEXT_LIMIT, bounded, neutralize } from '../common/untrusted.js'
 
 export type Service = 'lighthouse' | 'sts'
 

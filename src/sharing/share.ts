@@ -1,13 +1,12 @@
 /** Carrying out the plan: wait for the image, read the shares, share, then revoke. */
-import { ApiError, TransportError, describeError, isPerAccountError } from './api-errors.js'
-import type { ActionInputs } from './inputs.js'
-import type { Blueprint, LighthouseApi } from './lighthouse.js'
-import { batches, planChanges, planSummary, planTable } from './plan.js'
+import { ApiError, TransportError, describeError, isPerAccountError } from '../cloud/api-errors.js'
+import type { Blueprint, LighthouseApi } from '../cloud/lighthouse.js'
+import { accountBatches, planChanges, planSummary, planTable } from './plan.js'
 import { SHARE, REVOKE, type Change } from './change.js'
-import type { AccountResult, ShareReport } from './report.js'
-import type { Clock } from './clock.js'
-import type { Logger } from './logger.js'
-import { backoffDelay, retrying, type NextAttempt, type RetryPolicy } from './retry.js'
+import type { AccountResult, ShareReport } from './share-report.js'
+import type { Clock } from '../common/clock.js'
+import type { Logger } from '../common/logger.js'
+import { backoffDelay, retrying, type NextAttempt, type RetryPolicy } from '../cloud/retry.js'
 import { waitForNormal, type WaitSchedule } from './wait.js'
 
 export interface ShareDeps {
@@ -19,17 +18,21 @@ export interface ShareDeps {
   waitSchedule?: WaitSchedule
 }
 
-/** What shareBlueprint is asked to do: the inputs that say it. */
-export type ShareRequest = Pick<
-  ActionInputs,
-  | 'blueprintId'
-  | 'region'
-  | 'accountIds'
-  | 'revokeAccountIds'
-  | 'revokeUnlisted'
-  | 'dryRun'
-  | 'waitTimeoutSeconds'
->
+/** What shareBlueprint is asked to do, as the inputs say it. */
+export interface ShareRequest {
+  blueprintId: string
+  region: string
+  /** Accounts that should have the share. */
+  accountIds: string[]
+  /** Accounts that should not. */
+  revokeAccountIds: string[]
+  /** Take the share from every account not in accountIds. */
+  revokeUnlisted: boolean
+  /** Read and plan, but change nothing. */
+  dryRun: boolean
+  /** How long to wait for the image to become NORMAL; 0: not at all. */
+  waitTimeoutSeconds: number
+}
 
 /**
  * The shares of the image as the API tells them: read with
@@ -166,7 +169,7 @@ export async function shareBlueprint(
       [SHARE, plan.toShare],
       [REVOKE, plan.toRevoke]
     ] as const) {
-      for (const batch of batches(accounts)) {
+      for (const batch of accountBatches(accounts)) {
         await applyBatch(
           { deps, change, blueprintId, report, waitForImage, readable: shares.readable },
           batch,

@@ -4,11 +4,11 @@
  * (a TransportError, retried like one), never a crash or a false "not found".
  */
 import { TransportError } from './api-errors.js'
-import { isAccountId, isBlueprintId } from './ids.js'
-import { batches } from './plan.js'
+import { isAccountId, isBlueprintId } from '../common/ids.js'
+import { batches } from '../common/batches.js'
 import type { Caller } from './retry.js'
 import type { ApiResponse } from './api-transport.js'
-import { OUTSIDE_TEXT_LIMIT, bounded, neutralize } from './untrusted.js'
+import { OUTSIDE_TEXT_LIMIT, bounded, neutralize } from '../common/untrusted.js'
 
 export interface Blueprint {
   id: string

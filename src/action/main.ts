@@ -1,8 +1,8 @@
 /** The action's control flow: inputs, credentials, the share, the report. */
 import * as core from '@actions/core'
-import { describeError } from './api-errors.js'
-import { CHANGES } from './change.js'
-import { withPrefix, type Logger } from './logger.js'
+import { describeError } from '../cloud/api-errors.js'
+import { CHANGES } from '../sharing/change.js'
+import { withPrefix, type Logger } from '../common/logger.js'
 import {
   maskSecrets,
   readCredentialSettings,
@@ -18,36 +18,38 @@ import {
   type OnAccountError
 } from './inputs.js'
 import { AccountMask } from './account-mask.js'
-import { createLighthouseApi, type LighthouseApi } from './lighthouse.js'
-import { accountShower } from './plan.js'
-import { shareAcrossRegions, type RegionResult } from './regions.js'
+import { createLighthouseApi, type LighthouseApi } from '../cloud/lighthouse.js'
+import { accountShower } from '../sharing/plan.js'
+import { shareAcrossRegions, type RegionResult } from '../sharing/regions.js'
 import {
-  ShareReport,
   accountLines,
   accountsGroupTitle,
   summaryRows,
-  type CopyOrigin,
-  moreRefusals,
-  namedRefusals,
   setOutputs,
   writeSummary,
   type RunContext,
   type SummaryWriter
 } from './report.js'
-import { systemClock, type Clock } from './clock.js'
-import { Caller, DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy } from './retry.js'
-import { proxyFor } from './proxy.js'
+import {
+  ShareReport,
+  moreRefusals,
+  namedRefusals,
+  type CopyOrigin
+} from '../sharing/share-report.js'
+import { systemClock, type Clock } from '../common/clock.js'
+import { Caller, DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy } from '../cloud/retry.js'
+import { proxyFor } from '../cloud/proxy.js'
 import {
   createLighthouseTransport,
   createStsTransport,
   type ConnectionOptions,
   type Transport,
   type TransportOptions
-} from './api-transport.js'
-import { shareBlueprint } from './share.js'
-import { bounded } from './untrusted.js'
-import type { WaitSchedule } from './wait.js'
-import { WebIdentityCredentials } from './web-identity.js'
+} from '../cloud/api-transport.js'
+import { shareBlueprint } from '../sharing/share.js'
+import { bounded } from '../common/untrusted.js'
+import type { WaitSchedule } from '../sharing/wait.js'
+import { WebIdentityCredentials } from '../cloud/web-identity.js'
 
 /** Well under a minute, so a hung connection is retried rather than stalling the step. */
 const REQUEST_TIMEOUT_SECONDS = 20

@@ -5,8 +5,8 @@
  * Applied where text leaves the step, so no message can forget it; the
  * outputs keep the IDs whole.
  */
-import type { Logger } from './logger.js'
-import { accountShower } from './plan.js'
+import type { Logger } from '../common/logger.js'
+import { accountShower } from '../sharing/plan.js'
 import type { SummaryWriter } from './report.js'
 
 /** Digit runs that could be an account ID; only known ones are masked, so durations and counts stay. */

@@ -5,7 +5,7 @@
  * read it. An image it cannot tell is a copy is never shared, revoked or
  * reported as one.
  */
-import type { Blueprint, LighthouseApi } from './lighthouse.js'
+import type { Blueprint, LighthouseApi } from '../cloud/lighthouse.js'
 import { FAILED_STATES } from './wait.js'
 
 /** What the action writes on a copy's description (60 characters at most; this is at most 43). */

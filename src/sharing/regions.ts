@@ -3,12 +3,12 @@
  * an earlier run made, make the missing ones in one SyncBlueprint call, then
  * bring each region's share list to what the inputs ask, side by side.
  */
-import { ApiError, TransportError, describeError } from './api-errors.js'
+import { ApiError, TransportError, describeError } from '../cloud/api-errors.js'
 import { copyMarker, findCopy, type CopySearch, type CopySource } from './copies.js'
-import type { Blueprint, LighthouseApi } from './lighthouse.js'
-import { BufferedLog, withPrefix, type Logger } from './logger.js'
-import type { CopyOrigin, ShareReport } from './report.js'
-import { backoffDelay, retrying } from './retry.js'
+import type { Blueprint, LighthouseApi } from '../cloud/lighthouse.js'
+import { BufferedLog, withPrefix, type Logger } from '../common/logger.js'
+import type { CopyOrigin, ShareReport } from './share-report.js'
+import { backoffDelay, retrying } from '../cloud/retry.js'
 import {
   readCurrentShares,
   shareBlueprint,

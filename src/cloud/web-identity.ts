@@ -1,10 +1,10 @@
 /** Temporary credentials from STS AssumeRoleWithWebIdentity, with the job's GitHub OIDC token. */
 import { TransportError, describeError } from './api-errors.js'
 import type { ApiResponse } from './api-transport.js'
-import { neutralize } from './untrusted.js'
-import type { CredentialProvider, Credentials, WebIdentitySettings } from './credentials.js'
-import type { Clock } from './clock.js'
-import type { Logger } from './logger.js'
+import { neutralize } from '../common/untrusted.js'
+import type { CredentialProvider, Credentials, WebIdentitySettings } from './credential-provider.js'
+import type { Clock } from '../common/clock.js'
+import type { Logger } from '../common/logger.js'
 import { backoffDelay, retrying, type Caller, type RetryPolicy } from './retry.js'
 
 /** Getting or using credentials failed: reported as is, never retried as a Lighthouse call. */

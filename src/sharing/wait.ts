@@ -1,7 +1,7 @@
 /** Waiting for a freshly built image to become NORMAL. */
-import type { Blueprint, LighthouseApi } from './lighthouse.js'
-import type { Clock } from './clock.js'
-import type { Logger } from './logger.js'
+import type { Blueprint, LighthouseApi } from '../cloud/lighthouse.js'
+import type { Clock } from '../common/clock.js'
+import type { Logger } from '../common/logger.js'
 
 /** The image is not shareable, and waiting will not change that. */
 export class BlueprintError extends Error {

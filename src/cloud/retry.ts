@@ -1,7 +1,7 @@
 /** Retries what is transient, with jittered backoff, under the API's rate limit. */
 import { ApiError, TransportError, type CodeKind } from './api-errors.js'
-import type { Clock } from './clock.js'
-import type { Logger } from './logger.js'
+import type { Clock } from '../common/clock.js'
+import type { Logger } from '../common/logger.js'
 import type { ApiResponse, Transport } from './api-transport.js'
 
 export interface RetryPolicy {

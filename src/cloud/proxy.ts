@@ -1,6 +1,6 @@
 /** The proxy a self-hosted runner names, read by the Actions toolkit's rules. */
 import { checkBypass } from '@actions/http-client/lib/proxy'
-import type { Endpoint } from './inputs.js'
+import type { Endpoint } from './endpoint.js'
 
 /** A proxy variable that cannot be used; the message never holds the value (it may carry a password). */
 export class ProxyError extends Error {

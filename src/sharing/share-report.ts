@@ -1,0 +1,140 @@
+/** What happened to each account of a region, filled in as the run goes: what the sharing logic records. */
+import { kindOf } from '../cloud/api-errors.js'
+import { CHANGES, type ChangeName } from './change.js'
+import { accountShower, type ShowAccount } from './plan.js'
+
+export type AccountResult =
+  | 'shared'
+  | 'already-shared'
+  | 'revoked'
+  | 'not-shared'
+  | 'failed'
+  /** A change call may have changed it, and no read could tell: counted as failed. */
+  | 'unknown'
+  | 'not-attempted'
+
+export interface AccountOutcome {
+  accountId: string
+  result: AccountResult
+  requestId?: string
+  /** For a failed account: the API error code, and whether it was being shared with or revoked from. */
+  code?: string
+  change?: ChangeName
+  reason?: string
+}
+
+/** How a region's image came to be: the source, a copy this run made or reused, or one a dry run would make. */
+export type CopyOrigin = 'source' | 'made' | 'reused' | 'would-make'
+
+/** Refused accounts named in the failure or warnings; the rest are in the summary and a log group. */
+const REFUSALS_NAMED = 5
+
+/** Filled in as the run goes, so a run that fails half-way still reports what it did. */
+export class ShareReport {
+  blueprintState = ''
+  /** A dry run records what it would do: 'shared' and 'revoked' are then the plan. */
+  dryRun = false
+  /** How the current shares were found (see sharesFoundBy); undefined until they were. */
+  sharesFoundBy?: string
+  /** The shares could not be read: a dry run's "would share" may be an account that has it. */
+  sharesUnknown = false
+  /** The region has no image of this ID: blueprint-ids does not name it. */
+  missing = false
+  /** RequestIds of the share and cancel calls, in order. */
+  readonly requestIds: string[] = []
+  /** With copy-to-regions: how this region's image came to be. */
+  origin?: CopyOrigin
+  private readonly outcomes = new Map<string, AccountOutcome>()
+
+  constructor(
+    readonly blueprintId: string,
+    readonly region: string,
+    readonly identity: string,
+    accountIds: readonly string[],
+    /** How account IDs are shown in the log and the summary (the outputs keep them whole). */
+    readonly show: ShowAccount = accountShower(false)
+  ) {
+    for (const accountId of accountIds) {
+      this.outcomes.set(accountId, { accountId, result: 'not-attempted' })
+    }
+  }
+
+  record(
+    accountIds: readonly string[],
+    result: AccountResult,
+    details: Omit<AccountOutcome, 'accountId' | 'result'> = {}
+  ): void {
+    for (const accountId of accountIds) {
+      this.outcomes.set(accountId, { accountId, result, ...details })
+    }
+  }
+
+  /**
+   * The region failed: every requested account it had not settled (still
+   * "not attempted") failed there, for that reason, so none goes missing from
+   * failed-account-ids. Accounts already read or changed keep their result.
+   */
+  failRemaining(reason: string, revokeAccountIds: readonly string[]): void {
+    for (const outcome of this.outcomes.values()) {
+      if (outcome.result !== 'not-attempted') continue
+      this.record([outcome.accountId], 'failed', {
+        change: revokeAccountIds.includes(outcome.accountId) ? 'revoke' : 'share',
+        reason: `Not done in ${this.region}: ${reason}`
+      })
+    }
+  }
+
+  get accounts(): AccountOutcome[] {
+    return [...this.outcomes.values()]
+  }
+
+  accountsWith(result: AccountResult): string[] {
+    return this.accounts.filter((a) => a.result === result).map((a) => a.accountId)
+  }
+
+  /** Accounts the API refused as such, each with a line: the ID, the code, the hint and the RequestId. */
+  get refusals(): { change: ChangeName; line: string }[] {
+    return this.accounts
+      .filter((a) => a.result === 'failed' && kindOf('lighthouse', a.code ?? '') === 'per-account')
+      .map((a) => ({
+        change: a.change ?? 'share',
+        line:
+          `${this.show(a.accountId)}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
+          (a.requestId ? ` (RequestId ${a.requestId})` : '')
+      }))
+  }
+
+  /**
+   * The failure that refused accounts make: a heading, then one line for each
+   * of the first few accounts, so the annotation stays short however many.
+   */
+  refusalMessage(): string | undefined {
+    const refusals = this.refusals
+    if (refusals.length === 0) return undefined
+    const changes = [...new Set(refusals.map((r) => r.change))]
+    const what =
+      changes.length > 1
+        ? `share ${this.blueprintId} with, or revoke it from,`
+        : CHANGES[changes[0]].couldNot(this.blueprintId)
+    const heading = `Could not ${what} ${refusals.length} of ${this.accounts.length} account(s):`
+    return [
+      heading,
+      ...refusals.slice(0, REFUSALS_NAMED).map((r) => r.line),
+      ...moreRefusals(refusals.length)
+    ].join('\n')
+  }
+}
+
+/** The line that says how many refused accounts a short message leaves out, and where they all are. */
+export function moreRefusals(count: number): string[] {
+  return count > REFUSALS_NAMED
+    ? [
+        `… and ${count - REFUSALS_NAMED} more: see the job summary, or the log group "Refused accounts".`
+      ]
+    : []
+}
+
+/** The refused accounts named one by one in warnings, before moreRefusals says the rest. */
+export function namedRefusals<T>(refusals: readonly T[]): readonly T[] {
+  return refusals.slice(0, REFUSALS_NAMED)
+}
