@@ -81,7 +81,7 @@ test('tags vX.Y.Z and the major tag when dist/ is the build of src/', () => {
 }, 60_000)
 
 test('refuses when dist/ is not the build of src/', () => {
-  const main = join(clone, 'src/main.ts')
+  const main = join(clone, 'src/action/main.ts')
   writeFileSync(main, `${readFileSync(main, 'utf8')}\nexport const changed = 1\n`)
   execFileSync(
     'git',
