@@ -10,23 +10,22 @@ import { readdirSync, readFileSync } from 'node:fs'
 const LAYERS = ['common', 'cloud', 'sharing', 'action']
 const src = new URL('../src/', import.meta.url)
 
-test('no import runs up a layer, and every module is in a layer', () => {
-  const upward: string[] = []
-  for (const entry of readdirSync(src, { withFileTypes: true })) {
-    if (!entry.isDirectory()) {
-      expect(entry.name).toBe('index.ts')
-      continue
-    }
-    const layer = LAYERS.indexOf(entry.name)
-    expect([entry.name, layer >= 0]).toEqual([entry.name, true])
-    for (const file of readdirSync(new URL(`${entry.name}/`, src))) {
-      const text = readFileSync(new URL(`${entry.name}/${file}`, src), 'utf8')
-      for (const [, folder] of text.matchAll(/from '\.\.\/([a-z]+)\//g)) {
-        if (LAYERS.indexOf(folder) > layer)
-          upward.push(`${entry.name}/${file} imports from ${folder}/`)
-      }
-    }
-  }
+test('every module is in a layer, and no import runs up one', () => {
+  const entries = readdirSync(src, { withFileTypes: true })
+  expect(entries.filter((e) => !e.isDirectory()).map((e) => e.name)).toEqual(['index.ts'])
+  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name)
+  expect(folders.filter((name) => !LAYERS.includes(name))).toEqual([])
+  const upward = folders.flatMap((folder) =>
+    readdirSync(new URL(`${folder}/`, src)).flatMap((file) =>
+      [
+        ...readFileSync(new URL(`${folder}/${file}`, src), 'utf8').matchAll(
+          /from '\.\.\/([a-z]+)\//g
+        )
+      ]
+        .filter(([, target]) => LAYERS.indexOf(target) > LAYERS.indexOf(folder))
+        .map(([, target]) => `${folder}/${file} imports from ${target}/`)
+    )
+  )
   expect(upward).toEqual([])
 })
 
