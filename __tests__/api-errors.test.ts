@@ -1,7 +1,8 @@
 /** What each code means, per service, and the hint a person reads. */
 import { describe, expect, test } from '@jest/globals'
 import { ApiError, describeError, type RequestContext } from '../src/cloud/api-errors.js'
-import { parseEndpoint, siteOf } from '../src/action/inputs.js'
+import { siteOf } from '../src/cloud/endpoint.js'
+import { parseEndpoint } from '../src/action/inputs.js'
 
 const lighthouse = (code: string, withRole = false) =>
   new ApiError('DescribeBlueprints', code, 'message', 'req', 'lighthouse', withRole)

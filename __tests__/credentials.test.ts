@@ -6,7 +6,8 @@ import {
   readCredentialSettings,
   staticCredentials
 } from '../src/action/credentials.js'
-import type { Endpoint, GetInput } from '../src/action/inputs.js'
+import type { Endpoint } from '../src/cloud/endpoint.js'
+import type { GetInput } from '../src/action/inputs.js'
 
 const inputs =
   (values: Record<string, string>): GetInput =>

@@ -2,15 +2,12 @@
 import {
   INPUT_DEFAULTS,
   InputError,
-  hostnameOf,
   inputOrDefault,
-  isLoopback,
-  isTencentCloudHost,
   parseEndpoint,
   warnIfNotTencentCloud,
-  type Endpoint,
   type GetInput
 } from './inputs.js'
+import { hostnameOf, isLoopback, isTencentCloudHost, type Endpoint } from '../cloud/endpoint.js'
 import { proxyPasswords } from '../cloud/proxy.js'
 import type {
   CredentialProvider,

@@ -6,7 +6,6 @@ import {
   hostnameOf,
   isLoopback,
   isTencentCloudHost,
-  siteOf,
   type Endpoint,
   type Language
 } from '../cloud/endpoint.js'
@@ -464,5 +463,3 @@ export function warnIfNotTencentCloud(
       `API host (*.tencentcloudapi.com): ${whatGoesThere}. Use it only if you run or trust that host.`
   )
 }
-
-export { hostnameOf, isLoopback, isTencentCloudHost, siteOf, type Endpoint, type Language }

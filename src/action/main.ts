@@ -10,13 +10,8 @@ import {
   type CredentialProvider,
   type CredentialSettings
 } from './credentials.js'
-import {
-  readShareInputs,
-  wantsMasking,
-  type ActionInputs,
-  type Endpoint,
-  type OnAccountError
-} from './inputs.js'
+import { readShareInputs, wantsMasking, type ActionInputs, type OnAccountError } from './inputs.js'
+import type { Endpoint } from '../cloud/endpoint.js'
 import { AccountMask } from './account-mask.js'
 import { createLighthouseApi, type LighthouseApi } from '../cloud/lighthouse.js'
 import { accountShower } from '../sharing/plan.js'

@@ -96,8 +96,9 @@ function apiTransport(
 ): Transport {
   const { endpoint, region, language, requestTimeoutSeconds } = options
   const url = new URL(`${endpoint.protocol}${endpoint.host}/`)
-  const agent = options.proxy ? tunnelAgent(url, new URL(options.proxy)) : undefined
-  const where: Where = { endpoint, proxy: options.proxy ? new URL(options.proxy) : undefined }
+  const proxy = options.proxy ? new URL(options.proxy) : undefined
+  const agent = proxy && tunnelAgent(url, proxy)
+  const where: Where = { endpoint, proxy }
   const context: RequestContext = { site: siteOf(endpoint), tokenSource }
 
   return async (action, params) => {

@@ -156,6 +156,11 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
   }
 }
 
+/** An item of a list in an answer, as its members; anything but an object has none. */
+function membersOf(item: unknown): Record<string, unknown> {
+  return typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {}
+}
+
 /** The answer does not fit the spec: read as no answer at all. */
 function unreadable(action: string, what: string): TransportError {
   return new TransportError(action, `an answer that cannot be read: ${what}`)
@@ -184,7 +189,7 @@ function readBlueprintPage(response: ApiResponse): { items: Blueprint[]; total: 
 
 /** Names, states and descriptions come from outside: what is printed is made safe here, once. */
 function toBlueprint(action: string, item: unknown): Blueprint {
-  const found = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>
+  const found = membersOf(item)
   if (!isBlueprintId(found.BlueprintId))
     throw unreadable(action, 'an image without a valid BlueprintId')
   const text = (member: string, fallback: string): string => {
@@ -208,7 +213,7 @@ function toBlueprint(action: string, item: unknown): Blueprint {
 function readShareInfoPage(response: ApiResponse) {
   const action = 'DescribeBlueprintsShareAcrossAccountInfos'
   const infos = listOf(action, response, 'BlueprintShareAcrossAccountInfoSet').map((item) => {
-    const info = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>
+    const info = membersOf(item)
     if (!isBlueprintId(info.BlueprintId) || !isAccountId(info.AccountId)) {
       throw unreadable(action, 'a share without a valid BlueprintId and AccountId')
     }
@@ -226,7 +231,7 @@ function readShareInfoPage(response: ApiResponse) {
 function readCopies(response: ApiResponse, regions: readonly string[]): Copy[] {
   const action = 'SyncBlueprint'
   return listOf(action, response, 'DestinationRegionBlueprintSet').map((item) => {
-    const copy = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>
+    const copy = membersOf(item)
     if (typeof copy.Region !== 'string' || !regions.includes(copy.Region)) {
       throw unreadable(action, 'a copy in a region that was not asked for')
     }

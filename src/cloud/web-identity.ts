@@ -161,19 +161,11 @@ interface IssuedCredentials extends Credentials {
 /** The answer's credentials, or no answer (retried) when they are not all there as strings. */
 function readIssued(response: ApiResponse): IssuedCredentials {
   const issued = response.Credentials as Record<string, unknown> | undefined
-  const [secretId, secretKey, sessionToken] = ['TmpSecretId', 'TmpSecretKey', 'Token'].map(
-    (member) => issued?.[member]
-  )
-  if (
-    typeof secretId !== 'string' ||
-    !secretId ||
-    typeof secretKey !== 'string' ||
-    !secretKey ||
-    typeof sessionToken !== 'string' ||
-    !sessionToken
-  ) {
+  const values = ['TmpSecretId', 'TmpSecretKey', 'Token'].map((member) => issued?.[member])
+  if (!values.every((value) => typeof value === 'string' && value !== '')) {
     throw new TransportError('AssumeRoleWithWebIdentity', 'an answer without credentials')
   }
+  const [secretId, secretKey, sessionToken] = values as string[]
   const expiredTime = response.ExpiredTime
   return {
     secretId,

@@ -5,6 +5,7 @@
  * read it. An image it cannot tell is a copy is never shared, revoked or
  * reported as one.
  */
+import { describeError } from '../cloud/api-errors.js'
 import type { Blueprint, LighthouseApi } from '../cloud/lighthouse.js'
 import { FAILED_STATES } from './wait.js'
 
@@ -39,6 +40,18 @@ export interface CopySource {
  * has no other image of that name (another build, whose copy it could be).
  */
 export async function findCopy(
+  api: LighthouseApi,
+  region: string,
+  source: CopySource
+): Promise<CopySearch> {
+  // A region that cannot be read is one where nothing can be told: never an error that stops the others.
+  return searchCopy(api, region, source).catch((error: unknown): CopySearch => ({
+    kind: 'unclear',
+    reason: `Could not look for an existing copy: ${describeError(error)}.`
+  }))
+}
+
+async function searchCopy(
   api: LighthouseApi,
   region: string,
   source: CopySource

@@ -4,7 +4,7 @@
  * bring each region's share list to what the inputs ask, side by side.
  */
 import { ApiError, TransportError, describeError } from '../cloud/api-errors.js'
-import { copyMarker, findCopy, type CopySearch, type CopySource } from './copies.js'
+import { copyMarker, findCopy, type CopySource } from './copies.js'
 import type { Blueprint, LighthouseApi } from '../cloud/lighthouse.js'
 import { BufferedLog, withPrefix, type Logger } from '../common/logger.js'
 import type { CopyOrigin, ShareReport } from './share-report.js'
@@ -13,10 +13,10 @@ import {
   readCurrentShares,
   shareBlueprint,
   unlistedNeedsTheList,
+  waitForReportedImage,
   type ShareDeps,
   type ShareRequest
 } from './share.js'
-import { waitForNormal } from './wait.js'
 
 /** SyncBlueprint takes at most this many destination regions a call. */
 const MAX_REGIONS_PER_SYNC = 10
@@ -70,16 +70,7 @@ export async function shareAcrossRegions(
   const sourceApi = deps.apiFor(request.region)
   const sourceReport = reportFor(request.region, request.blueprintId, 'source')
   const waitForSource = (seconds: number) =>
-    waitForNormal(sourceApi, {
-      blueprintId: request.blueprintId,
-      region: request.region,
-      deadline: clock.now() + seconds * 1000,
-      clock,
-      log,
-      onState: (state) => (sourceReport.blueprintState = state),
-      onMissing: () => (sourceReport.missing = true),
-      schedule: deps.waitSchedule
-    })
+    waitForReportedImage({ ...deps, api: sourceApi }, sourceReport, clock.now() + seconds * 1000)
   const copyWaitSeconds = Math.max(request.waitTimeoutSeconds, COPY_WAIT_SECONDS)
   const image = await waitForSource(request.waitTimeoutSeconds)
   // Read before any copy is made: without the share list, revoke-unlisted must stop before any change.
@@ -95,13 +86,9 @@ export async function shareAcrossRegions(
         .listCustomImages()
         .then((all) => all.filter((i) => i.nameAsGiven === image.nameAsGiven && i.id !== image.id)))
   }
-  const search = (region: string) =>
-    findCopy(deps.apiFor(region), region, source).catch((error: unknown): CopySearch => ({
-      kind: 'unclear',
-      reason: `Could not look for an existing copy: ${describeError(error)}`
-    }))
-
-  const found = await Promise.all(copyTo.map(search))
+  const found = await Promise.all(
+    copyTo.map((region) => findCopy(deps.apiFor(region), region, source))
+  )
   const results: RegionResult[] = []
   const copies: RegionImage[] = []
   const missing: string[] = []
@@ -324,16 +311,11 @@ async function syncRegions(
             `No answer to SyncBlueprint (${error.detail}); looking for the copies before asking again.`
           )
           for (const region of pending) {
-            const search = await findCopy(deps.apiFor(region), region, source).catch(
-              (lookup: unknown): CopySearch => ({
-                kind: 'unclear',
-                reason: `looking for it failed: ${describeError(lookup)}`
-              })
-            )
+            const search = await findCopy(deps.apiFor(region), region, source)
             if (search.kind === 'unclear') {
               // Asking again could make a second copy: leave the region to a re-run, which looks first.
               made.set(region, {
-                failure: `SyncBlueprint got no answer (${error.detail}), so a copy may exist, and ${search.reason} Run the step again: it finds the copy if one was made.`
+                failure: `SyncBlueprint got no answer (${error.detail}), so a copy may exist. ${search.reason} Run the step again: it finds the copy if one was made.`
               })
             } else if (search.kind === 'found') {
               made.set(region, { blueprintId: search.copy.id })

@@ -23,6 +23,26 @@ export interface AccountOutcome {
   reason?: string
 }
 
+/**
+ * The shares of the image as the API tells them: read with
+ * DescribeBlueprintsShareAcrossAccountInfos, or, where the site does not
+ * serve that read or CAM refuses it, unknown: the share calls' answers then
+ * tell which accounts already have it.
+ */
+export type CurrentShares =
+  | { readable: true; accounts: string[] }
+  | { readable: false; code: string; requestId: string; kind: 'not-served' | 'denied' }
+
+/** How the shares were found, for the log and the summary. */
+export function sharesFoundBy(shares: CurrentShares): string {
+  if (shares.readable) return 'read with DescribeBlueprintsShareAcrossAccountInfos'
+  const why =
+    shares.kind === 'not-served'
+      ? "this site's API does not serve DescribeBlueprintsShareAcrossAccountInfos"
+      : 'the credentials may not call DescribeBlueprintsShareAcrossAccountInfos'
+  return `not readable (${why}: ${shares.code}, RequestId ${shares.requestId || 'none'}); found from the share calls' answers`
+}
+
 /** How a region's image came to be: the source, a copy this run made or reused, or one a dry run would make. */
 export type CopyOrigin = 'source' | 'made' | 'reused' | 'would-make'
 
@@ -34,10 +54,8 @@ export class ShareReport {
   blueprintState = ''
   /** A dry run records what it would do: 'shared' and 'revoked' are then the plan. */
   dryRun = false
-  /** How the current shares were found (see sharesFoundBy); undefined until they were. */
-  sharesFoundBy?: string
-  /** The shares could not be read: a dry run's "would share" may be an account that has it. */
-  sharesUnknown = false
+  /** The shares as read, or why they could not be; undefined until they were. */
+  currentShares?: CurrentShares
   /** The region has no image of this ID: blueprint-ids does not name it. */
   missing = false
   /** RequestIds of the share and cancel calls, in order. */
@@ -82,6 +100,16 @@ export class ShareReport {
         reason: `Not done in ${this.region}: ${reason}`
       })
     }
+  }
+
+  /** How the current shares were found, for the summary; undefined until they were. */
+  get sharesFoundBy(): string | undefined {
+    return this.currentShares && sharesFoundBy(this.currentShares)
+  }
+
+  /** The shares could not be read: a dry run's "would share" may be an account that has it. */
+  get sharesUnknown(): boolean {
+    return this.currentShares?.readable === false
   }
 
   get accounts(): AccountOutcome[] {

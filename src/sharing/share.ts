@@ -3,7 +3,7 @@ import { ApiError, TransportError, describeError, isPerAccountError } from '../c
 import type { Blueprint, LighthouseApi } from '../cloud/lighthouse.js'
 import { accountBatches, planChanges, planSummary, planTable } from './plan.js'
 import { SHARE, REVOKE, type Change } from './change.js'
-import type { AccountResult, ShareReport } from './share-report.js'
+import type { AccountResult, CurrentShares, ShareReport } from './share-report.js'
 import type { Clock } from '../common/clock.js'
 import type { Logger } from '../common/logger.js'
 import { backoffDelay, retrying, type NextAttempt, type RetryPolicy } from '../cloud/retry.js'
@@ -34,15 +34,23 @@ export interface ShareRequest {
   waitTimeoutSeconds: number
 }
 
-/**
- * The shares of the image as the API tells them: read with
- * DescribeBlueprintsShareAcrossAccountInfos, or, where the site does not
- * serve that read or CAM refuses it, unknown: the share calls' answers then
- * tell which accounts already have it.
- */
-export type CurrentShares =
-  | { readable: true; accounts: string[] }
-  | { readable: false; code: string; requestId: string; kind: 'not-served' | 'denied' }
+/** Waits until the report's image is NORMAL (or `deadline`), keeping the report's state current. */
+export function waitForReportedImage(
+  deps: Pick<ShareDeps, 'api' | 'clock' | 'log' | 'waitSchedule'>,
+  report: ShareReport,
+  deadline: number
+): Promise<Blueprint> {
+  return waitForNormal(deps.api, {
+    blueprintId: report.blueprintId,
+    region: report.region,
+    deadline,
+    clock: deps.clock,
+    log: deps.log,
+    onState: (state) => (report.blueprintState = state),
+    onMissing: () => (report.missing = true),
+    schedule: deps.waitSchedule
+  })
+}
 
 /** Reads the shares; a read the site does not serve, or may not be made, is not an error, only unknown shares. */
 export async function readCurrentShares(
@@ -57,16 +65,6 @@ export async function readCurrentShares(
     }
     throw error
   }
-}
-
-/** How the shares were found, for the log and the summary. */
-export function sharesFoundBy(shares: CurrentShares): string {
-  if (shares.readable) return 'read with DescribeBlueprintsShareAcrossAccountInfos'
-  const why =
-    shares.kind === 'not-served'
-      ? "this site's API does not serve DescribeBlueprintsShareAcrossAccountInfos"
-      : 'the credentials may not call DescribeBlueprintsShareAcrossAccountInfos'
-  return `not readable (${why}: ${shares.code}, RequestId ${shares.requestId || 'none'}); found from the share calls' answers`
 }
 
 /** revoke-unlisted cannot work without the share list: say why, and what would allow it. */
@@ -108,18 +106,9 @@ export async function shareBlueprint(
   const { info, group } = log
   const show = report.show
   const { blueprintId } = request
+  // One deadline: an image that leaves NORMAL before a share is waited for again within it.
   const deadline = clock.now() + request.waitTimeoutSeconds * 1000
-  const waitForImage = () =>
-    waitForNormal(api, {
-      blueprintId,
-      region: request.region,
-      deadline,
-      clock,
-      log,
-      onState: (state) => (report.blueprintState = state),
-      onMissing: () => (report.missing = true),
-      schedule: deps.waitSchedule
-    })
+  const waitForImage = () => waitForReportedImage(deps, report, deadline)
 
   if (prepared.image) report.blueprintState = prepared.image.state
   const blueprint = prepared.image ?? (await waitForImage())
@@ -129,8 +118,7 @@ export async function shareBlueprint(
   await prepared.beforePlan?.(blueprint)
 
   const shares = prepared.shares ?? (await readCurrentShares(api, blueprintId))
-  report.sharesFoundBy = sharesFoundBy(shares)
-  report.sharesUnknown = !shares.readable
+  report.currentShares = shares
   if (!shares.readable) {
     if (request.revokeUnlisted) throw unlistedNeedsTheList(shares)
     info(
