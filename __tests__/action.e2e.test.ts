@@ -46,6 +46,7 @@ describe('sharing', () => {
       'already-shared-account-ids': JSON.stringify([accounts[1]]),
       'revoked-account-ids': '[]',
       'failed-account-ids': '[]',
+      'organization-account-ids': '[]',
       'blueprint-state': 'NORMAL',
       'blueprint-ids': JSON.stringify({ [REGION]: BLUEPRINT_ID }),
       regions: JSON.stringify({

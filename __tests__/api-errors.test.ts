@@ -122,3 +122,36 @@ describe('hints that depend on where the request went', () => {
     )
   })
 })
+
+describe('the organization and its role', () => {
+  const assumeRole = (code: string) => new ApiError('AssumeRole', code, 'm', 'req', 'sts')
+  const organization = (code: string) =>
+    new ApiError('DescribeOrganizationMembers', code, 'm', 'req', 'organization')
+
+  test('AssumeRole codes name organization-role-arn, not the OIDC inputs', () => {
+    for (const code of ['InternalError.GetRoleError', 'UnauthorizedOperation']) {
+      expect(assumeRole(code).hint).toContain('organization-role-arn')
+      expect(assumeRole(code).hint).not.toContain('oidc')
+      expect(assumeRole(code).kind).toBe('permanent')
+    }
+    // The same codes from the web identity call keep their own meaning.
+    expect(sts('UnauthorizedOperation').hint).toContain('oidc:sub')
+  })
+
+  test('AssumeRole falls back to its service for the codes it does not mean otherwise', () => {
+    expect(assumeRole('InvalidParameter.OverLimit').kind).toBe('rate-limited')
+    expect(assumeRole('InternalError.DbError').kind).toBe('transient')
+  })
+
+  test.each([
+    ['ResourceNotFound.OrganizationNotExist', 'permanent', 'organization-role-arn'],
+    ['ResourceNotFound.OrganizationNodeNotExist', 'permanent', 'organization-units'],
+    ['AuthFailure.UnauthorizedOperation', 'denied', 'organization:DescribeOrganizationMembers'],
+    ['FailedOperation.OperateBillingPermissionErr', 'denied', 'organization-role-arn'],
+    ['InternalError', 'transient', 'internal error'],
+    ['RequestLimitExceeded', 'rate-limited', 'Too many requests']
+  ])('%s is %s, and its hint names %s', (code, kind, named) => {
+    expect(organization(code).kind).toBe(kind)
+    expect(organization(code).hint).toContain(named)
+  })
+})

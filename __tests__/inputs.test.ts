@@ -292,3 +292,37 @@ test('revoke-unlisted with no account-ids gets its own message, not "account-ids
     'Input "revoke-unlisted" is true but "account-ids" (and "account-ids-file") give no accounts'
   )
 })
+
+describe('organization-units', () => {
+  const read = (value: string, others: Record<string, string> = {}) =>
+    readShareInputs(inputs({ ...valid, ...others, 'organization-units': value }), {}, jest.fn())
+      .organizationUnits
+
+  test('is absent when not given', () => {
+    expect(readShareInputs(inputs(valid), {}, jest.fn()).organizationUnits).toBeUndefined()
+  })
+
+  test('"all" alone, in any case, is every member', () => {
+    expect(read('all')).toBe('all')
+    expect(read(' ALL \n')).toBe('all')
+  })
+
+  test('unit IDs in the list format of account-ids, duplicates dropped', () => {
+    expect(read('200001, 200003\n200001 # prod again')).toEqual(['200001', '200003'])
+    expect(read('["200001","200002"]')).toEqual(['200001', '200002'])
+  })
+
+  test.each([
+    ['all, 200001', '"all" means every member, so give it alone'],
+    ['prod', 'has a value that is not a unit ID: "prod"'],
+    ['200001, 0, -3', 'has values that are not unit IDs: "0", "-3"'],
+    ['# none yet', 'has no unit IDs in it']
+  ])('refuses %j', (value, message) => {
+    expect(() => read(value)).toThrow(InputError)
+    expect(() => read(value)).toThrow(message)
+  })
+
+  test('lets revoke-unlisted and an empty account-ids through: the members are the list', () => {
+    expect(read('all', { 'account-ids': '', 'revoke-unlisted': 'true' })).toBe('all')
+  })
+})

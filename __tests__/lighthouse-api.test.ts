@@ -7,7 +7,7 @@ import { ApiError, TransportError } from '../src/cloud/api-errors.js'
 import { staticCredentials } from '../src/action/credentials.js'
 import { parseEndpoint } from '../src/action/inputs.js'
 import { createLighthouseApi, type LighthouseApi } from '../src/cloud/lighthouse.js'
-import { createLighthouseTransport } from '../src/cloud/api-transport.js'
+import { createSignedTransport } from '../src/cloud/api-transport.js'
 import { systemClock } from '../src/common/clock.js'
 import { Caller, RateLimiter } from '../src/cloud/retry.js'
 import { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
@@ -31,7 +31,7 @@ function apiFor(
   sessionToken?: string,
   requestTimeoutSeconds = 5
 ): LighthouseApi {
-  const transport = createLighthouseTransport({
+  const transport = createSignedTransport({
     credentials: staticCredentials({ secretId: SECRET_ID, secretKey, sessionToken }),
     region: REGION,
     endpoint: parseEndpoint(emulator.endpoint),

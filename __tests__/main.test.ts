@@ -1,6 +1,6 @@
 /** run() in process, with a fake toolkit and the real SDK transport against the emulator. */
 import { expect, test } from '@jest/globals'
-import { createLighthouseTransport } from '../src/cloud/api-transport.js'
+import { createSignedTransport } from '../src/cloud/api-transport.js'
 import { run, type Runtime } from '../src/action/main.js'
 import { runtimeWith } from './helpers/runtime.js'
 import { BLUEPRINT_ID, emulatorForEachTest, rootAccounts, shareInputs } from './helpers/fixtures.js'
@@ -30,7 +30,7 @@ function runtimeFor(
       debug: (message) => recorded.logs.push(`debug: ${message}`)
     }),
     // The changes from the real runtime: a request timeout short enough for a test, and no jitter.
-    createTransport: (options) => createLighthouseTransport({ ...options, requestTimeoutSeconds }),
+    createTransport: (options) => createSignedTransport({ ...options, requestTimeoutSeconds }),
     random: () => 0
   })
   return [runtime, recorded]

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { staticCredentials } from '../src/action/credentials.js'
 import { parseEndpoint } from '../src/action/inputs.js'
-import { createLighthouseTransport } from '../src/cloud/api-transport.js'
+import { createSignedTransport } from '../src/cloud/api-transport.js'
 import { proxyFor, proxyPasswords } from '../src/cloud/proxy.js'
 import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import { ConnectProxy } from './helpers/connect-proxy.js'
@@ -109,7 +109,7 @@ describe('the SDK transport', () => {
   })
 
   test('tunnels through the proxy it is given', async () => {
-    const send = createLighthouseTransport({
+    const send = createSignedTransport({
       credentials: staticCredentials({ secretId: SECRET_ID, secretKey: SECRET_KEY }),
       region: REGION,
       endpoint: parseEndpoint(emulator.endpoint),

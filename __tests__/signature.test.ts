@@ -62,7 +62,11 @@ describe('TC3-HMAC-SHA256 verifier', () => {
       'TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, ' +
         'SignedHeaders=content-type;host, Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168'
     )
-    expect(verifyRequest(request, lookup, EXAMPLE_TIMESTAMP + 10)).toEqual({ ok: true, secretId })
+    expect(verifyRequest(request, lookup, EXAMPLE_TIMESTAMP + 10)).toEqual({
+      ok: true,
+      secretId,
+      service: 'cvm'
+    })
   })
 
   test('signs with the Host header less its port, as the SDK does', () => {
@@ -71,7 +75,11 @@ describe('TC3-HMAC-SHA256 verifier', () => {
       ...request,
       headers: { ...request.headers, host: 'cvm.tencentcloudapi.com:8443' }
     }
-    expect(verifyRequest(withPort, lookup, EXAMPLE_TIMESTAMP)).toEqual({ ok: true, secretId })
+    expect(verifyRequest(withPort, lookup, EXAMPLE_TIMESTAMP)).toEqual({
+      ok: true,
+      secretId,
+      service: 'cvm'
+    })
   })
 
   test('builds canonical headers from whatever SignedHeaders names', () => {
@@ -79,7 +87,11 @@ describe('TC3-HMAC-SHA256 verifier', () => {
       { ...EXAMPLE, headers: { ...EXAMPLE.headers, 'x-tc-action': 'describeinstances' } },
       ['content-type', 'host', 'x-tc-action']
     )
-    expect(verifyRequest(request, lookup, EXAMPLE_TIMESTAMP)).toEqual({ ok: true, secretId })
+    expect(verifyRequest(request, lookup, EXAMPLE_TIMESTAMP)).toEqual({
+      ok: true,
+      secretId,
+      service: 'cvm'
+    })
     const tampered = { ...request, headers: { ...request.headers, 'x-tc-action': 'runinstances' } }
     expect(verifyRequest(tampered, lookup, EXAMPLE_TIMESTAMP)).toMatchObject({
       ok: false,

@@ -35,7 +35,10 @@ const ACTIONS = {
       'DescribeGeneralResourceQuotas'
     ]
   },
-  sts: { version: 'v20180813', actions: ['AssumeRoleWithWebIdentity', 'AssumeRole'] },
+  sts: {
+    version: 'v20180813',
+    actions: ['AssumeRoleWithWebIdentity', 'AssumeRole', 'GetCallerIdentity']
+  },
   organization: {
     version: 'v20210331',
     actions: ['DescribeOrganization', 'DescribeOrganizationNodes', 'DescribeOrganizationMembers']
@@ -145,6 +148,20 @@ const LIMITS = [
     parameter: 'DurationSeconds',
     maxValue: 43200,
     quote: '43200'
+  },
+  {
+    service: 'organization',
+    action: 'DescribeOrganizationNodes',
+    parameter: 'Limit',
+    maxValue: 50,
+    quote: '限制数目。最大50'
+  },
+  {
+    service: 'organization',
+    action: 'DescribeOrganizationMembers',
+    parameter: 'Limit',
+    maxValue: 50,
+    quote: '取值范围：1~50'
   }
 ]
 

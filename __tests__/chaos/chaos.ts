@@ -6,7 +6,7 @@
  * The same seed draws the same scenario; faults land on the same calls as
  * long as the action makes the same calls.
  */
-import { createLighthouseTransport, createStsTransport } from '../../src/cloud/api-transport.js'
+import { createSignedTransport, createStsTransport } from '../../src/cloud/api-transport.js'
 import { run, type Runtime } from '../../src/action/main.js'
 import { runtimeWith } from '../helpers/runtime.js'
 import type { SummaryWriter } from '../../src/action/report.js'
@@ -230,8 +230,7 @@ function recordingRuntime(
     summary,
     runContext: () => Promise.resolve({ serverUrl: 'https://github.com', runId: 7, sha: 'abc' }),
     // A request timeout of one second, so slow answers also become lost ones.
-    createTransport: (options) =>
-      createLighthouseTransport({ ...options, requestTimeoutSeconds: 1 }),
+    createTransport: (options) => createSignedTransport({ ...options, requestTimeoutSeconds: 1 }),
     createStsTransport: (options) => createStsTransport({ ...options, requestTimeoutSeconds: 1 }),
     retryPolicy: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 40 },
     waitSchedule: {

@@ -1,7 +1,8 @@
 /**
  * The identity side of the emulator: a stand-in for the runner's OIDC token
- * service, and CAM's OIDC providers and roles behind STS
- * AssumeRoleWithWebIdentity (version 2018-08-13).
+ * service, and CAM's roles behind STS (version 2018-08-13):
+ * AssumeRoleWithWebIdentity for OIDC roles, AssumeRole for roles that trust
+ * other accounts.
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 
@@ -24,6 +25,17 @@ export interface IssuedCredential {
   expiresAt: number
   roleArn: string
   sessionName: string
+  /** The account the role is in, whose resources the credentials act on. */
+  accountUin: string
+}
+
+/** A role that other credentials assume with STS AssumeRole; its trust policy names the accounts that may. */
+export interface TrustingRole {
+  arn: string
+  /** Root accounts the trust policy names as principals (qcs::cam::uin/<uin>:root). */
+  trustedAccounts: string[]
+  /** The longest session the role allows (its MaxSessionDuration). */
+  maxSessionSeconds?: number
 }
 
 /** An STS error: the code and message the API answers with. */
@@ -52,6 +64,7 @@ export class IdentityEmulator {
   private readonly signingKey = randomBytes(32)
   private readonly providers = new Map<string, string[]>()
   private readonly roles = new Map<string, OidcRole>()
+  private readonly trustingRoles = new Map<string, TrustingRole>()
 
   /** A CAM OIDC identity provider for GitHub, trusting tokens for these client IDs (audiences). */
   addProvider(name: string, clientIds: string[] = ['sts.tencentcloudapi.com']): this {
@@ -62,6 +75,40 @@ export class IdentityEmulator {
   addRole(role: OidcRole): this {
     this.roles.set(role.arn, role)
     return this
+  }
+
+  addTrustingRole(role: TrustingRole): this {
+    this.trustingRoles.set(role.arn, role)
+    return this
+  }
+
+  /** STS AssumeRole, signed by credentials of `callerAccount`: the role's credentials, if its trust policy names that account. */
+  assumeRoleWithCredentials(
+    params: Record<string, unknown>,
+    callerAccount: string,
+    nowMs = Date.now()
+  ): { credential: IssuedCredential; response: object } {
+    const text = (name: string): string => requiredText(params, name)
+    const [roleArn, sessionName] = ['RoleArn', 'RoleSessionName'].map(text)
+    if (!/^[\w+=,.@-]{2,128}$/.test(sessionName)) {
+      throw new StsFailure('InvalidParameter.ParamError', 'RoleSessionName is invalid.')
+    }
+    const duration = (params.DurationSeconds as number | undefined) ?? 7200
+    const role = this.trustingRoles.get(roleArn)
+    if (!role) throw new StsFailure('InternalError.GetRoleError', `Role ${roleArn} does not exist.`)
+    if (duration > (role.maxSessionSeconds ?? 43_200)) {
+      throw new StsFailure(
+        'InvalidParameter.OverTimeError',
+        `DurationSeconds is over the role's maximum.`
+      )
+    }
+    if (!role.trustedAccounts.includes(callerAccount)) {
+      throw new StsFailure(
+        'UnauthorizedOperation',
+        `The trust policy of ${roleArn} does not allow account ${callerAccount}.`
+      )
+    }
+    return this.issue(roleArn, sessionName, duration, nowMs)
   }
 
   /** The runner's token service: a signed token for the audience asked for. */
@@ -85,12 +132,7 @@ export class IdentityEmulator {
     params: Record<string, unknown>,
     nowMs = Date.now()
   ): { credential: IssuedCredential; response: object } {
-    const text = (name: string): string => {
-      const value = params[name]
-      if (typeof value !== 'string' || !value)
-        throw new StsFailure('InvalidParameter.ParamError', `${name} is required.`)
-      return value
-    }
+    const text = (name: string): string => requiredText(params, name)
     const [providerId, token, roleArn, sessionName] = [
       'ProviderId',
       'WebIdentityToken',
@@ -133,14 +175,24 @@ export class IdentityEmulator {
       )
     }
 
-    const lifetime = this.credentialSeconds ?? (duration as number)
+    return this.issue(roleArn, sessionName, duration as number, nowMs)
+  }
+
+  private issue(
+    roleArn: string,
+    sessionName: string,
+    duration: number,
+    nowMs: number
+  ): { credential: IssuedCredential; response: object } {
+    const lifetime = this.credentialSeconds ?? duration
     const credential: IssuedCredential = {
       secretId: `AKIDtmp${randomBytes(12).toString('hex')}`,
       secretKey: randomBytes(20).toString('base64url'),
       token: randomBytes(48).toString('base64url'),
       expiresAt: nowMs + lifetime * 1000,
       roleArn,
-      sessionName
+      sessionName,
+      accountUin: /^qcs::cam::uin\/([0-9]+):/.exec(roleArn)?.[1] ?? ''
     }
     this.issued.push(credential)
     const expiredTime = Math.floor(credential.expiresAt / 1000) + this.expiredTimeSkewSeconds
@@ -190,4 +242,12 @@ function matches(value: string, pattern: string): boolean {
       .join('.*')}$`
   )
   return regex.test(value)
+}
+
+/** A string parameter STS requires: missing or empty is ParamError. */
+function requiredText(params: Record<string, unknown>, name: string): string {
+  const value = params[name]
+  if (typeof value !== 'string' || !value)
+    throw new StsFailure('InvalidParameter.ParamError', `${name} is required.`)
+  return value
 }

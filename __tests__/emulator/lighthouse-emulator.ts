@@ -8,11 +8,41 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { IdentityEmulator, StsFailure } from './identity.js'
+import { OrganizationEmulator, OrganizationFailure } from './organization.js'
 import { verifyRequest } from './signature.js'
-import { checkRequest, checkResponse, mayAnswer, servesAction, type Site } from './spec.js'
+import {
+  checkRequest,
+  checkResponse,
+  mayAnswer,
+  servesAction,
+  type Site,
+  type SpecService
+} from './spec.js'
 
 export const API_VERSION = '2020-03-24'
 export const STS_VERSION = '2018-08-13'
+export const ORGANIZATION_VERSION = '2021-03-31'
+
+const VERSIONS: Record<SpecService, string> = {
+  lighthouse: API_VERSION,
+  sts: STS_VERSION,
+  organization: ORGANIZATION_VERSION
+}
+
+/** Which service an action belongs to: on the real API, the host says; here, one host answers all three. */
+function serviceOf(action: string): SpecService {
+  if (['AssumeRoleWithWebIdentity', 'AssumeRole', 'GetCallerIdentity'].includes(action))
+    return 'sts'
+  if (action.startsWith('DescribeOrganization')) return 'organization'
+  return 'lighthouse'
+}
+
+/** What CAM answers a request it does not allow, per service: the code each service's actions list. */
+const DENIED: Record<SpecService, string> = {
+  lighthouse: 'UnauthorizedOperation.NoPermission',
+  sts: 'UnauthorizedOperation',
+  organization: 'AuthFailure.UnauthorizedOperation'
+}
 const ID_TOKEN_PATH = '/_github/oidc/token'
 
 export const REGIONS = [
@@ -87,6 +117,8 @@ export interface EmulatedCredential {
   token?: string
   /** Actions CAM allows; all when absent. */
   allowedActions?: string[]
+  /** The root account the credentials act for; the image owner's when absent. */
+  accountUin?: string
   /** Temporary credentials stop working at this time (ms). */
   expiresAt?: number
 }
@@ -99,6 +131,8 @@ export interface CallRecord {
   requestId: string
   /** The key that signed the request, once its signature is checked. */
   secretId?: string
+  /** The root account of that key. */
+  account?: string
   /** The error code answered, or the fault applied; undefined on success. */
   outcome?: string
   at: number
@@ -154,6 +188,8 @@ export class LighthouseEmulator {
   faultFor?: (action: string) => Fault | undefined
   /** The runner's OIDC token service, and CAM's OIDC providers and roles behind STS. */
   readonly identity = new IdentityEmulator()
+  /** The organization the accounts are in; none (every account outside any) until a test makes one. */
+  organization?: OrganizationEmulator
   private readonly blueprints = new Map<string, EmulatedBlueprint>()
   private readonly credentials = new Map<string, EmulatedCredential>()
   private readonly rootAccounts = new Set<string>()
@@ -349,11 +385,11 @@ export class LighthouseEmulator {
       if (typeof params !== 'object' || params === null || Array.isArray(params)) {
         throw new ApiFailure('InvalidParameter', 'The request body is not a JSON object.')
       }
-      const service = action === 'AssumeRoleWithWebIdentity' ? 'sts' : 'lighthouse'
+      const service = serviceOf(action)
       const answer =
-        service === 'sts'
+        action === 'AssumeRoleWithWebIdentity'
           ? this.assumeRole(header, params)
-          : this.lighthouse(req, header, body, action, params, record)
+          : this.signed(service, req, header, body, action, params, record)
       const response = { ...answer, RequestId: requestId }
       for (const problem of checkResponse(this.site, service, action, response)) {
         this.violations.push(`the emulator answered outside the spec: ${problem}`)
@@ -396,7 +432,9 @@ export class LighthouseEmulator {
     })
   }
 
-  private lighthouse(
+  /** A signed request to any of the three services. */
+  private signed(
+    service: SpecService,
     req: IncomingMessage,
     header: (name: string) => string,
     body: Buffer,
@@ -404,14 +442,42 @@ export class LighthouseEmulator {
     params: Params,
     record: CallRecord
   ): Params {
-    this.authenticate(req, header, body, action, record)
-    const handler = this.handlers[action]
-    if (!handler || !servesAction(this.site, 'lighthouse', action)) {
-      throw new ApiFailure('InvalidAction', `The action ${action} does not exist.`)
-    }
+    const account = this.authenticate(req, header, body, action, record, service)
+    const served =
+      servesAction(this.site, service, action) &&
+      (service !== 'lighthouse' || Object.hasOwn(this.handlers, action))
+    if (!served) throw new ApiFailure('InvalidAction', `The action ${action} does not exist.`)
     this.throttle(action)
-    this.checkAgainstSpec('lighthouse', action, params)
-    return handler(params, record.region)
+    this.checkAgainstSpec(service, action, params)
+    if (service === 'lighthouse') return this.handlers[action](params, record.region)
+    try {
+      if (service === 'organization') {
+        if (!this.organization) {
+          throw new ApiFailure(
+            'ResourceNotFound.OrganizationNotExist',
+            'The organization does not exist.'
+          )
+        }
+        return this.organization.answer(action, params, account)
+      }
+      if (action === 'GetCallerIdentity') {
+        return {
+          Arn: `qcs::cam::uin/${account}:uin/${account}`,
+          AccountId: account,
+          UserId: account,
+          PrincipalId: account,
+          Type: 'CAMUser'
+        }
+      }
+      const { credential, response } = this.identity.assumeRoleWithCredentials(params, account)
+      this.addCredential({ ...credential, accountUin: credential.accountUin })
+      return response as Params
+    } catch (error) {
+      if (error instanceof OrganizationFailure || error instanceof StsFailure) {
+        throw new ApiFailure(error.code, error.message)
+      }
+      throw error
+    }
   }
 
   /** STS: unsigned (Authorization: SKIP), the web identity token is the proof. */
@@ -429,7 +495,7 @@ export class LighthouseEmulator {
     this.checkAgainstSpec('sts', 'AssumeRoleWithWebIdentity', params)
     try {
       const { credential, response } = this.identity.assumeRole(params)
-      this.addCredential(credential)
+      this.addCredential({ ...credential, accountUin: credential.accountUin })
       return response as Params
     } catch (error) {
       if (error instanceof StsFailure) throw new ApiFailure(error.code, error.message)
@@ -464,13 +530,15 @@ export class LighthouseEmulator {
     return pending.fault
   }
 
+  /** Checks the signature, token, version and CAM; resolves to the root account the credentials act for. */
   private authenticate(
     req: IncomingMessage,
     header: (name: string) => string,
     body: Buffer,
     action: string,
-    record: CallRecord
-  ): void {
+    record: CallRecord,
+    service: SpecService
+  ): string {
     if (req.method !== 'POST') throw new ApiFailure('InvalidParameter', 'Only POST is emulated.')
     if (!header('content-type').startsWith('application/json')) {
       throw new ApiFailure('InvalidParameter', 'Content-Type must be application/json.')
@@ -484,8 +552,16 @@ export class LighthouseEmulator {
       Math.floor(Date.now() / 1000)
     )
     if (!verdict.ok) throw new ApiFailure(verdict.code, verdict.message)
+    // The SDK names the service by the host's first label, "127" for a loopback address: only a named one is checked.
+    if (!/^\d+$/.test(verdict.service) && verdict.service !== service) {
+      throw new ApiFailure(
+        'AuthFailure.SignatureFailure',
+        `The request was signed for service ${verdict.service}, not ${service}.`
+      )
+    }
     const credential = this.credentials.get(verdict.secretId)!
     record.secretId = verdict.secretId
+    record.account = credential.accountUin ?? this.ownerUin
     if (credential.expiresAt !== undefined && Date.now() >= credential.expiresAt) {
       throw new ApiFailure('AuthFailure.TokenFailure', 'The temporary credentials have expired.')
     }
@@ -496,12 +572,13 @@ export class LighthouseEmulator {
         'The token in the request is invalid for these credentials.'
       )
     }
-    if (header('x-tc-version') !== API_VERSION) {
+    if (header('x-tc-version') !== VERSIONS[service]) {
       throw new ApiFailure('NoSuchVersion', `Version ${header('x-tc-version')} is not supported.`)
     }
-    if (!record.region)
+    // Organization is a global service: it needs no region, and takes any.
+    if (!record.region && service !== 'organization')
       throw new ApiFailure('MissingParameter', 'The request is missing X-TC-Region.')
-    if (!REGIONS.includes(record.region)) {
+    if (service === 'lighthouse' && !REGIONS.includes(record.region)) {
       throw new ApiFailure('UnsupportedRegion', `Region ${record.region} is not supported.`)
     }
     if (record.language && !['en-US', 'zh-CN'].includes(record.language)) {
@@ -511,15 +588,13 @@ export class LighthouseEmulator {
       )
     }
     if (credential.allowedActions && !credential.allowedActions.includes(action)) {
-      throw new ApiFailure(
-        'UnauthorizedOperation.NoPermission',
-        `No permission for lighthouse:${action}.`
-      )
+      throw new ApiFailure(DENIED[service], `No permission for ${service}:${action}.`)
     }
+    return record.account
   }
 
   /** Refuses a request the spec does not allow, as the API would; the action should never send one. */
-  private checkAgainstSpec(service: 'lighthouse' | 'sts', action: string, params: Params): void {
+  private checkAgainstSpec(service: SpecService, action: string, params: Params): void {
     const refusal = checkRequest(this.site, service, action, params)
     if (!refusal) return
     this.violations.push(`${action} was sent a request outside the spec: ${refusal.message}`)

@@ -90,7 +90,8 @@ export function authorizationHeader(
   )
 }
 
-export type Verdict = { ok: true; secretId: string } | { ok: false; code: string; message: string }
+export type Verdict =
+  { ok: true; secretId: string; service: string } | { ok: false; code: string; message: string }
 
 /**
  * Checks a request the way the API gateway does. The service name is taken
@@ -141,5 +142,5 @@ export function verifyRequest(
   if (expected !== auth.signature) {
     return fail('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.')
   }
-  return { ok: true, secretId: auth.secretId }
+  return { ok: true, secretId: auth.secretId, service: auth.service }
 }

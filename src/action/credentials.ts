@@ -9,6 +9,7 @@ import {
 } from './inputs.js'
 import { hostnameOf, isLoopback, isTencentCloudHost, type Endpoint } from '../cloud/endpoint.js'
 import { proxyPasswords } from '../cloud/proxy.js'
+import type { AssumedRoleSettings } from '../cloud/assumed-role.js'
 import type {
   CredentialProvider,
   Credentials,
@@ -69,7 +70,12 @@ export function readCredentialSettings(
   // Every role input is checked whether or not it is used: a wrong value is an error either way.
   const role = readRoleInputs(getInput, env)
   if (!role.roleArn) {
+    // With organization-units, STS is asked too (GetCallerIdentity, and AssumeRole for organization-role-arn).
+    const usedByOrganization: readonly string[] = getInput('organization-units')
+      ? ORGANIZATION_ROLE_INPUTS
+      : []
     const unused = ROLE_INPUTS.filter((name) => {
+      if (usedByOrganization.includes(name)) return false
       const value = getInput(name)
       return value && value !== (INPUT_DEFAULTS as Record<string, string>)[name]
     })
@@ -155,6 +161,9 @@ function readKeys(getInput: GetInput, env: NodeJS.ProcessEnv): Credentials {
   return { secretId, secretKey, sessionToken, tokenSource: sessionToken ? tokenSource : undefined }
 }
 
+/** The role inputs organization-role-arn uses too, and the STS host GetCallerIdentity goes to. */
+const ORGANIZATION_ROLE_INPUTS = ['role-session-name', 'role-duration-seconds', 'sts-endpoint']
+
 /** The inputs that only matter with "role-arn". */
 const ROLE_INPUTS = [
   'oidc-provider-id',
@@ -212,13 +221,17 @@ function readRoleInputs(getInput: GetInput, env: NodeJS.ProcessEnv): RoleInputs 
  * itself (an emulator). Never a host outside Tencent Cloud, which could
  * replay the token to assume the role.
  */
-export function defaultStsEndpoint(endpoint: Endpoint): Endpoint {
+export function defaultStsEndpoint(
+  endpoint: Endpoint,
+  why = 'Input "role-arn" is set',
+  whatGoesThere = 'the GitHub OIDC token would go there'
+): Endpoint {
   const hostname = hostnameOf(endpoint)
   if (!isTencentCloudHost(hostname) && !isLoopback(hostname)) {
     throw new InputError(
-      `Input "role-arn" is set and "endpoint" is ${hostname}, which is not a Tencent Cloud API host, so the ` +
-        'STS host is not derived from it: the GitHub OIDC token would go there. Set "sts-endpoint" ' +
-        '(e.g. sts.tencentcloudapi.com, or sts.intl.tencentcloudapi.com) to say where the token may go.'
+      `${why} and "endpoint" is ${hostname}, which is not a Tencent Cloud API host, so the ` +
+        `STS host is not derived from it: ${whatGoesThere}. Set "sts-endpoint" ` +
+        '(e.g. sts.tencentcloudapi.com, or sts.intl.tencentcloudapi.com) to say where it may go.'
     )
   }
   return {
@@ -226,6 +239,83 @@ export function defaultStsEndpoint(endpoint: Endpoint): Endpoint {
     host: endpoint.host.replace(/^lighthouse\./, 'sts.'),
     source: 'the STS host derived from input "endpoint" (set "sts-endpoint" to choose another)'
   }
+}
+
+/** How the organization is read: where its API and STS are, and the role to read it as, if any. */
+export interface OrganizationAccess {
+  endpoint: Endpoint
+  /** AssumeRole and GetCallerIdentity go here, signed with the step's credentials. */
+  stsEndpoint: Endpoint
+  role?: AssumedRoleSettings
+  /** The image owner's account when the credentials say it (a role ARN names its account); else asked of STS. */
+  ownerAccount?: string
+}
+
+/**
+ * With organization-units: the Organization host of the endpoint's site
+ * (lighthouse.X becomes organization.X; a loopback endpoint stays itself),
+ * and organization-role-arn with the role inputs' session name and duration.
+ */
+export function readOrganizationAccess(
+  getInput: GetInput,
+  env: NodeJS.ProcessEnv,
+  lighthouseEndpoint: Endpoint,
+  credentials: CredentialSettings,
+  notice: (message: string) => void
+): OrganizationAccess | undefined {
+  const roleArn = getInput('organization-role-arn')
+  if (roleArn && !ROLE_ARN.test(roleArn)) {
+    throw new InputError(
+      `Input "organization-role-arn" is not a CAM role ARN: "${roleArn}". Expected ` +
+        'qcs::cam::uin/<management account ID>:roleName/<role name> or qcs::cam::uin/<account ID>:role/<role ID>.'
+    )
+  }
+  if (!getInput('organization-units')) {
+    if (roleArn)
+      notice('Ignoring "organization-role-arn": it is only used with "organization-units".')
+    return undefined
+  }
+  const hostname = hostnameOf(lighthouseEndpoint)
+  if (!isTencentCloudHost(hostname) && !isLoopback(hostname)) {
+    throw new InputError(
+      `Input "organization-units" is set and "endpoint" is ${hostname}, which is not a Tencent Cloud API host, ` +
+        'so the Organization API host is not derived from it: signed requests would go there. Use a Tencent ' +
+        'Cloud endpoint (lighthouse.tencentcloudapi.com or lighthouse.intl.tencentcloudapi.com).'
+    )
+  }
+  const role = readRoleInputs(getInput, env)
+  const stsEndpoint =
+    credentials.kind === 'web-identity'
+      ? credentials.settings.stsEndpoint
+      : (role.stsEndpoint ??
+        defaultStsEndpoint(
+          lighthouseEndpoint,
+          'Input "organization-units" is set',
+          'signed STS requests would go there'
+        ))
+  return {
+    endpoint: {
+      ...lighthouseEndpoint,
+      host: lighthouseEndpoint.host.replace(/^lighthouse\./, 'organization.'),
+      source: 'the Organization host derived from input "endpoint"'
+    },
+    stsEndpoint,
+    role: roleArn
+      ? {
+          roleArn,
+          sessionName: role.sessionName,
+          durationSeconds: role.durationSeconds,
+          inputName: 'organization-role-arn'
+        }
+      : undefined,
+    ownerAccount:
+      credentials.kind === 'web-identity' ? accountOfRole(credentials.settings.roleArn) : undefined
+  }
+}
+
+/** The account a role ARN names: the role acts in it. */
+function accountOfRole(roleArn: string): string | undefined {
+  return /^qcs::cam::uin\/([0-9]+):/.exec(roleArn)?.[1]
 }
 
 /** Names the repository and run in CloudAudit, e.g. gh-octo-org-golden-images-4242-1. */

@@ -10,6 +10,7 @@ import {
   type Language
 } from '../cloud/endpoint.js'
 import { accountShower, type ShowAccount } from '../sharing/plan.js'
+import type { UnitSelection } from '../sharing/organization-targets.js'
 
 /** A problem with what the workflow passed in: reported as is, never retried. */
 export class InputError extends Error {
@@ -41,6 +42,8 @@ export interface ActionInputs {
   maskAccountIds: boolean
   /** Regions to copy the image to and share every copy in; never the image's own region. */
   copyToRegions: string[]
+  /** organization-units: share with members of the organization too; absent when not given. */
+  organizationUnits?: UnitSelection
 }
 
 /**
@@ -105,10 +108,12 @@ export function readShareInputs(
     inputOrDefault(getInput, 'mask-account-ids'),
     'mask-account-ids'
   )
+  const organizationUnits = readOrganizationUnits(getInput)
   const { accountIds, revokeAccountIds, revokeUnlisted } = readAccountLists(
     getInput,
     env,
-    accountShower(maskAccountIds)
+    accountShower(maskAccountIds),
+    organizationUnits !== undefined
   )
   const dryRun = parseBoolean(inputOrDefault(getInput, 'dry-run'), 'dry-run')
   const region = parseRegion(getInput('region') || env.TENCENTCLOUD_REGION?.trim() || '')
@@ -149,8 +154,39 @@ export function readShareInputs(
     waitTimeoutSeconds,
     onAccountError,
     maskAccountIds,
-    copyToRegions: readCopyRegions(getInput, region)
+    copyToRegions: readCopyRegions(getInput, region),
+    organizationUnits
   }
+}
+
+/** A unit ID (NodeId): a positive whole number. */
+const UNIT_ID = /^[1-9][0-9]{0,18}$/
+
+/** organization-units: "all", or unit IDs (NodeIds) in the list format of account-ids. */
+function readOrganizationUnits(getInput: GetInput): UnitSelection | undefined {
+  const value = getInput('organization-units')
+  if (!value) return undefined
+  const items = listItems(value, 'organization-units')
+  if (items.length === 1 && items[0].toLowerCase() === 'all') return 'all'
+  if (items.some((item) => item.toLowerCase() === 'all')) {
+    throw new InputError(
+      `Input "organization-units" is "${value}": "all" means every member, so give it alone, or only unit IDs.`
+    )
+  }
+  if (items.length === 0) {
+    throw new InputError(
+      `Input "organization-units" has no unit IDs in it: "${value}". Give "all", or unit IDs.`
+    )
+  }
+  const invalid = items.filter((item) => !UNIT_ID.test(item))
+  if (invalid.length > 0) {
+    throw new InputError(
+      `Input "organization-units" has ${invalid.length === 1 ? 'a value that is not a unit ID' : 'values that are not unit IDs'}: ` +
+        `${invalid.map((item) => `"${item}"`).join(', ')}. Give "all", or the IDs (NodeId, digits) of ` +
+        'organization units, as Organization > Members shows them or tccli organization DescribeOrganizationNodes lists them.'
+    )
+  }
+  return items
 }
 
 /**
@@ -210,7 +246,9 @@ function readAccountFile(getInput: GetInput, env: NodeJS.ProcessEnv): string {
 function readAccountLists(
   getInput: GetInput,
   env: NodeJS.ProcessEnv,
-  show: ShowAccount
+  show: ShowAccount,
+  /** organization-units is given: its members are share targets too. */
+  withOrganization: boolean
 ): Pick<ActionInputs, 'accountIds' | 'revokeAccountIds' | 'revokeUnlisted'> {
   const fromFile = readAccountFile(getInput, env)
   const shareList = getInput('account-ids')
@@ -219,17 +257,18 @@ function readAccountLists(
     inputOrDefault(getInput, 'revoke-unlisted'),
     'revoke-unlisted'
   )
-  if (revokeUnlisted && !shareList && !fromFile) {
+  if (revokeUnlisted && !shareList && !fromFile && !withOrganization) {
     throw new InputError(
       'Input "revoke-unlisted" is true but "account-ids" (and "account-ids-file") give no accounts: that would ' +
-        'take the share from every account. List the accounts that keep it in "account-ids", or use ' +
-        '"revoke-account-ids".'
+        'take the share from every account. List the accounts that keep it in "account-ids", set ' +
+        '"organization-units", or use "revoke-account-ids".'
     )
   }
-  if (!shareList && !fromFile && !revokeList) {
+  if (!shareList && !fromFile && !revokeList && !withOrganization) {
     throw new InputError(
       'Input "account-ids" is required: give the accounts to share with, ' +
-        '"revoke-account-ids" to take the share from accounts, or both.'
+        '"revoke-account-ids" to take the share from accounts, or both; or "organization-units" to share ' +
+        'with members of the organization.'
     )
   }
   // Both may be given: the union, each checked under its own name.

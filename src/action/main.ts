@@ -6,10 +6,21 @@ import { withPrefix, type Logger } from '../common/logger.js'
 import {
   maskSecrets,
   readCredentialSettings,
+  readOrganizationAccess,
   staticCredentials,
   type CredentialProvider,
-  type CredentialSettings
+  type CredentialSettings,
+  type OrganizationAccess
 } from './credentials.js'
+import { AssumedRoleCredentials } from '../cloud/assumed-role.js'
+import { callerAccount } from '../cloud/caller-identity.js'
+import { createOrganizationApi, type OrganizationApi } from '../cloud/organization.js'
+import {
+  OrganizationError,
+  findOrganizationTargets,
+  withMembers,
+  type MemberTarget
+} from '../sharing/organization-targets.js'
 import { readShareInputs, wantsMasking, type ActionInputs, type OnAccountError } from './inputs.js'
 import type { Endpoint } from '../cloud/endpoint.js'
 import { AccountMask } from './account-mask.js'
@@ -35,7 +46,7 @@ import { systemClock, type Clock } from '../common/clock.js'
 import { Caller, DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy } from '../cloud/retry.js'
 import { proxyFor } from '../cloud/proxy.js'
 import {
-  createLighthouseTransport,
+  createSignedTransport,
   createStsTransport,
   type ConnectionOptions,
   type Transport,
@@ -90,6 +101,7 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
   let failure: string | undefined
   let onAccountError: OnAccountError = 'fail'
   let order: string[] = []
+  let organizationAccountIds: string[] = []
   try {
     // Before anything else can log a line: every key and token the step can see is masked.
     maskSecrets(runtime.getInput, runtime.env, runtime.setSecret)
@@ -98,7 +110,29 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
     mask?.learnFrom(inputs.accountIds.join(' '))
     onAccountError = inputs.onAccountError
     order = [inputs.region, ...inputs.copyToRegions]
-    const { apiFor, credentials } = connect(runtime, inputs)
+    const { apiFor, credentials, organization } = connect(runtime, inputs)
+    let request = inputs
+    let sources: Map<string, string> | undefined
+    if (organization && inputs.organizationUnits) {
+      const targets = await findOrganizationTargets(
+        organization.api,
+        inputs.organizationUnits,
+        await organization.ownerAccount(),
+        runtime.log
+      )
+      organizationAccountIds = targets.members.map((m) => m.accountId)
+      mask?.learnFrom(organizationAccountIds.join(' '))
+      request = withMembers(inputs, targets)
+      sources = sourcesOf(inputs.accountIds, targets.members)
+      const show = accountShower(inputs.maskAccountIds)
+      await runtime.log.group(`Organization members (${targets.members.length})`, () =>
+        runtime.log.info(
+          targets.members
+            .map((m) => `${show(m.accountId)}  ${sources!.get(m.accountId)}`)
+            .join('\n') || 'none'
+        )
+      )
+    }
     const reportFor = (region: string, blueprintId: string, origin?: CopyOrigin): ShareReport => {
       const existing = reports.get(region)
       if (existing) return existing
@@ -106,11 +140,12 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
         blueprintId,
         region,
         credentials.identity,
-        [...inputs.accountIds, ...inputs.revokeAccountIds],
+        [...request.accountIds, ...request.revokeAccountIds],
         accountShower(inputs.maskAccountIds)
       )
       report.dryRun = inputs.dryRun
       report.origin = origin
+      report.sources = sources
       reports.set(region, report)
       return report
     }
@@ -118,11 +153,11 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
     const deps = { clock, random, log, waitSchedule, policy: runtime.retryPolicy }
     if (inputs.copyToRegions.length === 0) {
       const report = reportFor(inputs.region, inputs.blueprintId, 'source')
-      await shareBlueprint({ ...deps, api: apiFor(inputs.region) }, inputs, report)
+      await shareBlueprint({ ...deps, api: apiFor(inputs.region) }, request, report)
     } else {
       const results = await shareAcrossRegions(
         { ...deps, apiFor },
-        inputs,
+        request,
         inputs.copyToRegions,
         reportFor
       )
@@ -139,7 +174,7 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
     // IDs read from the API (unlisted shares) are masked in what follows, too.
     mask?.learnFrom(...all.flatMap((report) => report.accounts.map((a) => a.accountId)))
     failure = await applyRefusalPolicy(all, onAccountError, failure, runtime.log)
-    await publish(all, failure, runtime)
+    await publish(all, failure, runtime, organizationAccountIds)
   }
   // An annotation stays short: the summary and the log hold the rest.
   if (failure) runtime.setFailed(bounded(failure, FAILURE_LIMIT))
@@ -166,11 +201,35 @@ function regionFailures(results: readonly RegionResult[]): string | undefined {
   ].join('\n')
 }
 
+/** Where each wanted account came from, for the summary: "account-ids", its unit, or both. */
+function sourcesOf(
+  listed: readonly string[],
+  members: readonly MemberTarget[]
+): Map<string, string> {
+  const sources = new Map(listed.map((id) => [id, 'account-ids']))
+  for (const m of members) {
+    const unit = `unit ${m.unitId}${m.unitName ? ` (${m.unitName})` : ''}`
+    sources.set(m.accountId, sources.has(m.accountId) ? `account-ids, ${unit}` : unit)
+  }
+  return sources
+}
+
+/** The organization's API and the image owner's account, when organization-units asks for them. */
+interface OrganizationConnection {
+  api: OrganizationApi
+  /** The account the image belongs to, which is never a share target. */
+  ownerAccount: () => Promise<string>
+}
+
 /** The Lighthouse API, through the chosen credentials and the runner's proxy, rate-limited and retried. */
 function connect(
   runtime: Runtime,
   inputs: ActionInputs
-): { apiFor: (region: string) => LighthouseApi; credentials: CredentialProvider } {
+): {
+  apiFor: (region: string) => LighthouseApi
+  credentials: CredentialProvider
+  organization?: OrganizationConnection
+} {
   const { log } = runtime
   const settings = readCredentialSettings(
     runtime.getInput,
@@ -238,7 +297,81 @@ function connect(
     }
     return api
   }
-  return { apiFor, credentials }
+  const access = readOrganizationAccess(
+    runtime.getInput,
+    runtime.env,
+    inputs.endpoint,
+    settings,
+    log.notice
+  )
+  const organization =
+    access &&
+    connectOrganization(access, credentials, {
+      runtime,
+      connection: { ...connection, region: inputs.region },
+      callerFor
+    })
+  return { apiFor, credentials, organization }
+}
+
+/**
+ * The Organization API, signed with the organization role's credentials
+ * (assumed with the step's own) or the step's own; STS for the role and,
+ * with API keys, for whose keys they are.
+ */
+function connectOrganization(
+  access: OrganizationAccess,
+  credentials: CredentialProvider,
+  {
+    runtime,
+    connection,
+    callerFor
+  }: {
+    runtime: Runtime
+    connection: Omit<ConnectionOptions, 'endpoint'>
+    callerFor: (transport: Transport, renew?: () => Promise<void>) => Caller
+  }
+): OrganizationConnection {
+  const signedCaller = (
+    service: 'sts' | 'organization',
+    endpoint: Endpoint,
+    signer: CredentialProvider
+  ) =>
+    callerFor(
+      runtime.createTransport({
+        ...connection,
+        endpoint,
+        proxy: proxyFor(endpoint),
+        credentials: signer,
+        service
+      }),
+      signer.renew && (() => signer.renew!())
+    )
+  const sts = signedCaller('sts', access.stsEndpoint, credentials)
+  const reader = access.role
+    ? new AssumedRoleCredentials(access.role, {
+        sts,
+        clock: runtime.clock,
+        setSecret: runtime.setSecret,
+        log: runtime.log
+      })
+    : credentials
+  const known = access.ownerAccount
+  return {
+    api: createOrganizationApi(signedCaller('organization', access.endpoint, reader)),
+    ownerAccount: async () => {
+      if (known) return known
+      try {
+        return await callerAccount(sts)
+      } catch (error) {
+        throw new OrganizationError(
+          "Could not learn the image owner's account, which is left out of the organization's members " +
+            `(STS GetCallerIdentity): ${describeError(error)}`,
+          { cause: error }
+        )
+      }
+    }
+  }
 }
 
 /** The failure in one line for the annotation; its causes at debug level. */
@@ -286,9 +419,10 @@ async function applyRefusalPolicy(
 async function publish(
   reports: readonly ShareReport[],
   failure: string | undefined,
-  runtime: Runtime
+  runtime: Runtime,
+  organizationAccountIds: readonly string[]
 ): Promise<void> {
-  setOutputs(reports, runtime.setOutput)
+  setOutputs(reports, runtime.setOutput, organizationAccountIds)
   // Accounts the summary has no room for are listed whole in the log.
   const rows = summaryRows(reports.length)
   for (const report of reports.filter((r) => r.accounts.length > rows)) {
@@ -348,7 +482,7 @@ export function actionsRuntime(): Runtime {
         repository: process.env.GITHUB_REPOSITORY
       }
     },
-    createTransport: createLighthouseTransport,
+    createTransport: createSignedTransport,
     createStsTransport,
     clock: systemClock,
     random: Math.random,

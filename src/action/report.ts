@@ -24,7 +24,9 @@ function failedAccounts(report: ShareReport): string[] {
  */
 export function setOutputs(
   reports: readonly ShareReport[],
-  setOutput: (name: string, value: string) => void
+  setOutput: (name: string, value: string) => void,
+  /** The organization's members found with organization-units; empty without it. */
+  organizationAccountIds: readonly string[] = []
 ): void {
   // Every ID is checked against its format before it is written: outputs are expanded by later steps.
   const union = (accounts: (report: ShareReport) => string[]) =>
@@ -45,6 +47,7 @@ export function setOutputs(
     union((r) => r.accountsWith('revoked'))
   )
   setOutput('failed-account-ids', union(failedAccounts))
+  setOutput('organization-account-ids', JSON.stringify(organizationAccountIds.filter(isAccountId)))
   setOutput('blueprint-state', reports[0]?.blueprintState ?? '')
   const withImage = reports.filter((r) => isBlueprintId(r.blueprintId) && !r.missing)
   setOutput(
@@ -114,7 +117,8 @@ export function accountLines(report: ShareReport): string {
         a.result,
         a.requestId && `RequestId ${a.requestId}`,
         a.code,
-        a.reason
+        a.reason,
+        report.sources?.get(a.accountId) && `from ${report.sources.get(a.accountId)}`
       ]
         .filter(Boolean)
         .join('  ')
@@ -194,12 +198,22 @@ export async function writeSummary(
     ...(report.sharesFoundBy ? [[header('Current shares'), escapeHtml(report.sharesFoundBy)]] : [])
   ]
   const rows = summaryRows(reports.length)
+  // With organization-units, a column says where each account came from.
+  const from = (report: ShareReport, accountId: string): Cell[] =>
+    report.sources ? [escapeHtml(report.sources.get(accountId) ?? '–')] : []
   const accountsTable = (report: ShareReport): Cell[][] => [
-    [header('Account'), header('Result'), header('RequestId'), header('Reason')],
+    [
+      header('Account'),
+      ...(report.sources ? [header('From')] : []),
+      header('Result'),
+      header('RequestId'),
+      header('Reason')
+    ],
     ...inSummaryOrder(report.accounts)
       .slice(0, rows)
       .map((a) => [
         code(report.show(a.accountId)),
+        ...from(report, a.accountId),
         (report.dryRun &&
           (report.sharesUnknown ? UNREAD_DRY_RUN_LABELS : DRY_RUN_LABELS)[a.result]) ||
           RESULT_LABELS[a.result],

@@ -1,7 +1,7 @@
-/** What the Lighthouse and STS APIs can answer with, and what to do about each code. */
+/** What the Lighthouse, STS and Organization APIs can answer with, and what to do about each code. */
 import { OUTSIDE_TEXT_LIMIT, bounded, neutralize } from '../common/untrusted.js'
 
-export type Service = 'lighthouse' | 'sts'
+export type Service = 'lighthouse' | 'sts' | 'organization'
 
 /**
  * What a code means to this action:
@@ -274,16 +274,130 @@ const STS_CODES: Record<string, CodeMeaning> = {
   }
 }
 
+/** API 3.0's common codes, as every service answers them. */
+const COMMON_CODES: Record<string, CodeMeaning> = Object.fromEntries(
+  [
+    'RequestLimitExceeded',
+    'InternalError',
+    'ServiceUnavailable',
+    'FailedOperation',
+    'ActionOffline',
+    'AuthFailure.SecretIdNotFound',
+    'AuthFailure.SignatureFailure',
+    'AuthFailure.SignatureExpire',
+    'AuthFailure.InvalidSecretId',
+    'AuthFailure.TokenFailure',
+    'UnauthorizedOperation.TokenInvalid'
+  ].map((code) => [code, LIGHTHOUSE_CODES[code]])
+)
+
+const READ_ORGANIZATION =
+  'allow organization:DescribeOrganization, organization:DescribeOrganizationNodes and ' +
+  'organization:DescribeOrganizationMembers in CAM for the credentials that read it, and read it as the ' +
+  'management account: set "organization-role-arn" to a role there that the image account may assume.'
+
+/** Organization (2021-03-31): the codes Tencent lists for the three reads, and the common ones. */
+const ORGANIZATION_CODES: Record<string, CodeMeaning> = {
+  ...COMMON_CODES,
+  InvalidAction: {
+    kind: 'permanent',
+    hint: "This site's Organization API does not offer the action."
+  },
+  'ResourceNotFound.OrganizationNotExist': {
+    kind: 'permanent',
+    hint:
+      'The account whose credentials read the organization is in no organization: check that the image ' +
+      'account is a member, or set "organization-role-arn" to a role in the management account.'
+  },
+  'ResourceNotFound.OrganizationNodeNotExist': {
+    kind: 'permanent',
+    hint: 'A unit is not in the organization: check the unit IDs (NodeId) in "organization-units".'
+  },
+  'ResourceNotFound.OrganizationServiceNotExist': {
+    kind: 'permanent',
+    hint: 'The organization has no such service set up: read it as the management account ("organization-role-arn").'
+  },
+  'FailedOperation.OperateBillingPermissionErr': {
+    kind: 'denied',
+    hint: `The organization refused to show its members to these credentials: ${READ_ORGANIZATION}`
+  },
+  'AuthFailure.UnauthorizedOperation': {
+    kind: 'denied',
+    hint: `The credentials may not read the organization: ${READ_ORGANIZATION}`
+  },
+  UnauthorizedOperation: {
+    kind: 'denied',
+    hint: `The credentials may not read the organization: ${READ_ORGANIZATION}`
+  }
+}
+
+const ASSUME_ORGANIZATION_ROLE =
+  'check "organization-role-arn" (the management account\'s ID and the role name or ID), and that the role exists in CAM there'
+
+/**
+ * STS AssumeRole (the organization role): the same service as the web
+ * identity call, but its codes mean other things to whoever reads them.
+ */
+const ASSUME_ROLE_CODES: Record<string, CodeMeaning> = {
+  'InternalError.GetRoleError': {
+    kind: 'permanent',
+    hint: `STS could not get the role: ${ASSUME_ORGANIZATION_ROLE}.`
+  },
+  'InternalError.IllegalRole': {
+    kind: 'permanent',
+    hint: `STS says the role is not valid: ${ASSUME_ORGANIZATION_ROLE}.`
+  },
+  'ResourceNotFound.RoleNotFound': {
+    kind: 'permanent',
+    hint: `The role does not exist: ${ASSUME_ORGANIZATION_ROLE}.`
+  },
+  'InvalidParameter.AccountNotAvaliable': {
+    kind: 'permanent',
+    hint: 'The account the role belongs to does not exist or is not available: check "organization-role-arn".'
+  },
+  'InvalidParameter.OverTimeError': {
+    kind: 'permanent',
+    hint: 'The session asked for is longer than the role allows: lower "role-duration-seconds", or raise the role\'s maximum session duration.'
+  },
+  'InvalidParameter.ParamError': {
+    kind: 'permanent',
+    hint: 'STS refused a parameter: check "organization-role-arn", "role-session-name" and "role-duration-seconds".'
+  },
+  UnauthorizedOperation: {
+    kind: 'permanent',
+    hint:
+      'The trust policy of the role in "organization-role-arn" does not let the image account assume it, or ' +
+      "the step's credentials may not call sts:AssumeRole: " +
+      'in the management account, the trust policy must name the image account ' +
+      '(principal qcs::cam::uin/<image account>:root, action name/sts:AssumeRole); in the image account, the ' +
+      "step's credentials need sts:AssumeRole on the role."
+  },
+  'FailedOperation.CheckMFAError': {
+    kind: 'permanent',
+    hint: 'The role asks for MFA, which a workflow cannot give: use a role without an MFA condition.'
+  },
+  'FailedOperation.MFATypeNotSupported': {
+    kind: 'permanent',
+    hint: 'The role asks for MFA, which a workflow cannot give: use a role without an MFA condition.'
+  }
+}
+
 const CODES: Record<Service, Record<string, CodeMeaning>> = {
   lighthouse: LIGHTHOUSE_CODES,
-  sts: STS_CODES
+  sts: STS_CODES,
+  organization: ORGANIZATION_CODES
+}
+
+/** Where one action's codes mean something else than its service's. */
+const ACTION_CODES: Record<string, Record<string, CodeMeaning>> = {
+  AssumeRole: ASSUME_ROLE_CODES
 }
 
 /** The code's meaning, else its family's (RequestLimitExceeded.UinLimitExceeded → RequestLimitExceeded). */
-function meaningOf(service: Service, code: string): CodeMeaning {
-  const table = CODES[service]
+function meaningOf(service: Service, code: string, action = ''): CodeMeaning {
+  const tables = [ACTION_CODES[action], CODES[service]].filter(Boolean)
   for (let key = code; key; key = key.slice(0, Math.max(key.lastIndexOf('.'), 0))) {
-    if (Object.hasOwn(table, key)) return table[key]
+    for (const table of tables) if (Object.hasOwn(table, key)) return table[key]
   }
   return { kind: 'permanent' }
 }
@@ -325,11 +439,11 @@ export class ApiError extends Error {
   }
 
   get kind(): CodeKind {
-    return meaningOf(this.service, this.code).kind
+    return meaningOf(this.service, this.code, this.action).kind
   }
 
   get hint(): string | undefined {
-    const meaning = meaningOf(this.service, this.code)
+    const meaning = meaningOf(this.service, this.code, this.action)
     const hint = ((this.withRole && meaning.roleHint) || meaning.hint)?.replace(
       '{token}',
       this.context.tokenSource ?? '"session-token"'

@@ -46,9 +46,15 @@ export interface ConnectionOptions {
 
 export interface TransportOptions extends ConnectionOptions {
   credentials: CredentialProvider
+  /** Whose API the requests are for; Lighthouse unless said. */
+  service?: Service
 }
 
-const VERSIONS: Record<Service, string> = { lighthouse: '2020-03-24', sts: '2018-08-13' }
+const VERSIONS: Record<Service, string> = {
+  lighthouse: '2020-03-24',
+  sts: '2018-08-13',
+  organization: '2021-03-31'
+}
 
 /** No API answer is this large; a body that is, is not read to the end. */
 const MAX_ANSWER_BYTES = 8 << 20
@@ -61,12 +67,12 @@ type Signer = { sign3(options: Record<string, unknown>): string }
 const signer: Signer =
   'sign3' in signModule ? (signModule as Signer) : (signModule as { default: Signer }).default
 
-/** Signed Lighthouse requests with the provider's current credentials, asked for before every request. */
-export function createLighthouseTransport(options: TransportOptions): Transport {
+/** Signed requests with the provider's current credentials, asked for before every request. */
+export function createSignedTransport(options: TransportOptions): Transport {
   const { credentials } = options
   return apiTransport(
     options,
-    'lighthouse',
+    options.service ?? 'lighthouse',
     async () => {
       const { secretId, secretKey, sessionToken } = await credentials.get()
       return { secretId, secretKey, sessionToken }

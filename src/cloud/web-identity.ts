@@ -1,16 +1,16 @@
 /** Temporary credentials from STS AssumeRoleWithWebIdentity, with the job's GitHub OIDC token. */
-import { TransportError, describeError } from './api-errors.js'
-import type { ApiResponse } from './api-transport.js'
+import { describeError } from './api-errors.js'
 import { neutralize } from '../common/untrusted.js'
-import type { CredentialProvider, Credentials, WebIdentitySettings } from './credential-provider.js'
+import type { WebIdentitySettings } from './credential-provider.js'
+import {
+  CredentialError,
+  RenewedCredentials,
+  readIssued,
+  type IssuedCredentials
+} from './issued-credentials.js'
 import type { Clock } from '../common/clock.js'
 import type { Logger } from '../common/logger.js'
 import { backoffDelay, retrying, type Caller, type RetryPolicy } from './retry.js'
-
-/** Getting or using credentials failed: reported as is, never retried as a Lighthouse call. */
-export class CredentialError extends Error {
-  override name = 'CredentialError'
-}
 
 /** ID token attempts: the token service is reached through the runner and rarely fails twice. */
 const ID_TOKEN_ATTEMPTS = 3
@@ -26,32 +26,20 @@ export interface WebIdentityDeps {
   log: Logger
 }
 
-export class WebIdentityCredentials implements CredentialProvider {
+export class WebIdentityCredentials extends RenewedCredentials {
   readonly identity: string
-  private current?: Credentials
-  private renewAt = 0
-  private pending?: Promise<Credentials>
+  protected readonly assumed: string
 
   constructor(
     private readonly settings: WebIdentitySettings,
     private readonly deps: WebIdentityDeps
   ) {
+    super(deps)
     this.identity = `role ${settings.roleArn} (session ${settings.sessionName})`
+    this.assumed = `role ${settings.roleArn} as session ${settings.sessionName}`
   }
 
-  get(): Promise<Credentials> {
-    if (this.current && this.deps.clock.now() < this.renewAt) return Promise.resolve(this.current)
-    this.pending ??= this.assumeRole().finally(() => (this.pending = undefined))
-    return this.pending
-  }
-
-  /** The API said the credentials expired (its clock decides): assume the role again now. */
-  async renew(): Promise<void> {
-    this.renewAt = 0
-    await this.get()
-  }
-
-  private async assumeRole(): Promise<Credentials> {
+  protected async issue(): Promise<{ issued: IssuedCredentials; durationSeconds: number }> {
     const { settings, deps } = this
     const token = await this.idToken()
     const claims = tokenClaims(token)
@@ -59,9 +47,9 @@ export class WebIdentityCredentials implements CredentialProvider {
     deps.log.debug(
       `GitHub OIDC token claims (without the signature): ${neutralize(JSON.stringify(claims))}`
     )
-    let response: IssuedCredentials
+    let issued: IssuedCredentials
     try {
-      response = await deps.sts.call(
+      issued = await deps.sts.call(
         'AssumeRoleWithWebIdentity',
         {
           ProviderId: settings.providerId,
@@ -70,7 +58,7 @@ export class WebIdentityCredentials implements CredentialProvider {
           RoleSessionName: settings.sessionName,
           DurationSeconds: settings.durationSeconds
         },
-        { read: readIssued }
+        { read: readIssued('AssumeRoleWithWebIdentity') }
       )
     } catch (error) {
       // The trust policy is matched against the token's sub: say what this job's is.
@@ -83,23 +71,7 @@ export class WebIdentityCredentials implements CredentialProvider {
         { cause: error }
       )
     }
-    for (const secret of [response.secretId, response.secretKey, response.sessionToken])
-      deps.setSecret(secret)
-
-    const now = deps.clock.now()
-    const lifetimeMs = grantedLifetimeMs(response.expiredTime, now, settings.durationSeconds)
-    // Renew with a quarter of the lifetime left (at most five minutes early), so no request meets expired keys.
-    this.renewAt = now + lifetimeMs - Math.min(5 * 60_000, lifetimeMs / 4)
-    deps.log.info(
-      `${this.current ? 'Renewed credentials: assumed' : 'Assumed'} role ${settings.roleArn} as session ` +
-        `${settings.sessionName}; renewing them in ${Math.round((this.renewAt - now) / 1000)} s.`
-    )
-    this.current = {
-      secretId: response.secretId,
-      secretKey: response.secretKey,
-      sessionToken: response.sessionToken
-    }
-    return this.current
+    return { issued, durationSeconds: settings.durationSeconds }
   }
 
   private async idToken(): Promise<string> {
@@ -132,45 +104,5 @@ function tokenClaims(token: string): Record<string, unknown> {
     return payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {}
   } catch {
     return {}
-  }
-}
-
-/**
- * How long the credentials last, on the runner's clock. ExpiredTime is on
- * the API's clock: a time still ahead is the lifetime granted (a role may
- * grant less than was asked); one already past says only that the clocks
- * differ (or the answer is stale, as in the spec's own example), so the
- * lifetime asked for is taken. Credentials that end sooner are refused as
- * expired and renewed then: a skewed clock costs at most one extra call.
- */
-function grantedLifetimeMs(
-  expiredTime: number | undefined,
-  now: number,
-  askedSeconds: number
-): number {
-  const asked = askedSeconds * 1000
-  const left = expiredTime === undefined ? asked : expiredTime * 1000 - now
-  return left > 0 ? Math.min(left, asked) : asked
-}
-
-interface IssuedCredentials extends Credentials {
-  sessionToken: string
-  expiredTime?: number
-}
-
-/** The answer's credentials, or no answer (retried) when they are not all there as strings. */
-function readIssued(response: ApiResponse): IssuedCredentials {
-  const issued = response.Credentials as Record<string, unknown> | undefined
-  const values = ['TmpSecretId', 'TmpSecretKey', 'Token'].map((member) => issued?.[member])
-  if (!values.every((value) => typeof value === 'string' && value !== '')) {
-    throw new TransportError('AssumeRoleWithWebIdentity', 'an answer without credentials')
-  }
-  const [secretId, secretKey, sessionToken] = values as string[]
-  const expiredTime = response.ExpiredTime
-  return {
-    secretId,
-    secretKey,
-    sessionToken,
-    expiredTime: Number.isInteger(expiredTime) ? (expiredTime as number) : undefined
   }
 }

@@ -62,6 +62,8 @@ export class ShareReport {
   readonly requestIds: string[] = []
   /** With copy-to-regions: how this region's image came to be. */
   origin?: CopyOrigin
+  /** With organization-units: where each wanted account came from ("account-ids", a unit); safe to print. */
+  sources?: ReadonlyMap<string, string>
   private readonly outcomes = new Map<string, AccountOutcome>()
 
   constructor(
