@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { LighthouseEmulator } from '../__tests__/emulator/lighthouse-emulator.js'
+import { OrganizationEmulator } from '../__tests__/emulator/organization.js'
 import { inputVariable } from '../__tests__/helpers/run-action.js'
 
 const ACTION = fileURLToPath(new URL('../dist/index.js', import.meta.url))
@@ -41,6 +42,8 @@ interface Scenario {
   maxRatio?: number
   /** copy-to-regions: the image is copied there and every copy shared (the floor cannot: see measureCopies). */
   copyTo?: string[]
+  /** The accounts are the members of this many units (one a sub-unit), given as organization-units. */
+  organizationUnits?: number
 }
 
 const SCENARIOS: Scenario[] = [
@@ -88,6 +91,20 @@ const COPY_SCENARIOS: Scenario[] = [
   }
 ]
 
+/** organization-units against the same accounts listed in account-ids: at most 1.25× the time. */
+const ORGANIZATION_SCENARIOS: Scenario[] = [
+  {
+    id: 7,
+    name: '500 members of 3 units',
+    accounts: 500,
+    alreadyShared: 0,
+    organizationUnits: 3,
+    maxRatio: 1.25
+  },
+  { id: 8, name: 'the same 500 accounts listed', accounts: 500, alreadyShared: 0 }
+]
+const ORGANIZATION_PAGE = 50
+
 /** The first share may come at most this long after the image is NORMAL (scenario 4)... */
 const MAX_SHARE_DELAY_MS = 3000
 /** ...with at most this many DescribeBlueprints calls a second while waiting. */
@@ -107,11 +124,47 @@ function minimumCalls(scenario: Scenario): Record<string, number> {
       [SHARE]: regions * Math.ceil(scenario.accounts / 10)
     }
   }
-  return {
+  const lighthouse = {
     [DESCRIBE]: 1,
     [SHARE_INFO]: Math.max(1, Math.ceil(scenario.alreadyShared / 100)),
     [SHARE]: Math.ceil((scenario.accounts - scenario.alreadyShared) / 10)
   }
+  if (!scenario.organizationUnits) return lighthouse
+  // The organization: ceil(members/50) + ceil(units/50) + 1, the owner (its management account, at the
+  // root) and the root unit counted; and one GetCallerIdentity to leave the owner out.
+  const { members, units } = organizationSize(scenario)
+  return {
+    ...lighthouse,
+    DescribeOrganization: 1,
+    DescribeOrganizationNodes: Math.ceil(units / ORGANIZATION_PAGE),
+    DescribeOrganizationMembers: Math.ceil(members / ORGANIZATION_PAGE),
+    GetCallerIdentity: 1
+  }
+}
+
+/** The organization of a scenario: its accounts spread over its units, the owner at the root. */
+function organizationSize(scenario: Scenario): { members: number; units: number } {
+  return { members: scenario.accounts + 1, units: (scenario.organizationUnits ?? 0) + 1 }
+}
+
+/** The units the inputs name: all but the last, a sub-unit whose members come with its parent. */
+function topUnits(scenario: Scenario): string[] {
+  const units = scenario.organizationUnits ?? 0
+  return Array.from({ length: units > 1 ? units - 1 : units }, (_, i) => String(1001 + i))
+}
+
+/** Units 1001…; the last is a sub-unit of the first, so the tree is walked. */
+function organizationOf(ownerUin: string, accounts: string[], units: number): OrganizationEmulator {
+  const organization = new OrganizationEmulator(ownerUin)
+  for (let i = 0; i < units; i++) {
+    organization.addUnits({
+      id: 1001 + i,
+      name: `unit-${i + 1}`,
+      parent: i === units - 1 && i > 0 ? 1001 : undefined
+    })
+  }
+  organization.addMembers(...accounts.map((uin, i) => ({ uin, unit: 1001 + (i % units) })))
+  return organization
 }
 
 interface Run {
@@ -144,6 +197,9 @@ async function runOnce(
       state: scenario.normalAfterMs ? 'SYNCING' : 'NORMAL',
       sharedWith: accounts.slice(0, scenario.alreadyShared)
     })
+  if (scenario.organizationUnits) {
+    emulator.organization = organizationOf(emulator.ownerUin, accounts, scenario.organizationUnits)
+  }
   await emulator.start()
   const dir = await mkdtemp(join(tmpdir(), 'share-bench-'))
   try {
@@ -156,7 +212,8 @@ async function runOnce(
     if (program === 'action') {
       const inputs = {
         'blueprint-id': BLUEPRINT_ID,
-        'account-ids': accounts.join(','),
+        'account-ids': scenario.organizationUnits ? '' : accounts.join(','),
+        'organization-units': topUnits(scenario).join(','),
         region: scenario.copyTo ? COPY_SOURCE : REGION,
         'copy-to-regions': (scenario.copyTo ?? []).join(','),
         'secret-id': CREDENTIALS.secretId,
@@ -371,7 +428,7 @@ if (!Number.isInteger(latencyMs) || latencyMs < 0 || !Number.isInteger(runs) || 
 if (values.timing !== 'enforce' && values.timing !== 'report')
   throw new Error('--timing is enforce or report.')
 const chosen = SCENARIOS.filter((s) => !values.scenario || values.scenario.includes(String(s.id)))
-// Scenarios 5 and 6 (copies) run in measureCopies, against each other.
+// Scenarios 5 and 6 (copies) run in measureCopies, 7 and 8 (an organization) in measureOrganization.
 
 console.log(
   `Benchmark: ${runs} run(s) of each program per scenario, ${latencyMs} ms latency on every request.\n`
@@ -437,6 +494,44 @@ async function measureCopies(runs: number, latencyMs: number): Promise<string[]>
   return [...new Set(missed)]
 }
 
+/**
+ * The organization scenarios, alternated: wall time of sharing with 500
+ * members of 3 units against the same 500 accounts listed, and the call
+ * budget of each (the organization reads at their minimum).
+ */
+async function measureOrganization(runs: number, latencyMs: number): Promise<string[]> {
+  const [members, listed] = ORGANIZATION_SCENARIOS
+  const wall: Record<number, number[]> = { [members.id]: [], [listed.id]: [] }
+  const missed: string[] = []
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 === 0 ? [members, listed] : [listed, members]
+    for (const scenario of order) {
+      const run = await runOnce('action', scenario, latencyMs)
+      wall[scenario.id].push(run.wallMs)
+      const minimum = minimumCalls(scenario)
+      const names = new Set([...Object.keys(minimum), ...Object.keys(run.calls)])
+      if ([...names].some((name) => (run.calls[name] ?? 0) !== (minimum[name] ?? 0))) {
+        missed.push(
+          `scenario ${scenario.id}: calls ${JSON.stringify(run.calls)} are not the minimum ${JSON.stringify(minimum)}`
+        )
+      }
+    }
+  }
+  const membersMs = median(wall[members.id])
+  const listedMs = median(wall[listed.id])
+  const ratio = membersMs / listedMs
+  console.log(
+    `\nOrganization: ${members.name} ${membersMs.toFixed(0)} ms, ${listed.name} ${listedMs.toFixed(0)} ms: ` +
+      `${ratio.toFixed(2)}× (budget ≤ ${members.maxRatio}×); calls ${JSON.stringify(minimumCalls(members))}.`
+  )
+  if (ratio > (members.maxRatio ?? Infinity)) {
+    const line = `scenario ${members.id}: wall time ${ratio.toFixed(2)}× the listed accounts' > ${members.maxRatio}×`
+    if (values.timing === 'enforce') missed.push(line)
+    else console.log(`Timing budget missed (reported, not enforced): ${line}`)
+  }
+  return [...new Set(missed)]
+}
+
 const results: ScenarioResult[] = []
 for (const scenario of chosen) {
   results.push(await measure(scenario, runs, latencyMs))
@@ -474,7 +569,11 @@ const copyBudgetsMissed =
   !values.scenario || values.scenario.some((id) => id === '5' || id === '6')
     ? await measureCopies(runs, latencyMs)
     : []
-const enforced = copyBudgetsMissed.concat(
+const organizationBudgetsMissed =
+  !values.scenario || values.scenario.some((id) => id === '7' || id === '8')
+    ? await measureOrganization(runs, latencyMs)
+    : []
+const enforced = [...copyBudgetsMissed, ...organizationBudgetsMissed].concat(
   results.flatMap((r) =>
     r.missed
       .filter((m) => m.kind === 'calls' || values.timing === 'enforce')
