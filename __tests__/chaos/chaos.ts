@@ -13,6 +13,7 @@ import type { SummaryWriter } from '../../src/action/report.js'
 import { LighthouseEmulator, apiTime, type Fault } from '../emulator/lighthouse-emulator.js'
 import { mayAnswer, type Site } from '../emulator/spec.js'
 import { Collector } from '../helpers/collector.js'
+import { OrganizationEmulator } from '../emulator/organization.js'
 
 const BLUEPRINT_ID = 'lhbp-ch4os001'
 const REGION = 'ap-guangzhou'
@@ -88,6 +89,46 @@ export interface Scenario {
   mask: boolean
   /** How often an answer is a redirect to a collector, which must never be followed. */
   redirectRate: number
+  /** organization-units: members in a small tree, one of whom may leave while the step runs. */
+  organization: OrganizationScenario | undefined
+}
+
+/** The units: prod (with prod-eu under it) and test, under the root. */
+const ROOT_UNIT = 900
+const UNITS = [
+  { id: 901, name: 'prod' },
+  { id: 902, name: 'prod-eu', parent: 901 },
+  { id: 903, name: 'test' }
+]
+const MANAGEMENT = '100000000009'
+const ORGANIZATION_ROLE = `qcs::cam::uin/${MANAGEMENT}:roleName/organization-reader`
+
+export interface OrganizationScenario {
+  /** Members (besides the management account, and the owner when it is not that) and their units. */
+  members: { uin: string; unit: number }[]
+  units: 'all' | string[]
+  /** Read as a role in another management account; else the owner manages the organization. */
+  role: boolean
+  /** A member that leaves when the members are first asked for: either reading is right. */
+  leaver?: string
+}
+
+function drawOrganization(
+  next: () => number,
+  pick: <T>(items: readonly T[]) => T,
+  some: <T>(items: readonly T[], p: number) => T[]
+): OrganizationScenario {
+  const units = [ROOT_UNIT, ...UNITS.map((u) => u.id)]
+  // The sub-user is a member too, now and then: the API refuses to share with it.
+  const uins = [...some(ROOTS, 0.4), ...(next() < 0.2 ? ['400000000001'] : [])]
+  const members = uins.map((uin) => ({ uin, unit: pick(units) }))
+  const chosen = some(UNITS, 0.5).map((u) => String(u.id))
+  return {
+    members,
+    units: chosen.length === 0 ? 'all' : chosen,
+    role: next() < 0.5,
+    leaver: members.length > 0 && next() < 0.3 ? pick(members).uin : undefined
+  }
 }
 
 export function drawScenario(seed: number): Scenario {
@@ -128,7 +169,48 @@ export function drawScenario(seed: number): Scenario {
       : undefined,
     // Drawn after the sites, likewise.
     mask: chance(0.3),
-    redirectRate: chance(0.2) ? 0.03 : 0
+    redirectRate: chance(0.2) ? 0.03 : 0,
+    // Drawn after masking, likewise.
+    organization: chance(0.3) ? drawOrganization(next, pick, some) : undefined
+  }
+}
+
+/** The members the units select, in an organization as it is. */
+function selected(
+  scenario: OrganizationScenario,
+  members: { uin: string; unit: number }[]
+): string[] {
+  if (scenario.units === 'all') return members.map((m) => m.uin)
+  const wanted = new Set(scenario.units.map(Number))
+  // A sub-unit comes with its parent.
+  const inWanted = (unit: number): boolean =>
+    wanted.has(unit) ||
+    UNITS.some((u) => u.id === unit && u.parent !== undefined && inWanted(u.parent))
+  return members.filter((m) => inWanted(m.unit)).map((m) => m.uin)
+}
+
+/**
+ * Who the organization adds, as far as the invariants go: `may` every member
+ * the units select before or after the leaver left; `must` those selected
+ * both times. The owner and revoked accounts are never added.
+ */
+function organizationTargets(scenario: Scenario): { may: Set<string>; must: Set<string> } {
+  const organization = scenario.organization
+  if (!organization) return { may: new Set(), must: new Set() }
+  // With a role, the management account is another member, at the root.
+  const everyone = [
+    ...organization.members,
+    ...(organization.role ? [{ uin: MANAGEMENT, unit: ROOT_UNIT }] : [])
+  ]
+  const before = selected(organization, everyone)
+  const after = selected(
+    organization,
+    everyone.filter((m) => m.uin !== organization.leaver)
+  )
+  const added = (uin: string) => uin !== OWNER && !scenario.revoke.includes(uin)
+  return {
+    may: new Set([...before, ...after].filter(added)),
+    must: new Set(before.filter((uin) => after.includes(uin) && added(uin)))
   }
 }
 
@@ -294,8 +376,29 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
   })
   emulator.identity.credentialSeconds = scenario.credentialSeconds
   emulator.copyMs = 200
+  const organization = scenario.organization
+  if (organization) {
+    const org = new OrganizationEmulator(organization.role ? MANAGEMENT : OWNER, {
+      rootNodeId: ROOT_UNIT
+    })
+      .addUnits(...UNITS)
+      .addMembers(...organization.members)
+    if (organization.role) {
+      org.addMembers({ uin: OWNER })
+      emulator.addAccounts('root', [MANAGEMENT])
+      emulator.identity.addTrustingRole({ arn: ORGANIZATION_ROLE, trustedAccounts: [OWNER] })
+    }
+    emulator.organization = org
+  }
   const collector = new Collector()
-  emulator.faultFor = faultDrawer(scenario, random(scenario.seed ^ 0x5eed), await collector.start())
+  const drawFault = faultDrawer(scenario, random(scenario.seed ^ 0x5eed), await collector.start())
+  emulator.faultFor = (action) => {
+    // The leaver leaves as the members are first asked for: before or after the answer, by the faults.
+    if (action === 'DescribeOrganizationMembers' && organization?.leaver) {
+      emulator.organization?.removeMembers(organization.leaver)
+    }
+    return drawFault(action)
+  }
   await emulator.start()
   if (scenario.syncingForMs)
     emulator.setBlueprintState(BLUEPRINT_ID, 'NORMAL', scenario.syncingForMs)
@@ -312,6 +415,12 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
     'wait-timeout-seconds': '30',
     'copy-to-regions': scenario.copyTo.join(','),
     'mask-account-ids': String(scenario.mask),
+    ...(organization
+      ? {
+          'organization-units': organization.units === 'all' ? 'all' : organization.units.join(','),
+          'organization-role-arn': organization.role ? ORGANIZATION_ROLE : ''
+        }
+      : {}),
     ...(scenario.oidc
       ? { 'role-arn': ROLE_ARN, 'oidc-provider-id': PROVIDER }
       : { 'secret-id': SECRET_ID, 'secret-key': SECRET_KEY })
@@ -348,16 +457,20 @@ function checkRegion(
   const gained = [...final].filter((a) => !initial.has(a))
   const lost = [...initial].filter((a) => !final.has(a))
   const { shared, revoked, failed } = outputs
+  // account-ids and the organization's members: who may gain the share, and who must have it.
+  const members = organizationTargets(scenario)
+  const mayHave = (a: string) => scenario.share.includes(a) || members.may.has(a)
+  const mustHave = [...new Set([...scenario.share, ...members.must])]
   const may = (accounts: string[], allowed: (a: string) => boolean, what: string) => {
     const outside = accounts.filter((a) => !allowed(a))
     expect(outside.length === 0, `${what}: ${outside.join(', ')}`)
   }
 
   // No account outside the request gains or loses the share, and none moves the wrong way.
-  may(gained, (a) => scenario.share.includes(a), 'gained the share without being in account-ids')
+  may(gained, mayHave, 'gained the share without being in account-ids or the members')
   may(
     lost,
-    (a) => scenario.revoke.includes(a) || (scenario.revokeUnlisted && !scenario.share.includes(a)),
+    (a) => scenario.revoke.includes(a) || (scenario.revokeUnlisted && !mustHave.includes(a)),
     'lost the share without being revoked'
   )
 
@@ -385,22 +498,14 @@ function checkRegion(
   if (recorded.failed === undefined && !scenario.dryRun) {
     // On success the share list is what was asked, except the accounts reported as failed.
     const settled = (a: string) => !failed.includes(a)
-    may(
-      scenario.share.filter(settled),
-      (a) => final.has(a),
-      'succeeded but lacks the share it asked for'
-    )
+    may(mustHave.filter(settled), (a) => final.has(a), 'succeeded but lacks the share it asked for')
     may(
       scenario.revoke.filter(settled),
       (a) => !final.has(a),
       'succeeded but kept a share it revoked'
     )
     if (scenario.revokeUnlisted) {
-      may(
-        [...final].filter(settled),
-        (a) => scenario.share.includes(a),
-        'succeeded but kept an unlisted share'
-      )
+      may([...final].filter(settled), mayHave, 'succeeded but kept an unlisted share')
     }
   }
 }
@@ -459,7 +564,13 @@ function checkInvariants(
   if (scenario.mask) {
     // Not the outputs: they keep the IDs whole.
     const printed = visible.replace(JSON.stringify(recorded.outputs), '')
-    const known = new Set([...scenario.initial, ...scenario.share, ...scenario.revoke, OWNER])
+    const known = new Set([
+      ...scenario.initial,
+      ...scenario.share,
+      ...scenario.revoke,
+      ...(scenario.organization?.members.map((m) => m.uin) ?? []),
+      OWNER
+    ])
     for (const id of known)
       expect(!printed.includes(id), `account ${id} printed in full with masking on`)
   }
