@@ -4,6 +4,7 @@ import {
   defaultStsEndpoint,
   maskSecrets,
   readCredentialSettings,
+  readOrganizationAccess,
   staticCredentials
 } from '../src/action/credentials.js'
 import type { Endpoint } from '../src/cloud/endpoint.js'
@@ -252,5 +253,90 @@ describe('defaults', () => {
 
   test('outside a runner the session name is fixed', () => {
     expect(defaultSessionName({})).toBe('lighthouse-share-blueprint')
+  })
+})
+
+describe('organization access', () => {
+  const keys = { 'secret-id': 'AKIDx', 'secret-key': 'k' }
+  const access = (
+    values: Record<string, string>,
+    endpoint: Endpoint = INTL,
+    notice = jest.fn()
+  ) => {
+    const settings = readCredentialSettings(inputs(values), {}, endpoint, notice)
+    return readOrganizationAccess(inputs(values), {}, endpoint, settings, notice)
+  }
+  const at = (host: string): Endpoint => ({
+    protocol: 'https://',
+    host,
+    source: 'input "endpoint"'
+  })
+
+  test.each([
+    ['lighthouse.intl.tencentcloudapi.com', 'organization.intl.tencentcloudapi.com'],
+    ['lighthouse.tencentcloudapi.com', 'organization.tencentcloudapi.com'],
+    // A regional host names its site; the Organization API is global.
+    ['lighthouse.ap-guangzhou.tencentcloudapi.com', 'organization.tencentcloudapi.com'],
+    ['lighthouse.ap-singapore.intl.tencentcloudapi.com', 'organization.intl.tencentcloudapi.com']
+  ])('with endpoint %s, the organization is read at %s', (endpoint, host) => {
+    const read = access({ ...keys, 'organization-units': 'all' }, at(endpoint))
+    expect(read?.endpoint).toMatchObject({ protocol: 'https://', host })
+    expect(read?.stsEndpoint.host).toBe(endpoint.replace(/^lighthouse\./, 'sts.'))
+  })
+
+  test('a loopback endpoint (an emulator) is the organization host too', () => {
+    const local: Endpoint = {
+      protocol: 'http://',
+      host: '127.0.0.1:9000',
+      source: 'input "endpoint"'
+    }
+    expect(access({ ...keys, 'organization-units': 'all' }, local)?.endpoint).toEqual(local)
+  })
+
+  test('a host outside Tencent Cloud is refused: signed requests would go there', () => {
+    expect(() =>
+      access({ ...keys, 'organization-units': 'all' }, at('gateway.example.com'))
+    ).toThrow('Input "organization-units" is set and "endpoint" is gateway.example.com')
+  })
+
+  test('the role ARN is checked, and ignored with a notice without organization-units', () => {
+    expect(() =>
+      access({ ...keys, 'organization-units': 'all', 'organization-role-arn': 'reader' })
+    ).toThrow('Input "organization-role-arn" is not a CAM role ARN: "reader"')
+    const notice = jest.fn()
+    const role = 'qcs::cam::uin/100000000009:roleName/organization-reader'
+    expect(access({ ...keys, 'organization-role-arn': role }, INTL, notice)).toBeUndefined()
+    expect(notice).toHaveBeenCalledWith(
+      'Ignoring "organization-role-arn": it is only used with "organization-units".'
+    )
+  })
+
+  test("the owner is the OIDC role's account; with keys it is asked of STS", () => {
+    const oidc = {
+      'role-arn': 'qcs::cam::uin/100000000001:roleName/sharer',
+      'oidc-provider-id': 'github',
+      'organization-units': 'all'
+    }
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://t', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' }
+    const settings = readCredentialSettings(inputs(oidc), env, INTL, jest.fn())
+    expect(readOrganizationAccess(inputs(oidc), env, INTL, settings, jest.fn())?.ownerAccount).toBe(
+      '100000000001'
+    )
+    expect(access({ ...keys, 'organization-units': 'all' })?.ownerAccount).toBeUndefined()
+  })
+
+  test('role-session-name and sts-endpoint get no "ignored" notice with organization-units', () => {
+    const notice = jest.fn()
+    access(
+      {
+        ...keys,
+        'organization-units': 'all',
+        'role-session-name': 'nightly',
+        'sts-endpoint': 'sts.tencentcloudapi.com'
+      },
+      INTL,
+      notice
+    )
+    expect(notice).not.toHaveBeenCalled()
   })
 })

@@ -294,11 +294,7 @@ export function readOrganizationAccess(
           'signed STS requests would go there'
         ))
   return {
-    endpoint: {
-      ...lighthouseEndpoint,
-      host: lighthouseEndpoint.host.replace(/^lighthouse\./, 'organization.'),
-      source: 'the Organization host derived from input "endpoint"'
-    },
+    endpoint: organizationEndpoint(lighthouseEndpoint),
     stsEndpoint,
     role: roleArn
       ? {
@@ -310,6 +306,23 @@ export function readOrganizationAccess(
       : undefined,
     ownerAccount:
       credentials.kind === 'web-identity' ? accountOfRole(credentials.settings.roleArn) : undefined
+  }
+}
+
+/**
+ * The Organization API of the endpoint's site: a global service, so one host
+ * a site (a regional Lighthouse host names the same site); a loopback
+ * endpoint (an emulator) is itself.
+ */
+function organizationEndpoint(endpoint: Endpoint): Endpoint {
+  if (isLoopback(hostnameOf(endpoint))) return endpoint
+  const international = /\.intl\.tencentcloudapi\.com$/i.test(hostnameOf(endpoint))
+  return {
+    protocol: 'https://',
+    host: international
+      ? 'organization.intl.tencentcloudapi.com'
+      : 'organization.tencentcloudapi.com',
+    source: `the Organization host of the ${international ? 'international' : 'China'} site (from input "endpoint")`
   }
 }
 
