@@ -48,6 +48,9 @@ describe('sharing', () => {
       'failed-account-ids': '[]',
       'organization-account-ids': '[]',
       'blueprint-state': 'NORMAL',
+      'blueprint-id': BLUEPRINT_ID,
+      'retired-blueprint-ids': '{}',
+      'deleted-blueprint-ids': '{}',
       'blueprint-ids': JSON.stringify({ [REGION]: BLUEPRINT_ID }),
       regions: JSON.stringify({
         [REGION]: {

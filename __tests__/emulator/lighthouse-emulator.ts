@@ -184,6 +184,14 @@ export class LighthouseEmulator {
   readonly unavailableRegions = new Set<string>()
   /** How many more copies SyncBlueprint makes before LimitExceeded.SyncBlueprintQuotaLimitExceeded. */
   syncQuota = Infinity
+  /** Each region's custom-image quota (resource BLUEPRINT); a copy into a full region is refused. */
+  readonly blueprintQuota = new Map<string, number>()
+  /** The quota of a region not in blueprintQuota. */
+  defaultBlueprintQuota = 50
+  /** Images instances use: DeleteBlueprints refuses them (BlueprintOccupied). */
+  readonly inUse = new Set<string>()
+  /** Images DeleteBlueprints deleted, in order, with the shares each still had. */
+  readonly deleted: { id: string; region: string; shares: string[] }[] = []
   /** Asked for a fault on every call that has none injected (the chaos test draws them at random). */
   faultFor?: (action: string) => Fault | undefined
   /** The runner's OIDC token service, and CAM's OIDC providers and roles behind STS. */
@@ -320,7 +328,99 @@ export class LighthouseEmulator {
     ShareBlueprintAcrossAccounts: (p, region) => this.changeShares(p, region, 'share'),
     CancelShareBlueprintAcrossAccounts: (p, region) => this.changeShares(p, region, 'cancel'),
     SyncBlueprint: (p, region) => this.syncBlueprint(p, region),
-    ModifyBlueprintAttribute: (p, region) => this.modifyBlueprintAttribute(p, region)
+    ModifyBlueprintAttribute: (p, region) => this.modifyBlueprintAttribute(p, region),
+    DeleteBlueprints: (p, region) => this.deleteBlueprints(p, region),
+    DescribeGeneralResourceQuotas: (p, region) => this.describeQuotas(p, region)
+  }
+
+  /** The account's own custom image `id` in the region, or the code each action answers when it is not. */
+  private ownCustomImage(
+    id: string,
+    region: string,
+    verb: string,
+    notCustom: string
+  ): EmulatedBlueprint {
+    const found = this.blueprints.get(id)
+    if (!found || found.region !== region) {
+      throw new ApiFailure(
+        'ResourceNotFound.BlueprintIdNotFound',
+        `The image ID ${id} does not exist.`
+      )
+    }
+    if (found.type === 'SHARED') {
+      throw new ApiFailure(
+        'UnsupportedOperation.NotSupportSharedBlueprint',
+        `A shared image cannot be ${verb}.`
+      )
+    }
+    if (found.type !== 'PRIVATE')
+      throw new ApiFailure(notCustom, `The custom image ${id} does not exist.`)
+    return found
+  }
+
+  /** A region's custom-image quota: its images count, whatever their state, until they are gone. */
+  quotaOf(region: string): { used: number; total: number } {
+    const used = this.blueprintsIn(region).filter((b) => b.type === 'PRIVATE').length
+    return { used, total: this.blueprintQuota.get(region) ?? this.defaultBlueprintQuota }
+  }
+
+  /**
+   * DeleteBlueprints: custom images in NORMAL, ISOLATED, CREATEFAILED or
+   * SYNCING_FAILED, none in use; all of the call's or none. The spec does not
+   * say what becomes of an image's shares: the least convenient reading is
+   * that it is deleted with them, so the action must take them first.
+   */
+  private deleteBlueprints(params: Params, region: string): Params {
+    const ids = optionalStringList(params, 'BlueprintIds', 100) ?? []
+    for (const id of ids) checkBlueprintIdFormat(id)
+    if (new Set(ids).size !== ids.length) {
+      throw new ApiFailure('InvalidParameterValue.Duplicated', 'BlueprintIds has duplicates.')
+    }
+    const images = ids.map((id) => {
+      const found = this.ownCustomImage(id, region, 'deleted', 'ResourceNotFound.BlueprintNotFound')
+      if (this.inUse.has(id)) {
+        throw new ApiFailure('UnsupportedOperation.BlueprintOccupied', `The image ${id} is in use.`)
+      }
+      if (!['NORMAL', 'ISOLATED', 'CREATEFAILED', 'SYNCING_FAILED'].includes(found.state)) {
+        throw new ApiFailure(
+          'UnsupportedOperation.BlueprintCurStateInvalid',
+          `The image state ${found.state} does not support this operation.`
+        )
+      }
+      return found
+    })
+    for (const image of images) {
+      this.deleted.push({ id: image.id, region, shares: [...image.shares.keys()] })
+      // DELETING for a moment, as the state list has it, then gone.
+      image.state = 'DELETING'
+      void this.sleep(this.copyMs).then(() => this.blueprints.delete(image.id))
+    }
+    return {}
+  }
+
+  /** DescribeGeneralResourceQuotas: BLUEPRINT is the region's custom-image quota; the others are answered as unlimited here. */
+  private describeQuotas(params: Params, region: string): Params {
+    const names = optionalStringList(params, 'ResourceNames', 100) ?? []
+    const unknown = names.find((name) => !QUOTA_NAMES.includes(name))
+    if (unknown !== undefined) {
+      throw new ApiFailure(
+        'InvalidParameterValue.InvalidResourceQuotaResourceName',
+        `${unknown} is not a resource name.`
+      )
+    }
+    return {
+      GeneralResourceQuotaSet: names.map((name) => {
+        if (name !== 'BLUEPRINT') {
+          return { ResourceName: name, ResourceQuotaAvailable: 100, ResourceQuotaTotal: 100 }
+        }
+        const { used, total } = this.quotaOf(region)
+        return {
+          ResourceName: name,
+          ResourceQuotaAvailable: Math.max(0, total - used),
+          ResourceQuotaTotal: total
+        }
+      })
+    }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -659,25 +759,12 @@ export class LighthouseEmulator {
         'Give BlueprintName or Description.'
       )
     }
-    const found = this.blueprints.get(id)
-    if (!found || found.region !== region) {
-      throw new ApiFailure(
-        'ResourceNotFound.BlueprintIdNotFound',
-        `The image ID ${id} does not exist.`
-      )
-    }
-    if (found.type === 'SHARED') {
-      throw new ApiFailure(
-        'UnsupportedOperation.NotSupportSharedBlueprint',
-        'A shared image cannot be changed.'
-      )
-    }
-    if (found.type !== 'PRIVATE') {
-      throw new ApiFailure(
-        'ResourceNotFound.PrivateBlueprintNotFound',
-        `The custom image ${id} does not exist.`
-      )
-    }
+    const found = this.ownCustomImage(
+      id,
+      region,
+      'changed',
+      'ResourceNotFound.PrivateBlueprintNotFound'
+    )
     if (found.state !== 'NORMAL') {
       throw new ApiFailure(
         'UnsupportedOperation.BlueprintCurStateInvalid',
@@ -740,6 +827,16 @@ export class LighthouseEmulator {
       throw new ApiFailure(
         'UnsupportedOperation.BlueprintCurStateInvalid',
         `The image state ${source.state} does not support this operation.`
+      )
+    }
+    const full = destinations.find((r) => {
+      const { used, total } = this.quotaOf(r)
+      return used >= total
+    })
+    if (full) {
+      throw new ApiFailure(
+        'LimitExceeded.SyncBlueprintQuotaLimitExceeded',
+        `The custom image quota of ${full} is used up.`
       )
     }
     if (destinations.length > this.syncQuota) {
@@ -933,6 +1030,30 @@ function paging(params: Params): { offset: number; limit: number } {
   }
   return { offset: offset as number, limit: limit as number }
 }
+
+/** The resource names DescribeGeneralResourceQuotas takes, from its spec. */
+const QUOTA_NAMES = [
+  'GENERAL_BUNDLE_INSTANCE',
+  'STORAGE_BUNDLE_INSTANCE',
+  'ENTERPRISE_BUNDLE_INSTANCE',
+  'EXCLUSIVE_BUNDLE_INSTANCE',
+  'BEFAST_BUNDLE_INSTANCE',
+  'STARTER_BUNDLE_INSTANCE',
+  'HK_EXCLUSIVE_BUNDLE_INSTANCE',
+  'CAREFREE_BUNDLE_INSTANCE',
+  'EXCLUSIVE_BUNDLE_02_INSTANCE',
+  'NEWCOMER_BUNDLE_INSTANCE',
+  'GAME_PORTAL_BUNDLE_INSTANCE',
+  'ECONOMY_BUNDLE_INSTANCE',
+  'BUDGET_BUNDLE_INSTANCE',
+  'RAZOR_SPEED_BUNDLE_INSTANCE',
+  'BANDWIDTH_BUNDLE_INSTANCE',
+  'USER_KEY_PAIR',
+  'SNAPSHOT',
+  'BLUEPRINT',
+  'FREE_BLUEPRINT',
+  'DATA_DISK'
+]
 
 /** The states a blueprint-state filter may name (the spec's BlueprintState values). */
 const STATES = [

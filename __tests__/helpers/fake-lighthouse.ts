@@ -1,5 +1,5 @@
 import { ApiError, TransportError } from '../../src/cloud/api-errors.js'
-import type { Blueprint, Copy, LighthouseApi } from '../../src/cloud/lighthouse.js'
+import type { Blueprint, Copy, LighthouseApi, Quota } from '../../src/cloud/lighthouse.js'
 
 /** A LighthouseApi in memory, for unit tests of the share logic. */
 export class FakeLighthouse implements LighthouseApi {
@@ -109,6 +109,16 @@ export class FakeLighthouse implements LighthouseApi {
   async syncBlueprint(): Promise<Copy[]> {
     this.calls.push('sync')
     throw new Error('SyncBlueprint is not in this fake')
+  }
+
+  async deleteBlueprint(): Promise<string> {
+    this.calls.push('delete')
+    throw new Error('DeleteBlueprints is not in this fake')
+  }
+
+  async blueprintQuota(): Promise<Quota> {
+    this.calls.push('quota')
+    throw new Error('DescribeGeneralResourceQuotas is not in this fake')
   }
 
   /** Like the API: a call with any refused account fails whole, naming none. */

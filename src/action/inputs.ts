@@ -11,6 +11,7 @@ import {
 } from '../cloud/endpoint.js'
 import { accountShower, type ShowAccount } from '../sharing/plan.js'
 import type { UnitSelection } from '../sharing/organization-targets.js'
+import { inFamily, type FamilyRule } from '../sharing/family.js'
 
 /** A problem with what the workflow passed in: reported as is, never retried. */
 export class InputError extends Error {
@@ -24,7 +25,11 @@ export type OnAccountError = 'fail' | 'warn'
 
 /** Every input of the action, read and checked. */
 export interface ActionInputs {
+  /** '' when the image is given by name, until the name is looked up. */
   blueprintId: string
+  /** blueprint-name: the newest custom image of exactly this name. */
+  blueprintName?: string
+  family?: FamilyRule
   /** Accounts that should have the share; may be empty when revokeAccountIds is not. */
   accountIds: string[]
   revokeAccountIds: string[]
@@ -103,7 +108,8 @@ export function readShareInputs(
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void
 ): ActionInputs {
-  const blueprintId = parseBlueprintId(required(getInput, 'blueprint-id'))
+  const { blueprintId, blueprintName } = readImage(getInput)
+  const family = readFamily(getInput, blueprintName)
   const maskAccountIds = parseBoolean(
     inputOrDefault(getInput, 'mask-account-ids'),
     'mask-account-ids'
@@ -144,6 +150,8 @@ export function readShareInputs(
   )
   return {
     blueprintId,
+    blueprintName,
+    family,
     accountIds,
     revokeAccountIds,
     revokeUnlisted,
@@ -157,6 +165,79 @@ export function readShareInputs(
     copyToRegions: readCopyRegions(getInput, region),
     organizationUnits
   }
+}
+
+/** The image: by ID, or by name (then the newest custom image of that name); exactly one. */
+function readImage(getInput: GetInput): { blueprintId: string; blueprintName?: string } {
+  const id = getInput('blueprint-id')
+  const name = getInput('blueprint-name')
+  if (id && name) {
+    throw new InputError(
+      `Inputs "blueprint-id" and "blueprint-name" are both set ("${id}", "${name}"): give one.`
+    )
+  }
+  if (!id && !name) {
+    throw new InputError(
+      'Input "blueprint-id" is required (or "blueprint-name", to share the newest custom image of that name).'
+    )
+  }
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new InputError(
+      `Input "blueprint-name" is longer than an image name can be (${MAX_NAME_LENGTH} characters): "${name}".`
+    )
+  }
+  return id ? { blueprintId: parseBlueprintId(id) } : { blueprintId: '', blueprintName: name }
+}
+
+/** Image names are at most 60 characters (ModifyBlueprintAttribute's limit). */
+const MAX_NAME_LENGTH = 60
+
+/** family, keep-shared and keep-images: the last two need the first, and keep-images at least keep-shared. */
+function readFamily(getInput: GetInput, blueprintName?: string): FamilyRule | undefined {
+  const pattern = getInput('family')
+  const keepShared = readCount(getInput, 'keep-shared')
+  const keepImages = readCount(getInput, 'keep-images')
+  if (!pattern) {
+    const given = ['keep-shared', 'keep-images'].filter((name) => getInput(name))
+    if (given.length > 0) {
+      throw new InputError(
+        `Input ${given.map((n) => `"${n}"`).join(' and ')} needs "family": the name pattern of the image's ` +
+          'versions (e.g. golden-ubuntu-*), so that no other image is ever retired or deleted.'
+      )
+    }
+    return undefined
+  }
+  if (blueprintName !== undefined && !inFamily(blueprintName, pattern)) {
+    throw new InputError(
+      `Input "blueprint-name" is "${blueprintName}", which does not match "family" ("${pattern}"): the image ` +
+        'shared must be a version of the family.'
+    )
+  }
+  if (keepImages !== undefined && keepShared === undefined) {
+    throw new InputError(
+      'Input "keep-images" needs "keep-shared": an image is deleted only once its shares are taken, so say ' +
+        'how many versions keep theirs (at most "keep-images").'
+    )
+  }
+  if (keepImages !== undefined && keepShared !== undefined && keepImages < keepShared) {
+    throw new InputError(
+      `Input "keep-images" (${keepImages}) is less than "keep-shared" (${keepShared}): a version that keeps its ` +
+        'shares cannot be deleted.'
+    )
+  }
+  return { pattern, keepShared, keepImages }
+}
+
+/** A count of versions: a whole number, at least 1; undefined when not given. */
+function readCount(getInput: GetInput, name: string): number | undefined {
+  const value = getInput(name)
+  if (!value) return undefined
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1) {
+    throw new InputError(
+      `Input "${name}" must be a whole number of versions, at least 1, not "${value}".`
+    )
+  }
+  return Number(value)
 }
 
 /** A unit ID (NodeId): a positive whole number. */
@@ -306,12 +387,6 @@ function parseBoolean(value: string, inputName: string): boolean {
     throw new InputError(`Input "${inputName}" must be true or false, not "${value}".`)
   }
   return parsed
-}
-
-function required(getInput: GetInput, name: string): string {
-  const value = getInput(name)
-  if (!value) throw new InputError(`Input "${name}" is required and was not given.`)
-  return value
 }
 
 function parseBlueprintId(value: string): string {

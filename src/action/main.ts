@@ -21,10 +21,17 @@ import {
   withMembers,
   type MemberTarget
 } from '../sharing/organization-targets.js'
-import { readShareInputs, wantsMasking, type ActionInputs, type OnAccountError } from './inputs.js'
+import {
+  InputError,
+  readShareInputs,
+  wantsMasking,
+  type ActionInputs,
+  type OnAccountError
+} from './inputs.js'
+import { inFamily, keepFamily, newestNamed } from '../sharing/family.js'
 import type { Endpoint } from '../cloud/endpoint.js'
 import { AccountMask } from './account-mask.js'
-import { createLighthouseApi, type LighthouseApi } from '../cloud/lighthouse.js'
+import { createLighthouseApi, type Blueprint, type LighthouseApi } from '../cloud/lighthouse.js'
 import { accountShower } from '../sharing/plan.js'
 import { shareAcrossRegions, type RegionResult } from '../sharing/regions.js'
 import {
@@ -151,12 +158,18 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
     }
     const { clock, random, log, waitSchedule } = runtime
     const deps = { clock, random, log, waitSchedule, policy: runtime.retryPolicy }
+    const image = await chooseImage(apiFor(inputs.region), inputs, log)
+    request = { ...request, blueprintId: image.blueprintId }
+    const afterShared =
+      inputs.family && image.found && keepFamily(inputs.family, request, image.found, image.images)
     if (inputs.copyToRegions.length === 0) {
-      const report = reportFor(inputs.region, inputs.blueprintId, 'source')
-      await shareBlueprint({ ...deps, api: apiFor(inputs.region) }, request, report)
+      const report = reportFor(inputs.region, request.blueprintId, 'source')
+      const regionDeps = { ...deps, api: apiFor(inputs.region) }
+      await shareBlueprint(regionDeps, request, report)
+      if (afterShared) await afterShared(regionDeps, report)
     } else {
       const results = await shareAcrossRegions(
-        { ...deps, apiFor },
+        { ...deps, apiFor, afterShared: afterShared || undefined },
         request,
         inputs.copyToRegions,
         reportFor
@@ -199,6 +212,43 @@ function regionFailures(results: readonly RegionResult[]): string | undefined {
     `The image could not be shared in ${failed.length} of ${results.length} region(s):`,
     ...failed.map((r) => `${r.region}: ${r.failure}`)
   ].join('\n')
+}
+
+/**
+ * The image to share, and with blueprint-name or family the custom images of
+ * its region (one read): by name, the newest of exactly that name; by ID,
+ * checked against the family before anything changes.
+ */
+async function chooseImage(
+  api: LighthouseApi,
+  inputs: ActionInputs,
+  log: Logger
+): Promise<{ blueprintId: string; found?: Blueprint; images: Blueprint[] }> {
+  const { blueprintName, family, region } = inputs
+  if (blueprintName === undefined && !family) return { blueprintId: inputs.blueprintId, images: [] }
+  const images = await api.listCustomImages()
+  if (blueprintName !== undefined) {
+    const found = newestNamed(images, blueprintName)
+    if (!found) {
+      throw new InputError(
+        `Input "blueprint-name": no custom image in ${region} is named exactly "${blueprintName}" ` +
+          '(images in a failed state do not count). Check the name and "region".'
+      )
+    }
+    const named = images.filter((b) => b.nameAsGiven === blueprintName).length
+    log.info(
+      `"${found.name}" is ${found.id} (${found.state}), the newest of ${named} custom image(s) of that name in ${region}.`
+    )
+    return { blueprintId: found.id, found, images }
+  }
+  const found = images.find((b) => b.id === inputs.blueprintId)
+  if (found && family && !inFamily(found.nameAsGiven, family.pattern)) {
+    throw new InputError(
+      `Input "blueprint-id" is ${found.id}, named "${found.name}", which does not match "family" ` +
+        `("${family.pattern}"): the image shared must be a version of the family.`
+    )
+  }
+  return { blueprintId: inputs.blueprintId, found, images }
 }
 
 /** Where each wanted account came from, for the summary: "account-ids", its unit, or both. */
@@ -269,7 +319,8 @@ function connect(
     )
   )
   log.info(
-    `${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ${inputs.blueprintId} in ${inputs.region} ` +
+    `${inputs.dryRun ? 'Dry run for' : 'Updating'} the shares of ` +
+      `${inputs.blueprintId || `the newest image named "${inputs.blueprintName}"`} in ${inputs.region} ` +
       `through ${inputs.endpoint.protocol}${inputs.endpoint.host} as ${credentials.identity}`
   )
   const proxy = proxyFor(inputs.endpoint)

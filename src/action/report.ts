@@ -6,6 +6,7 @@ import {
   type CopyOrigin
 } from '../sharing/share-report.js'
 import { isAccountId, isBlueprintId, isRequestId } from '../common/ids.js'
+import type { VersionFate } from '../sharing/family.js'
 import { bounded, escapeHtml } from '../common/untrusted.js'
 
 /** Results that fail the account: refused, failed, or not known to have worked. */
@@ -49,6 +50,22 @@ export function setOutputs(
   setOutput('failed-account-ids', union(failedAccounts))
   setOutput('organization-account-ids', JSON.stringify(organizationAccountIds.filter(isAccountId)))
   setOutput('blueprint-state', reports[0]?.blueprintState ?? '')
+  setOutput('blueprint-id', isBlueprintId(reports[0]?.blueprintId) ? reports[0].blueprintId : '')
+  // With family: per region, the older versions that lost their shares, and those deleted.
+  const byRegion = (ids: (report: ShareReport) => readonly string[]) =>
+    JSON.stringify(
+      Object.fromEntries(
+        reports.filter((r) => r.family).map((r) => [r.region, ids(r).filter(isBlueprintId)])
+      )
+    )
+  setOutput(
+    'retired-blueprint-ids',
+    byRegion((r) => r.family?.retired ?? [])
+  )
+  setOutput(
+    'deleted-blueprint-ids',
+    byRegion((r) => r.family?.deleted ?? [])
+  )
   const withImage = reports.filter((r) => isBlueprintId(r.blueprintId) && !r.missing)
   setOutput(
     'blueprint-ids',
@@ -166,6 +183,16 @@ const UNREAD_DRY_RUN_LABELS: Partial<Record<AccountResult, string>> = {
   revoked: '🔜 would revoke, if it has it'
 }
 
+/** A version's fate when nothing was done to it. */
+const FATE_LABELS: Record<VersionFate, string> = {
+  current: 'this image',
+  newer: 'newer: never touched',
+  'kept-shared': 'keeps its shares (keep-shared)',
+  retire: 'loses its shares',
+  delete: 'is deleted',
+  undated: 'no creation time: left alone'
+}
+
 const ORIGIN_LABELS: Record<CopyOrigin, string> = {
   source: 'the image itself',
   made: 'a copy made by this run',
@@ -195,8 +222,44 @@ export async function writeSummary(
       ? [[header('Image'), escapeHtml(ORIGIN_LABELS[report.origin])]]
       : []),
     [header('Image state'), escapeHtml(report.blueprintState || 'not read')],
-    ...(report.sharesFoundBy ? [[header('Current shares'), escapeHtml(report.sharesFoundBy)]] : [])
+    ...(report.sharesFoundBy ? [[header('Current shares'), escapeHtml(report.sharesFoundBy)]] : []),
+    ...(report.quota
+      ? [
+          [
+            header('Custom image quota'),
+            escapeHtml(
+              `${report.quota.total - report.quota.available} of ${report.quota.total} used before copying`
+            )
+          ]
+        ]
+      : [])
   ]
+  /** With family: each version here, newest first, and what became of it. */
+  const versionsTable = (report: ShareReport): Cell[][] | undefined => {
+    const versions = report.family?.versions
+    if (!versions || versions.length === 0) return undefined
+    return [
+      [header('Version'), header('Name'), header('Created'), header('Outcome')],
+      ...versions.map((v) => [
+        code(v.image.id),
+        escapeHtml(v.image.name || '–'),
+        escapeHtml(
+          Number.isNaN(v.image.createdAt) ? 'unknown' : new Date(v.image.createdAt).toISOString()
+        ),
+        escapeHtml(v.outcome ?? FATE_LABELS[v.fate])
+      ])
+    ]
+  }
+  const addVersions = (report: ShareReport) => {
+    const table = versionsTable(report)
+    if (!table) return
+    summary
+      .addHeading(
+        `Older versions (${escapeHtml(report.family!.pattern)})${reports.length > 1 ? ` in ${escapeHtml(report.region)}` : ''}`,
+        3
+      )
+      .addTable(table)
+  }
   const rows = summaryRows(reports.length)
   // With organization-units, a column says where each account came from.
   const from = (report: ShareReport, accountId: string): Cell[] =>
@@ -263,6 +326,7 @@ export async function writeSummary(
   if (reports.length === 1) {
     summary.addHeading('Accounts', 3).addTable(accountsTable(source))
     addMore(source)
+    addVersions(source)
   } else {
     for (const report of reports) {
       summary
@@ -270,6 +334,7 @@ export async function writeSummary(
         .addTable(imageRows(report))
         .addTable(accountsTable(report))
       addMore(report)
+      addVersions(report)
     }
   }
   await summary.write()

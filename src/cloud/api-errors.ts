@@ -14,6 +14,7 @@ export type Service = 'lighthouse' | 'sts' | 'organization'
  * - credentials-expired: renew temporary credentials and try once more.
  * - not-served: the site's API has no such action (the international site lacks the share-list read).
  * - denied: the credentials may not call this action (CAM).
+ * - not-deletable: DeleteBlueprints refused this image (in use, or in a state that cannot be deleted): it is kept.
  * - permanent: retrying cannot help.
  */
 export type CodeKind =
@@ -27,6 +28,7 @@ export type CodeKind =
   | 'credentials-expired'
   | 'not-served'
   | 'denied'
+  | 'not-deletable'
   | 'permanent'
 
 interface CodeMeaning {
@@ -226,6 +228,32 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
     kind: 'permanent',
     hint: 'A region is listed twice in "copy-to-regions".'
   },
+  // DeleteBlueprints (keep-images).
+  'ResourceNotFound.BlueprintNotFound': {
+    kind: 'permanent',
+    hint: 'No such custom image: it was deleted, or is not a custom image.'
+  },
+  'FailedOperation.DestroyResourcesFailed': {
+    kind: 'transient',
+    hint: `Deleting the image failed on the API side; ${ASK_AGAIN} later.`
+  },
+  'FailedOperation.TradeCallBillingGatewayFailed': {
+    kind: 'transient',
+    hint: `The billing service did not answer; ${ASK_AGAIN} later.`
+  },
+  'UnsupportedOperation.PostDestroyResourceFailed': {
+    kind: 'permanent',
+    hint: 'The image could not be deleted after it was released: delete it in the console, or ask Tencent Cloud.'
+  },
+  'UnsupportedOperation.NotSupportSharedBlueprint': {
+    kind: 'permanent',
+    hint: 'The image is shared with this account by another: only your own custom images can be changed.'
+  },
+  // DescribeGeneralResourceQuotas (copy-to-regions).
+  'InvalidParameterValue.InvalidResourceQuotaResourceName': {
+    kind: 'permanent',
+    hint: 'The API does not know the quota name BLUEPRINT here.'
+  },
   'InvalidParameterValue.NotSupportCrossBorderSyncBlueprint': {
     kind: 'permanent',
     hint: 'Images cannot be copied between the Chinese mainland and other regions: check "copy-to-regions".'
@@ -390,7 +418,18 @@ const CODES: Record<Service, Record<string, CodeMeaning>> = {
 
 /** Where one action's codes mean something else than its service's. */
 const ACTION_CODES: Record<string, Record<string, CodeMeaning>> = {
-  AssumeRole: ASSUME_ROLE_CODES
+  AssumeRole: ASSUME_ROLE_CODES,
+  // An image the API will not delete is kept, not a failure: in use by instances, or in a state it keeps.
+  DeleteBlueprints: {
+    'UnsupportedOperation.BlueprintOccupied': {
+      kind: 'not-deletable',
+      hint: 'The image is in use (instances were created from it, or it is being used): it is kept.'
+    },
+    'UnsupportedOperation.BlueprintCurStateInvalid': {
+      kind: 'not-deletable',
+      hint: 'The image is in a state that cannot be deleted (only NORMAL, ISOLATED, CREATEFAILED, SYNCING_FAILED can): it is kept.'
+    }
+  }
 }
 
 /** The code's meaning, else its family's (RequestLimitExceeded.UinLimitExceeded → RequestLimitExceeded). */

@@ -56,6 +56,15 @@ export interface LighthouseApi {
   syncBlueprint(blueprintId: string, regions: readonly string[]): Promise<Copy[]>
   /** Sets an image's description (60 characters at most); the same call twice does no harm. */
   setDescription(blueprintId: string, description: string): Promise<string>
+  /** Deletes one custom image; resolves to the RequestId. Sent again when the answer is lost: a second call finds it gone. */
+  deleteBlueprint(blueprintId: string): Promise<string>
+  /** The region's custom-image quota (resource BLUEPRINT). */
+  blueprintQuota(): Promise<Quota>
+}
+
+export interface Quota {
+  available: number
+  total: number
 }
 
 /** The largest page DescribeBlueprints and DescribeBlueprintsShareAcrossAccountInfos give. */
@@ -152,8 +161,37 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
         'ModifyBlueprintAttribute',
         { BlueprintId: blueprintId, Description: description },
         { read: (response) => response.RequestId }
+      ),
+
+    deleteBlueprint: (blueprintId) =>
+      caller.call(
+        'DeleteBlueprints',
+        { BlueprintIds: [blueprintId] },
+        { read: (response) => response.RequestId }
+      ),
+
+    blueprintQuota: () =>
+      caller.call(
+        'DescribeGeneralResourceQuotas',
+        { ResourceNames: [BLUEPRINT_QUOTA] },
+        { read: readBlueprintQuota }
       )
   }
+}
+
+/** The quota resource of custom images; FREE_BLUEPRINT, the free ones, is another. */
+const BLUEPRINT_QUOTA = 'BLUEPRINT'
+
+function readBlueprintQuota(response: ApiResponse): Quota {
+  const action = 'DescribeGeneralResourceQuotas'
+  const quota = listOf(action, response, 'GeneralResourceQuotaSet')
+    .map(membersOf)
+    .find((item) => item.ResourceName === BLUEPRINT_QUOTA)
+  const [available, total] = [quota?.ResourceQuotaAvailable, quota?.ResourceQuotaTotal]
+  if (!Number.isInteger(available) || !Number.isInteger(total)) {
+    throw unreadable(action, 'no BLUEPRINT quota with whole numbers')
+  }
+  return { available: available as number, total: total as number }
 }
 
 /** An item of a list in an answer, as its members; anything but an object has none. */

@@ -15,7 +15,13 @@ export function copyMarker(sourceId: string, sourceRegion: string): string {
 }
 
 /** Any image's marker: a description of this form names the image it was copied from. */
-const ANY_MARKER = /^Copy of lhbp-[a-z0-9]{8} from [a-z]+(-[a-z0-9]+)+$/
+const ANY_MARKER = /^Copy of (lhbp-[a-z0-9]{8}) from ([a-z]+(?:-[a-z0-9]+)+)$/
+
+/** The image a marked copy was made from, by its description; undefined for an unmarked image. */
+export function markedSource(description: string): { id: string; region: string } | undefined {
+  const match = ANY_MARKER.exec(description)
+  return match ? { id: match[1], region: match[2] } : undefined
+}
 
 export type CopySearch =
   /** A copy of the source; `marked` false: recognised by the rule for unmarked copies, to be marked now. */

@@ -5,7 +5,7 @@
  */
 import { ApiError, TransportError, describeError } from '../cloud/api-errors.js'
 import { copyMarker, findCopy, type CopySource } from './copies.js'
-import type { Blueprint, LighthouseApi } from '../cloud/lighthouse.js'
+import type { Blueprint, LighthouseApi, Quota } from '../cloud/lighthouse.js'
 import { BufferedLog, withPrefix, type Logger } from '../common/logger.js'
 import type { CopyOrigin, ShareReport } from './share-report.js'
 import { backoffDelay, retrying } from '../cloud/retry.js'
@@ -24,6 +24,8 @@ const MAX_REGIONS_PER_SYNC = 10
 export interface RegionDeps extends Omit<ShareDeps, 'api'> {
   /** The Lighthouse API in a region (requests carry that region). */
   apiFor(region: string): LighthouseApi
+  /** Runs in each region once its image's shares are done there (e.g. to retire older versions); may throw. */
+  afterShared?: (deps: ShareDeps, report: ShareReport) => Promise<void>
 }
 
 export interface RegionResult {
@@ -89,6 +91,7 @@ export async function shareAcrossRegions(
   const found = await Promise.all(
     copyTo.map((region) => findCopy(deps.apiFor(region), region, source))
   )
+  const quotas = new Map<string, Quota | undefined>()
   const results: RegionResult[] = []
   const copies: RegionImage[] = []
   const missing: string[] = []
@@ -111,21 +114,41 @@ export async function shareAcrossRegions(
     }
   }
 
+  // A region without room for one more custom image fails before SyncBlueprint, naming its quota.
+  const roomy: string[] = []
+  for (const [region, quota] of await readQuotas(deps, missing)) {
+    if (quota && quota.available <= 0) {
+      const report = reportFor(region, '', request.dryRun ? 'would-make' : 'made')
+      report.quota = quota
+      const why =
+        `No room for the copy: the custom image quota here is used up (${quota.available} available of ` +
+        `${quota.total}, DescribeGeneralResourceQuotas BLUEPRINT). Delete old images here (or let "keep-images" ` +
+        'delete old versions of the family), or ask Tencent Cloud for a higher quota.'
+      results.push(failed(region, report.origin, report, why, request))
+    } else {
+      roomy.push(region)
+      quotas.set(region, quota)
+    }
+  }
+
   if (request.dryRun) {
-    for (const region of missing) {
+    for (const region of roomy) {
       log.info(`[${region}] Dry run: a copy of ${request.blueprintId} would be made here.`)
       const report = reportFor(region, '', 'would-make')
+      report.quota = quotas.get(region)
       // A new copy has no shares: every listed account would get it, no revoke is needed.
       report.record(request.accountIds, 'shared')
       report.record(request.revokeAccountIds, 'not-shared')
       results.push({ region, origin: 'would-make', report })
     }
-  } else if (missing.length > 0) {
-    const made = await makeCopies(deps, source, missing, () => waitForSource(copyWaitSeconds))
-    for (const region of missing) {
+  } else if (roomy.length > 0) {
+    const made = await makeCopies(deps, source, roomy, () => waitForSource(copyWaitSeconds))
+    for (const region of roomy) {
       const copy = made.get(region)!
       if ('failure' in copy) {
-        results.push(failed(region, 'made', reportFor(region, '', 'made'), copy.failure, request))
+        const report = reportFor(region, '', 'made')
+        report.quota = quotas.get(region)
+        results.push(failed(region, 'made', report, copy.failure, request))
       } else {
         copies.push({ region, blueprintId: copy.blueprintId, origin: 'made', mark: true })
       }
@@ -148,14 +171,16 @@ export async function shareAcrossRegions(
     regions.map(async (target): Promise<RegionResult> => {
       const { region, blueprintId, origin, ready } = target
       const report = reportFor(region, blueprintId, origin)
+      report.quota ??= quotas.get(region)
       // Kept until the region is done, then printed as one group: regions never interleave in the log.
       const buffer = new BufferedLog()
       const regionLog = withPrefix(buffer, `[${region}] `)
       const isSource = origin === 'source'
       const done = () => buffer.flush(log, `Region ${region}: ${blueprintId}`)
+      const regionDeps = { ...deps, api: deps.apiFor(region), log: regionLog }
       try {
         await shareBlueprint(
-          { ...deps, api: deps.apiFor(region), log: regionLog },
+          regionDeps,
           {
             ...request,
             region,
@@ -169,6 +194,7 @@ export async function shareAcrossRegions(
             beforePlan: target.mark ? () => markCopy(deps, request, target, regionLog) : undefined
           }
         )
+        await deps.afterShared?.(regionDeps, report)
         await done()
         return { region, origin, report }
       } catch (error) {
@@ -209,6 +235,32 @@ async function markCopy(
         `while no other image in ${request.region} has that name.`
     )
   }
+}
+
+/**
+ * Each destination's custom-image quota, side by side. A quota that cannot
+ * be read (a CAM policy from before this read, a busy API) is a warning, not
+ * a failure: SyncBlueprint itself refuses a full region.
+ */
+async function readQuotas(
+  deps: RegionDeps,
+  regions: readonly string[]
+): Promise<Map<string, Quota | undefined>> {
+  const quotas = await Promise.all(
+    regions.map((region) =>
+      deps
+        .apiFor(region)
+        .blueprintQuota()
+        .catch((error: unknown) => {
+          deps.log.warning(
+            `[${region}] Could not read the custom image quota (DescribeGeneralResourceQuotas): ` +
+              `${describeError(error)} Copying anyway.`
+          )
+          return undefined
+        })
+    )
+  )
+  return new Map(regions.map((region, i) => [region, quotas[i]]))
 }
 
 /** A region that failed: its requested accounts not settled there are failed too, with why. */

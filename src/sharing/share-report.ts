@@ -2,6 +2,8 @@
 import { kindOf } from '../cloud/api-errors.js'
 import { CHANGES, type ChangeName } from './change.js'
 import { accountShower, type ShowAccount } from './plan.js'
+import type { FamilyOutcome } from './family.js'
+import type { Quota } from '../cloud/lighthouse.js'
 
 export type AccountResult =
   | 'shared'
@@ -62,6 +64,10 @@ export class ShareReport {
   readonly requestIds: string[] = []
   /** With copy-to-regions: how this region's image came to be. */
   origin?: CopyOrigin
+  /** With family: the older versions here and what became of them. */
+  family?: FamilyOutcome
+  /** The region's custom-image quota, as read before copying there. */
+  quota?: Quota
   /** With organization-units: where each wanted account came from ("account-ids", a unit); safe to print. */
   sources?: ReadonlyMap<string, string>
   private readonly outcomes = new Map<string, AccountOutcome>()
