@@ -91,7 +91,40 @@ export interface Scenario {
   redirectRate: number
   /** organization-units: members in a small tree, one of whom may leave while the step runs. */
   organization: OrganizationScenario | undefined
+  /** family, keep-shared, keep-images: older versions of the image, each with shares, and maybe a newer one. */
+  family: FamilyScenario | undefined
 }
+
+/** The image is then named FAMILY_NAME, a version of golden-fam-*. */
+const FAMILY_NAME = 'golden-fam-v50'
+export interface FamilyScenario {
+  /** Older versions, newest first: their shares. */
+  older: string[][]
+  /** A version built after the image, with shares: never to be touched. */
+  newer?: string[]
+  keepShared: number
+  keepImages?: number
+  /** The oldest version is in use: it cannot be deleted. */
+  oldestInUse: boolean
+}
+
+function drawFamily(
+  next: () => number,
+  some: <T>(items: readonly T[], p: number) => T[]
+): FamilyScenario {
+  const count = 2 + Math.floor(next() * 3)
+  const keepShared = 1 + Math.floor(next() * 2)
+  return {
+    older: Array.from({ length: count }, () => some(ROOTS, 0.2)),
+    newer: next() < 0.4 ? some(ROOTS, 0.2) : undefined,
+    keepShared,
+    keepImages: next() < 0.6 ? keepShared + Math.floor(next() * 2) : undefined,
+    oldestInUse: next() < 0.3
+  }
+}
+
+const olderVersionId = (i: number) => `lhbp-famold0${i}`
+const NEWER_VERSION = 'lhbp-famnew01'
 
 /** The units: prod (with prod-eu under it) and test, under the root. */
 const ROOT_UNIT = 900
@@ -171,7 +204,9 @@ export function drawScenario(seed: number): Scenario {
     mask: chance(0.3),
     redirectRate: chance(0.2) ? 0.03 : 0,
     // Drawn after masking, likewise.
-    organization: chance(0.3) ? drawOrganization(next, pick, some) : undefined
+    organization: chance(0.3) ? drawOrganization(next, pick, some) : undefined,
+    // Drawn after organizations, likewise.
+    family: chance(0.3) ? drawFamily(next, some) : undefined
   }
 }
 
@@ -332,6 +367,9 @@ const list = (recorded: Recorded, name: string): string[] =>
 export async function runScenario(scenario: Scenario): Promise<string[]> {
   const emulator = new LighthouseEmulator({ ownerUin: OWNER, site: scenario.site })
   const created = Date.now() - 3_600_000
+  const family = scenario.family
+  // A family's versions need names of a pattern; another build of the same name is then left out.
+  const otherBuild = family ? undefined : scenario.otherBuild
   emulator
     .addCredential({ secretId: SECRET_ID, secretKey: SECRET_KEY })
     .addAccounts('root', ROOTS)
@@ -339,13 +377,13 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
     .addAccounts('other-site', ['500000000001'])
     .addBlueprint({
       id: BLUEPRINT_ID,
-      name: scenario.name,
+      name: family ? FAMILY_NAME : scenario.name,
       sharedWith: scenario.initial,
       state: scenario.syncingForMs ? 'SYNCING' : 'NORMAL',
       createdTime: apiTime(new Date(created))
     })
-  if (scenario.otherBuild) {
-    const other = scenario.otherBuild
+  if (otherBuild) {
+    const other = otherBuild
     const otherCreated = created + (other.newer ? 600_000 : -600_000)
     emulator.addBlueprint({
       id: OTHER_BUILD,
@@ -365,8 +403,30 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
       emulator.blueprint(`lhbp-0therc${i}${i}`).copiedFrom = OTHER_BUILD
     }
   }
+  if (family) {
+    for (const [i, shares] of family.older.entries()) {
+      emulator.addBlueprint({
+        id: olderVersionId(i),
+        name: `golden-fam-v${40 - i}`,
+        sharedWith: shares,
+        createdTime: apiTime(new Date(created - (i + 1) * 86_400_000))
+      })
+    }
+    if (family.oldestInUse) emulator.inUse.add(olderVersionId(family.older.length - 1))
+    if (family.newer) {
+      emulator.addBlueprint({
+        id: NEWER_VERSION,
+        name: 'golden-fam-v60',
+        sharedWith: family.newer,
+        createdTime: apiTime(new Date(created + 600_000))
+      })
+    }
+  }
+  // Older versions of a family may lose their shares and go; nothing else but the image and its copies.
   const untouchable = new Map(
-    [...emulator.allBlueprints()].map((b) => [b.id, [...b.shares.keys()].sort().join(',')])
+    [...emulator.allBlueprints()]
+      .filter((b) => !b.id.startsWith('lhbp-famold'))
+      .map((b) => [b.id, [...b.shares.keys()].sort().join(',')])
   )
   untouchable.delete(BLUEPRINT_ID)
   emulator.identity.addProvider(PROVIDER).addRole({
@@ -415,6 +475,13 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
     'wait-timeout-seconds': '30',
     'copy-to-regions': scenario.copyTo.join(','),
     'mask-account-ids': String(scenario.mask),
+    ...(family
+      ? {
+          family: 'golden-fam-*',
+          'keep-shared': String(family.keepShared),
+          'keep-images': family.keepImages ? String(family.keepImages) : ''
+        }
+      : {}),
     ...(organization
       ? {
           'organization-units': organization.units === 'all' ? 'all' : organization.units.join(','),
@@ -432,8 +499,12 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
       ...checkInvariants(scenario, emulator, recorded),
       // No image that is not the source or a copy of it gains or loses a share.
       ...[...untouchable]
-        .filter(([id, shares]) => [...emulator.sharesOf(id)].sort().join(',') !== shares)
-        .map(([id]) => `${id}, not a copy of the image, had its shares changed`),
+        .filter(([id, shares]) => sharesNow(emulator, id) !== shares)
+        .map(
+          ([id]) =>
+            `${id}, not a copy of the image nor an older version, had its shares changed or was deleted`
+        ),
+      ...checkFamily(scenario, emulator),
       ...emulator.violations,
       // Nothing reaches a host but the endpoints: a redirect is never followed.
       ...collector.received.map((r) => `a request reached the collector: ${r.body.slice(0, 80)}`)
@@ -443,6 +514,41 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
     await emulator.stop()
     await collector.stop()
   }
+}
+
+/** An image's shares, sorted and joined; 'deleted' when it is gone. */
+function sharesNow(emulator: LighthouseEmulator, id: string): string {
+  const image = [...emulator.allBlueprints()].find((b) => b.id === id)
+  return image && image.state !== 'DELETING' ? [...image.shares.keys()].sort().join(',') : 'deleted'
+}
+
+/** Nothing deleted with a share; nothing at all in a dry run; only older versions ever deleted. */
+function checkFamily(scenario: Scenario, emulator: LighthouseEmulator): string[] {
+  const broken: string[] = []
+  for (const gone of emulator.deleted) {
+    if (gone.shares.length > 0)
+      broken.push(`${gone.id} was deleted with ${gone.shares.length} share(s)`)
+    if (!gone.id.startsWith('lhbp-famold'))
+      broken.push(`${gone.id}, not an older version, was deleted`)
+  }
+  if (scenario.dryRun && emulator.deleted.length > 0) broken.push('a dry run deleted images')
+  const family = scenario.family
+  if (!family) return broken
+  // The newest keep-shared versions (the image, and any newer one, among them) keep their shares.
+  const rankedOlder = family.older.map((_, i) => i + 1 + (family.newer ? 1 : 0))
+  for (const [i, shares] of family.older.entries()) {
+    const kept = rankedOlder[i] < family.keepShared
+    const now = sharesNow(emulator, olderVersionId(i))
+    if (kept && now !== [...shares].sort().join(',')) {
+      broken.push(
+        `${olderVersionId(i)}, among the newest ${family.keepShared}, had its shares changed`
+      )
+    }
+    if (scenario.dryRun && now !== [...shares].sort().join(',')) {
+      broken.push(`a dry run changed the shares of ${olderVersionId(i)}`)
+    }
+  }
+  return broken
 }
 
 /** The share invariants in one region, against that region's outputs. */
