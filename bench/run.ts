@@ -113,11 +113,12 @@ const MAX_DESCRIBES_PER_SECOND = 1
 /** One describe, one share-info read per 100 existing shares, one share call per 10 new accounts. */
 function minimumCalls(scenario: Scenario): Record<string, number> {
   if (scenario.copyTo) {
-    // One SyncBlueprint; in each region one share-info read and one share call per 10 accounts;
-    // each new copy marked as the source's once (ModifyBlueprintAttribute).
+    // Each destination's quota read once; one SyncBlueprint; in each region one share-info read and
+    // one share call per 10 accounts; each new copy marked as the source's once (ModifyBlueprintAttribute).
     // DescribeBlueprints polls the copies while they are made, so it has no fixed count.
     const regions = scenario.copyTo.length + 1
     return {
+      DescribeGeneralResourceQuotas: scenario.copyTo.length,
       [SYNC]: 1,
       [MODIFY]: scenario.copyTo.length,
       [SHARE_INFO]: regions,
