@@ -154,8 +154,9 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
     kind: 'denied',
     hint:
       'The credentials lack permission: allow lighthouse:DescribeBlueprints, lighthouse:ShareBlueprintAcrossAccounts, ' +
-      '(to revoke) lighthouse:CancelShareBlueprintAcrossAccounts, (with copy-to-regions) lighthouse:SyncBlueprint and ' +
-      'lighthouse:ModifyBlueprintAttribute, and (to read the shares where the site offers it) ' +
+      '(to revoke, and with keep-shared) lighthouse:CancelShareBlueprintAcrossAccounts, (with copy-to-regions) ' +
+      'lighthouse:SyncBlueprint, lighthouse:ModifyBlueprintAttribute and lighthouse:DescribeGeneralResourceQuotas, ' +
+      '(with keep-images) lighthouse:DeleteBlueprints, and (to read the shares where the site offers it) ' +
       'lighthouse:DescribeBlueprintsShareAcrossAccountInfos in CAM.'
   },
   'UnsupportedOperation.BlueprintOccupied': {
