@@ -382,10 +382,7 @@ export class LighthouseEmulator {
         throw new ApiFailure('UnsupportedOperation.BlueprintOccupied', `The image ${id} is in use.`)
       }
       if (!['NORMAL', 'ISOLATED', 'CREATEFAILED', 'SYNCING_FAILED'].includes(found.state)) {
-        throw new ApiFailure(
-          'UnsupportedOperation.BlueprintCurStateInvalid',
-          `The image state ${found.state} does not support this operation.`
-        )
+        throw stateInvalid(found)
       }
       return found
     })
@@ -766,10 +763,7 @@ export class LighthouseEmulator {
       'ResourceNotFound.PrivateBlueprintNotFound'
     )
     if (found.state !== 'NORMAL') {
-      throw new ApiFailure(
-        'UnsupportedOperation.BlueprintCurStateInvalid',
-        `The image state ${found.state} does not support this operation.`
-      )
+      throw stateInvalid(found)
     }
     if (typeof params.BlueprintName === 'string') found.name = params.BlueprintName
     if (typeof params.Description === 'string') found.description = params.Description
@@ -824,10 +818,7 @@ export class LighthouseEmulator {
       )
     }
     if (source.state !== 'NORMAL') {
-      throw new ApiFailure(
-        'UnsupportedOperation.BlueprintCurStateInvalid',
-        `The image state ${source.state} does not support this operation.`
-      )
+      throw stateInvalid(source)
     }
     const full = destinations.find((r) => {
       const { used, total } = this.quotaOf(r)
@@ -931,10 +922,7 @@ export class LighthouseEmulator {
     }
     // InvalidParameterValue.InvalidBlueprintState is an invalid state *value* (a filter), not this.
     if (blueprint.state !== 'NORMAL') {
-      throw new ApiFailure(
-        'UnsupportedOperation.BlueprintCurStateInvalid',
-        `The image state ${blueprint.state} does not support this operation.`
-      )
+      throw stateInvalid(blueprint)
     }
     if (change === 'cancel') {
       // Tencent lists no per-account code for cancelling: an account that cannot have the share has not got it.
@@ -1029,6 +1017,14 @@ function paging(params: Params): { offset: number; limit: number } {
     throw new ApiFailure('InvalidParameterValue.OutOfRange', 'Limit must be from 1 to 100.')
   }
   return { offset: offset as number, limit: limit as number }
+}
+
+/** An image whose state does not allow the call. */
+function stateInvalid(image: EmulatedBlueprint): ApiFailure {
+  return new ApiFailure(
+    'UnsupportedOperation.BlueprintCurStateInvalid',
+    `The image state ${image.state} does not support this operation.`
+  )
 }
 
 /** The resource names DescribeGeneralResourceQuotas takes, from its spec. */

@@ -14,12 +14,16 @@ import {
 } from './credentials.js'
 import { AssumedRoleCredentials } from '../cloud/assumed-role.js'
 import { callerAccount } from '../cloud/caller-identity.js'
-import { createOrganizationApi, type OrganizationApi } from '../cloud/organization.js'
+import {
+  createOrganizationApi,
+  type OrganizationApi,
+  type OrganizationMember
+} from '../cloud/organization.js'
 import {
   OrganizationError,
   findOrganizationTargets,
   withMembers,
-  type MemberTarget
+  type UnitSelection
 } from '../sharing/organization-targets.js'
 import {
   InputError,
@@ -118,23 +122,27 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
     onAccountError = inputs.onAccountError
     order = [inputs.region, ...inputs.copyToRegions]
     const { apiFor, credentials, organization } = connect(runtime, inputs)
-    let request = inputs
+    const { clock, random, log, waitSchedule } = runtime
+    const deps = { clock, random, log, waitSchedule, policy: runtime.retryPolicy }
+    // The image first: one read, and a name that finds none stops the step before the organization is read.
+    const image = await chooseImage(apiFor(inputs.region), inputs, log)
+    let request = { ...inputs, blueprintId: image.blueprintId }
     let sources: Map<string, string> | undefined
-    if (organization && inputs.organizationUnits) {
-      const targets = await findOrganizationTargets(
+    if (organization) {
+      const members = await findOrganizationTargets(
         organization.api,
-        inputs.organizationUnits,
+        organization.units,
         await organization.ownerAccount(),
-        runtime.log
+        log
       )
-      organizationAccountIds = targets.members.map((m) => m.accountId)
+      organizationAccountIds = members.members.map((m) => m.accountId)
       mask?.learnFrom(organizationAccountIds.join(' '))
-      request = withMembers(inputs, targets)
-      sources = sourcesOf(inputs.accountIds, targets.members)
+      request = withMembers(request, members)
+      sources = sourcesOf(inputs.accountIds, members.members)
       const show = accountShower(inputs.maskAccountIds)
-      await runtime.log.group(`Organization members (${targets.members.length})`, () =>
-        runtime.log.info(
-          targets.members
+      await log.group(`Organization members (${members.members.length})`, () =>
+        log.info(
+          members.members
             .map((m) => `${show(m.accountId)}  ${sources!.get(m.accountId)}`)
             .join('\n') || 'none'
         )
@@ -156,20 +164,20 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
       reports.set(region, report)
       return report
     }
-    const { clock, random, log, waitSchedule } = runtime
-    const deps = { clock, random, log, waitSchedule, policy: runtime.retryPolicy }
-    const image = await chooseImage(apiFor(inputs.region), inputs, log)
-    request = { ...request, blueprintId: image.blueprintId }
     const afterShared =
-      inputs.family && image.found && keepFamily(inputs.family, request, image.found, image.images)
+      inputs.family && image.found
+        ? keepFamily(inputs.family, request, image.found, image.images)
+        : undefined
     if (inputs.copyToRegions.length === 0) {
       const report = reportFor(inputs.region, request.blueprintId, 'source')
       const regionDeps = { ...deps, api: apiFor(inputs.region) }
-      await shareBlueprint(regionDeps, request, report)
-      if (afterShared) await afterShared(regionDeps, report)
+      // Just read in NORMAL (by name, or with a family): not read again.
+      const ready = image.found?.state === 'NORMAL' ? image.found : undefined
+      await shareBlueprint(regionDeps, request, report, { image: ready })
+      await afterShared?.(regionDeps, report)
     } else {
       const results = await shareAcrossRegions(
-        { ...deps, apiFor, afterShared: afterShared || undefined },
+        { ...deps, apiFor, afterShared },
         request,
         inputs.copyToRegions,
         reportFor
@@ -254,7 +262,7 @@ async function chooseImage(
 /** Where each wanted account came from, for the summary: "account-ids", its unit, or both. */
 function sourcesOf(
   listed: readonly string[],
-  members: readonly MemberTarget[]
+  members: readonly OrganizationMember[]
 ): Map<string, string> {
   const sources = new Map(listed.map((id) => [id, 'account-ids']))
   for (const m of members) {
@@ -264,9 +272,10 @@ function sourcesOf(
   return sources
 }
 
-/** The organization's API and the image owner's account, when organization-units asks for them. */
+/** The organization's API, what organization-units selects, and the image owner's account. */
 interface OrganizationConnection {
   api: OrganizationApi
+  units: UnitSelection
   /** The account the image belongs to, which is never a share target. */
   ownerAccount: () => Promise<string>
 }
@@ -294,9 +303,10 @@ function connect(
   }
   // One limiter for every caller: the API's limit is per account and action, whoever calls.
   const limiter = new RateLimiter(REQUESTS_PER_SECOND, runtime.clock)
+  /** A Caller; with the credentials that sign its requests, it renews them when the API says they expired. */
   const callerFor = (
     transport: Transport,
-    renewCredentials?: () => Promise<void>,
+    signer?: CredentialProvider,
     callerLog: Logger = log
   ): Caller =>
     new Caller({
@@ -306,7 +316,7 @@ function connect(
       limiter,
       policy: runtime.retryPolicy,
       log: callerLog,
-      renewCredentials
+      renewCredentials: signer?.renew && (() => signer.renew!())
     })
   const credentials = credentialProvider(settings, runtime, (endpoint) =>
     callerFor(
@@ -341,9 +351,7 @@ function connect(
       })
       // With copies, regions work side by side: each retry line says which region it is about.
       const regionLog = inputs.copyToRegions.length > 0 ? withPrefix(log, `[${region}] `) : log
-      api = createLighthouseApi(
-        callerFor(transport, credentials.renew && (() => credentials.renew!()), regionLog)
-      )
+      api = createLighthouseApi(callerFor(transport, credentials, regionLog))
       apis.set(region, api)
     }
     return api
@@ -355,13 +363,15 @@ function connect(
     settings,
     log.notice
   )
+  // Only with organization-units: without it, readOrganizationAccess gives nothing.
   const organization =
-    access &&
-    connectOrganization(access, credentials, {
-      runtime,
-      connection: { ...connection, region: inputs.region },
-      callerFor
-    })
+    access && inputs.organizationUnits
+      ? connectOrganization(access, inputs.organizationUnits, credentials, {
+          runtime,
+          connection: { ...connection, region: inputs.region },
+          callerFor
+        })
+      : undefined
   return { apiFor, credentials, organization }
 }
 
@@ -372,6 +382,7 @@ function connect(
  */
 function connectOrganization(
   access: OrganizationAccess,
+  units: UnitSelection,
   credentials: CredentialProvider,
   {
     runtime,
@@ -380,7 +391,7 @@ function connectOrganization(
   }: {
     runtime: Runtime
     connection: Omit<ConnectionOptions, 'endpoint'>
-    callerFor: (transport: Transport, renew?: () => Promise<void>) => Caller
+    callerFor: (transport: Transport, signer?: CredentialProvider) => Caller
   }
 ): OrganizationConnection {
   const signedCaller = (
@@ -396,7 +407,7 @@ function connectOrganization(
         credentials: signer,
         service
       }),
-      signer.renew && (() => signer.renew!())
+      signer
     )
   const sts = signedCaller('sts', access.stsEndpoint, credentials)
   const reader = access.role
@@ -410,6 +421,7 @@ function connectOrganization(
   const known = access.ownerAccount
   return {
     api: createOrganizationApi(signedCaller('organization', access.endpoint, reader)),
+    units,
     ownerAccount: async () => {
       if (known) return known
       try {

@@ -9,12 +9,9 @@ import { isAccountId, isBlueprintId, isRequestId } from '../common/ids.js'
 import type { VersionFate } from '../sharing/family.js'
 import { bounded, escapeHtml } from '../common/untrusted.js'
 
-/** Results that fail the account: refused, failed, or not known to have worked. */
-const FAILED: readonly AccountResult[] = ['failed', 'unknown']
-
 /** The accounts of a report that failed: refused, failed, or not known to have worked. */
 function failedAccounts(report: ShareReport): string[] {
-  return report.accounts.filter((a) => FAILED.includes(a.result)).map((a) => a.accountId)
+  return report.failures.map((a) => a.accountId)
 }
 
 /**

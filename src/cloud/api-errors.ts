@@ -15,6 +15,7 @@ export type Service = 'lighthouse' | 'sts' | 'organization'
  * - not-served: the site's API has no such action (the international site lacks the share-list read).
  * - denied: the credentials may not call this action (CAM).
  * - not-deletable: DeleteBlueprints refused this image (in use, or in a state that cannot be deleted): it is kept.
+ * - gone: what was to be removed is not there any more (deleted meanwhile, or by a call whose answer was lost).
  * - permanent: retrying cannot help.
  */
 export type CodeKind =
@@ -29,6 +30,7 @@ export type CodeKind =
   | 'not-served'
   | 'denied'
   | 'not-deletable'
+  | 'gone'
   | 'permanent'
 
 interface CodeMeaning {
@@ -422,6 +424,7 @@ const ACTION_CODES: Record<string, Record<string, CodeMeaning>> = {
   AssumeRole: ASSUME_ROLE_CODES,
   // An image the API will not delete is kept, not a failure: in use by instances, or in a state it keeps.
   DeleteBlueprints: {
+    ResourceNotFound: { kind: 'gone', hint: 'The image is already gone.' },
     'UnsupportedOperation.BlueprintOccupied': {
       kind: 'not-deletable',
       hint: 'The image is in use (instances were created from it, or it is being used): it is kept.'

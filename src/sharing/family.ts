@@ -9,7 +9,7 @@ import { ApiError, describeError } from '../cloud/api-errors.js'
 import type { Blueprint } from '../cloud/lighthouse.js'
 import { markedSource } from './copies.js'
 import { readCurrentShares, shareBlueprint, type ShareDeps, type ShareRequest } from './share.js'
-import { ShareReport } from './share-report.js'
+import { ShareReport, type CurrentShares } from './share-report.js'
 import { FAILED_STATES } from './wait.js'
 
 /** A family, and how many of its newest versions keep their shares and stay. */
@@ -142,28 +142,41 @@ export async function maintainFamily(
   report: ShareReport,
   rule: FamilyRule,
   versionTime: (image: Blueprint) => number,
-  currentTime: number
+  currentTime: number,
+  /** The region's custom images when just read (the source region's); read here otherwise. */
+  listed?: readonly Blueprint[]
 ): Promise<FamilyOutcome> {
   const { api, log } = deps
-  const images = await api.listCustomImages()
+  const images = listed ?? (await api.listCustomImages())
   const current = images.find((b) => b.id === request.blueprintId)
   if (!current) throw new FamilyError(`${request.blueprintId} is not among the custom images here.`)
   const versions = planFamily(images, rule, current, versionTime, currentTime)
   const outcome: FamilyOutcome = { pattern: rule.pattern, versions, retired: [], deleted: [] }
   report.family = outcome
   const failures: string[] = []
+  // The image's own read tells whether this region serves the share list: it is not asked again per version.
+  const unreadable = report.currentShares?.readable === false ? report.currentShares : undefined
+  if (unreadable && versions.some((v) => v.fate === 'retire' || v.fate === 'delete')) {
+    log.warning(
+      `The shares of older versions cannot be read here (${unreadable.code}), so only the accounts this ` +
+        'step shares with lose them; any other account keeps its share, and no version is deleted.'
+    )
+  }
 
   for (const version of versions) {
     if (version.fate !== 'retire' && version.fate !== 'delete') continue
-    const taken = await retire(deps, request, report, version).catch((error: unknown) => {
-      version.outcome = `❌ its shares could not all be taken: ${describeError(error)}`
-      failures.push(`${version.image.id}: ${describeError(error)}`)
-      return undefined
-    })
-    if (taken === undefined) continue
+    const retired = await retire(deps, request, report, version, unreadable).then(
+      () => true,
+      (error: unknown) => {
+        version.outcome = `❌ its shares could not all be taken: ${describeError(error)}`
+        failures.push(`${version.image.id}: ${describeError(error)}`)
+        return false
+      }
+    )
+    if (!retired) continue
     if (version.revoked.length > 0) outcome.retired.push(version.image.id)
     if (version.fate === 'delete') {
-      await remove(deps, request, version, taken, outcome)
+      await remove(deps, request, version, !unreadable, outcome)
     } else {
       version.outcome = `${request.dryRun ? 'would lose' : 'lost'} ${version.revoked.length} share(s)`
     }
@@ -183,26 +196,21 @@ export async function maintainFamily(
 
 /**
  * Takes every share of an older version: where the share list can be read,
- * all of them (revoke-unlisted with no one listed); where it cannot, those of
- * the accounts this run shares with, the only ones it knows. Resolves to
- * whether the version is known to have no share left.
+ * all of them (revoke-unlisted with no one listed); where it cannot
+ * (`unreadable`), those of the accounts this run shares with, the only ones
+ * it knows.
  */
 async function retire(
   deps: ShareDeps,
   request: ShareRequest,
   report: ShareReport,
-  version: Version
-): Promise<boolean> {
+  version: Version,
+  unreadable: CurrentShares | undefined
+): Promise<void> {
   const { image } = version
-  const shares = await readCurrentShares(deps.api, image.id)
+  const shares = unreadable ?? (await readCurrentShares(deps.api, image.id))
   const versionReport = new ShareReport(image.id, request.region, report.identity, [], report.show)
   versionReport.dryRun = request.dryRun
-  if (!shares.readable) {
-    deps.log.warning(
-      `${image.id} (${image.name}): its shares cannot be read here (${shares.code}), so only the accounts ` +
-        'this step shares with lose it; any other account keeps its share.'
-    )
-  }
   await shareBlueprint(
     { ...deps, log: quiet(deps) },
     {
@@ -216,15 +224,12 @@ async function retire(
     { image: image.state === 'NORMAL' ? image : undefined, shares }
   )
   version.revoked = versionReport.accountsWith('revoked')
-  const failed = versionReport.accounts.filter(
-    (a) => a.result === 'failed' || a.result === 'unknown'
-  )
+  const failed = versionReport.failures
   if (failed.length > 0) {
     throw new FamilyError(
       `${failed.length} account(s) kept the share: ${failed.map((a) => `${report.show(a.accountId)} (${a.code ?? a.reason ?? 'unknown'})`).join(', ')}`
     )
   }
-  return shares.readable
 }
 
 /** A version's plan lines are its own business: the summary and the family line tell what happened. */
@@ -238,7 +243,7 @@ async function remove(
   deps: ShareDeps,
   request: ShareRequest,
   version: Version,
-  sharesKnownGone: boolean,
+  sharesReadable: boolean,
   outcome: FamilyOutcome
 ): Promise<void> {
   const { api, log } = deps
@@ -249,7 +254,7 @@ async function remove(
     outcome.deleted.push(image.id)
     return
   }
-  if (!sharesKnownGone) {
+  if (!sharesReadable) {
     version.outcome = `${lost}kept: its shares cannot be read here, so it is not known to have none`
     log.warning(
       `${image.id} (${image.name}) is not deleted: it is not known to have no share left.`
@@ -270,7 +275,7 @@ async function remove(
     version.outcome = `${lost}deleted (RequestId ${requestId})`
     outcome.deleted.push(image.id)
   } catch (error) {
-    if (error instanceof ApiError && error.code.startsWith('ResourceNotFound')) {
+    if (error instanceof ApiError && error.kind === 'gone') {
       version.outcome = `${lost}already gone`
       return
     }
@@ -292,11 +297,12 @@ export function keepFamily(
   request: ShareRequest,
   source: Blueprint,
   sourceImages: readonly Blueprint[]
-): (deps: ShareDeps, report: ShareReport) => Promise<void> {
+): ((deps: ShareDeps, report: ShareReport) => Promise<void>) | undefined {
+  // Without keep-shared (and so without keep-images), no version is changed.
+  if (rule.keepShared === undefined) return undefined
   const versionTime = versionTimes(sourceImages)
   return async (deps, report) => {
-    if (rule.keepShared === undefined) return
-    const unsettled = report.accounts.filter((a) => ['failed', 'unknown'].includes(a.result))
+    const unsettled = report.failures
     if (unsettled.length > 0) {
       deps.log.warning(
         `Older versions of "${rule.pattern}" keep their shares: ${unsettled.length} account(s) did not get ` +
@@ -310,7 +316,9 @@ export function keepFamily(
       report,
       rule,
       versionTime,
-      source.createdAt
+      source.createdAt,
+      // The source region's images were read to choose the image; the copies' regions are read now.
+      report.region === request.region ? sourceImages : undefined
     )
   }
 }

@@ -15,16 +15,9 @@ import type {
 /** Every member, or the units (NodeIds) whose members, sub-units' included, are wanted. */
 export type UnitSelection = 'all' | readonly string[]
 
-/** A member found, and the unit it is in (its own, which may be a sub-unit of one asked for). */
-export interface MemberTarget {
-  accountId: string
-  unitId: string
-  unitName: string
-}
-
 export interface OrganizationTargets {
-  /** The members to share with, in the order the API listed them. */
-  members: MemberTarget[]
+  /** The members to share with, in the order the API listed them, each with its own unit (maybe a sub-unit of one asked for). */
+  members: OrganizationMember[]
   /** Whether the image owner's own account was a member and is left out (nobody shares with themselves). */
   ownerLeftOut: boolean
 }
@@ -62,13 +55,10 @@ export async function findOrganizationTargets(
   const names = new Map(units.map((unit) => [unit.id, unit.name]))
   const wantedUnits = selection === 'all' ? undefined : subtreeOf(selection, units, rootUnitId)
   const found = members.filter((m) => !wantedUnits || wantedUnits.has(m.unitId))
+  // The unit's name as the units list has it; NodeName when the units were not read ("all").
   const targets = found
     .filter((m) => m.accountId !== ownerAccount)
-    .map((m) => ({
-      accountId: m.accountId,
-      unitId: m.unitId,
-      unitName: names.get(m.unitId) ?? m.unitName
-    }))
+    .map((m) => ({ ...m, unitName: names.get(m.unitId) ?? m.unitName }))
   const ownerLeftOut = targets.length < found.length
   const where =
     selection === 'all'

@@ -91,7 +91,6 @@ export async function shareAcrossRegions(
   const found = await Promise.all(
     copyTo.map((region) => findCopy(deps.apiFor(region), region, source))
   )
-  const quotas = new Map<string, Quota | undefined>()
   const results: RegionResult[] = []
   const copies: RegionImage[] = []
   const missing: string[] = []
@@ -115,11 +114,17 @@ export async function shareAcrossRegions(
   }
 
   // A region without room for one more custom image fails before SyncBlueprint, naming its quota.
+  const quotas = await readQuotas(deps, missing)
+  const reportAt = (region: string, blueprintId: string, origin: CopyOrigin) => {
+    const report = reportFor(region, blueprintId, origin)
+    report.quota ??= quotas.get(region)
+    return report
+  }
   const roomy: string[] = []
-  for (const [region, quota] of await readQuotas(deps, missing)) {
+  for (const region of missing) {
+    const quota = quotas.get(region)
     if (quota && quota.available <= 0) {
-      const report = reportFor(region, '', request.dryRun ? 'would-make' : 'made')
-      report.quota = quota
+      const report = reportAt(region, '', request.dryRun ? 'would-make' : 'made')
       const why =
         `No room for the copy: the custom image quota here is used up (${quota.available} available of ` +
         `${quota.total}, DescribeGeneralResourceQuotas BLUEPRINT). Delete old images here (or let "keep-images" ` +
@@ -127,15 +132,13 @@ export async function shareAcrossRegions(
       results.push(failed(region, report.origin, report, why, request))
     } else {
       roomy.push(region)
-      quotas.set(region, quota)
     }
   }
 
   if (request.dryRun) {
     for (const region of roomy) {
       log.info(`[${region}] Dry run: a copy of ${request.blueprintId} would be made here.`)
-      const report = reportFor(region, '', 'would-make')
-      report.quota = quotas.get(region)
+      const report = reportAt(region, '', 'would-make')
       // A new copy has no shares: every listed account would get it, no revoke is needed.
       report.record(request.accountIds, 'shared')
       report.record(request.revokeAccountIds, 'not-shared')
@@ -146,9 +149,7 @@ export async function shareAcrossRegions(
     for (const region of roomy) {
       const copy = made.get(region)!
       if ('failure' in copy) {
-        const report = reportFor(region, '', 'made')
-        report.quota = quotas.get(region)
-        results.push(failed(region, 'made', report, copy.failure, request))
+        results.push(failed(region, 'made', reportAt(region, '', 'made'), copy.failure, request))
       } else {
         copies.push({ region, blueprintId: copy.blueprintId, origin: 'made', mark: true })
       }
@@ -170,8 +171,7 @@ export async function shareAcrossRegions(
   const shared = await Promise.all(
     regions.map(async (target): Promise<RegionResult> => {
       const { region, blueprintId, origin, ready } = target
-      const report = reportFor(region, blueprintId, origin)
-      report.quota ??= quotas.get(region)
+      const report = reportAt(region, blueprintId, origin)
       // Kept until the region is done, then printed as one group: regions never interleave in the log.
       const buffer = new BufferedLog()
       const regionLog = withPrefix(buffer, `[${region}] `)

@@ -35,6 +35,9 @@ export type CurrentShares =
   | { readable: true; accounts: string[] }
   | { readable: false; code: string; requestId: string; kind: 'not-served' | 'denied' }
 
+/** Results that fail the account: refused, failed, or not known to have worked. */
+const FAILED: readonly AccountResult[] = ['failed', 'unknown']
+
 /** How the shares were found, for the log and the summary. */
 export function sharesFoundBy(shares: CurrentShares): string {
   if (shares.readable) return 'read with DescribeBlueprintsShareAcrossAccountInfos'
@@ -122,6 +125,11 @@ export class ShareReport {
 
   get accounts(): AccountOutcome[] {
     return [...this.outcomes.values()]
+  }
+
+  /** Accounts that did not end as asked: refused, failed, or not known to have worked. */
+  get failures(): AccountOutcome[] {
+    return this.accounts.filter((a) => FAILED.includes(a.result))
   }
 
   accountsWith(result: AccountResult): string[] {
