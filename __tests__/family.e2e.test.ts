@@ -230,6 +230,34 @@ describe('keep-shared and keep-images', () => {
   })
 })
 
+describe('where the share list cannot be read', () => {
+  test.each(['false', 'true'])(
+    "only this step's accounts lose old shares, and nothing is deleted (dry-run: %s)",
+    async (dryRun) => {
+      emulator.site = 'international'
+      emulator.addBlueprint({ ...w1, sharedWith: [a, c] })
+
+      const result = await familyStep({
+        'blueprint-id': w5.id,
+        'account-ids': a,
+        'keep-shared': '3',
+        'keep-images': '3',
+        'dry-run': dryRun
+      })
+
+      expect(errorLine(result)).toBe('')
+      expect(result.stdout).toContain('::warning::The shares of older versions cannot be read here')
+      expect(emulator.callsTo('DeleteBlueprints')).toEqual([])
+      expect(objectOutput(result, 'deleted-blueprint-ids')).toEqual({ [REGION]: [] })
+      expect(readableSummary(result.summary)).toMatch(
+        /lhbp-week0001.*kept: its shares cannot be read here/
+      )
+      // The account this step does not list keeps its share of the old version.
+      expect(emulator.sharesOf(w1.id)).toEqual(dryRun === 'true' ? [a, c] : [c])
+    }
+  )
+})
+
 describe('with copies', () => {
   test('a full quota stops the copy before SyncBlueprint, naming the quota and keep-images', async () => {
     emulator.addBlueprint({ id: 'lhbp-shfull01', region: COPY_REGION, name: 'something' })

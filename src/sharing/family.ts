@@ -249,16 +249,17 @@ async function remove(
   const { api, log } = deps
   const { image } = version
   const lost = version.revoked.length > 0 ? `lost ${version.revoked.length} share(s); ` : ''
-  if (request.dryRun) {
-    version.outcome = `${lost.replace('lost', 'would lose')}would be deleted`
-    outcome.deleted.push(image.id)
-    return
-  }
+  // Before the dry run's answer, so that it says what the real run would do.
   if (!sharesReadable) {
-    version.outcome = `${lost}kept: its shares cannot be read here, so it is not known to have none`
+    version.outcome = `${request.dryRun ? lost.replace('lost', 'would lose') : lost}kept: its shares cannot be read here, so it is not known to have none`
     log.warning(
       `${image.id} (${image.name}) is not deleted: it is not known to have no share left.`
     )
+    return
+  }
+  if (request.dryRun) {
+    version.outcome = `${lost.replace('lost', 'would lose')}would be deleted`
+    outcome.deleted.push(image.id)
     return
   }
   // Read again just before: nothing is deleted that still has a share.
