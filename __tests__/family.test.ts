@@ -18,6 +18,7 @@ const image = (
   type: 'PRIVATE',
   description: '',
   createdAt: Date.UTC(2026, 11, 1) - daysAgo * DAY,
+  createdTime: new Date(Date.UTC(2026, 11, 1) - daysAgo * DAY).toISOString(),
   ...more
 })
 

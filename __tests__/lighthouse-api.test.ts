@@ -76,6 +76,7 @@ describe('describeBlueprint', () => {
   test('returns the state, type and name', async () => {
     emulator.setBlueprintState(BLUEPRINT_ID, 'SYNCING')
     await expect(api.describeBlueprint(BLUEPRINT_ID)).resolves.toEqual({
+      createdTime: '2026-11-01T00:00:00Z',
       id: BLUEPRINT_ID,
       state: 'SYNCING',
       type: 'PRIVATE',
@@ -91,14 +92,71 @@ describe('describeBlueprint', () => {
   })
 })
 
+describe('listCustomImages', () => {
+  const images = (count: number) => {
+    for (let i = 0; i < count; i++) {
+      emulator.addBlueprint({
+        id: `lhbp-img${String(i).padStart(5, '0')}`,
+        createdTime: new Date(Date.UTC(2026, 10, 1) - i * 60_000).toISOString()
+      })
+    }
+  }
+
+  test('an image made between two pages (one read twice) makes the list be read again, each image once', async () => {
+    images(150)
+    emulator.before(
+      'DescribeBlueprints',
+      () => emulator.addBlueprint({ id: 'lhbp-newimage', createdTime: '2026-12-01T00:00:00Z' }),
+      { nth: 2 }
+    )
+    const listed = await api.listCustomImages()
+    expect(listed.map((b) => b.id)).toHaveLength(152)
+    expect(new Set(listed.map((b) => b.id)).size).toBe(152)
+    expect(emulator.callsTo('DescribeBlueprints').map((c) => c.params.Offset)).toEqual([
+      0, 100, 0, 100
+    ])
+  })
+
+  test('a list that changes at every read is refused, not used', async () => {
+    images(150)
+    for (const nth of [2, 4, 6]) {
+      emulator.before(
+        'DescribeBlueprints',
+        () => emulator.addBlueprint({ id: `lhbp-moving0${nth}` }),
+        { nth }
+      )
+    }
+    await expect(api.listCustomImages()).rejects.toThrow(
+      'DescribeBlueprints: the list changed while it was read'
+    )
+  })
+})
+
 describe('listSharedAccounts', () => {
   test('reads every page, 100 at a time, and no page twice', async () => {
     const shared = rootAccounts(250)
     emulator.addBlueprint({ id: BLUEPRINT_ID, sharedWith: shared })
     const before = emulator.calls.length
     await expect(api.listSharedAccounts(BLUEPRINT_ID)).resolves.toEqual(shared)
-    const pages = emulator.calls.slice(before).map((c) => c.params.Offset)
-    expect(pages).toEqual([0, 100, 200])
+    // The first page says how many there are; the rest are asked for together.
+    const pages = emulator.calls.slice(before).map((c) => c.params.Offset as number)
+    expect(pages[0]).toBe(0)
+    expect(pages.sort((x, y) => x - y)).toEqual([0, 100, 200])
+  })
+
+  test('a share made between two pages makes the list be read again, each account once', async () => {
+    const shared = rootAccounts(150)
+    emulator.addAccounts('root', ['900000000001'])
+    emulator.addBlueprint({ id: BLUEPRINT_ID, sharedWith: shared })
+    emulator.before(
+      'DescribeBlueprintsShareAcrossAccountInfos',
+      () => emulator.blueprint(BLUEPRINT_ID).shares.set('900000000001', '2026-12-01T00:00:00Z'),
+      { nth: 2 }
+    )
+    const accounts = await api.listSharedAccounts(BLUEPRINT_ID)
+    expect(accounts).toHaveLength(151)
+    expect(new Set(accounts).size).toBe(151)
+    expect(emulator.callsTo('DescribeBlueprintsShareAcrossAccountInfos')).toHaveLength(4)
   })
 
   test('makes one call when exactly one full page exists', async () => {

@@ -77,7 +77,7 @@ describe('the Organization reader', () => {
       DescribeOrganizationMembers: () => ({ Total: (total += 1), Items: [] })
     })
     await expect(createOrganizationApi(caller).listMembers()).rejects.toThrow(
-      'the organization changed while it was read'
+      'DescribeOrganizationMembers: the list changed while it was read'
     )
   })
 

@@ -27,6 +27,15 @@ beforeEach(() => {
     execFileSync('mkdir', ['-p', join(clone, file, '..')])
     writeFileSync(join(clone, file), readFileSync(join(root, file)))
   }
+  // ...deleted files included (git rm'd or just removed).
+  for (const file of execFileSync('git', ['diff', '--name-only', '--diff-filter=D', 'HEAD'], {
+    cwd: root,
+    encoding: 'utf8'
+  })
+    .split('\n')
+    .filter(Boolean)) {
+    rmSync(join(clone, file), { force: true })
+  }
   symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'))
   writeFileSync(join(clone, '.git/info/exclude'), 'node_modules\n')
   git('add', '-A')

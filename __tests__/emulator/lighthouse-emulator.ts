@@ -204,6 +204,8 @@ export class LighthouseEmulator {
   private readonly subAccounts = new Set<string>()
   private readonly otherSiteAccounts = new Set<string>()
   private readonly faults: PendingFault[] = []
+  private readonly changes: { action: string; call: number; change: (params: Params) => void }[] =
+    []
   private readonly callCounts = new Map<string, number>()
   private readonly recentCalls = new Map<string, number[]>()
   private server?: Server
@@ -310,6 +312,16 @@ export class LighthouseEmulator {
       remaining: options.times ?? 1,
       fault
     })
+    return this
+  }
+
+  /**
+   * Runs `change` just before the `nth` call of `action` from now is answered:
+   * the world moving between two reads (an image made while pages are read).
+   */
+  before(action: string, change: (params: Params) => void, options: { nth?: number } = {}): this {
+    const made = this.callCounts.get(action) ?? 0
+    this.changes.push({ action, call: made + (options.nth ?? 1), change })
     return this
   }
 
@@ -450,6 +462,9 @@ export class LighthouseEmulator {
     this.callCounts.set(action, count)
 
     if (this.latencyMs > 0) await this.sleep(this.latencyMs)
+    for (const due of this.changes.filter((c) => c.action === action && c.call === count)) {
+      due.change(params)
+    }
     const fault = this.takeFault(action, count)
     if (fault) record.outcome = fault.kind === 'error' ? fault.code : fault.kind
     switch (fault?.kind) {

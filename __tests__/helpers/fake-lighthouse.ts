@@ -32,7 +32,8 @@ export class FakeLighthouse implements LighthouseApi {
           name: 'golden',
           nameAsGiven: 'golden',
           description: '',
-          createdAt: 0
+          createdAt: 0,
+          createdTime: '1970-01-01T00:00:00Z'
         }
       : undefined
   }

@@ -9,6 +9,8 @@ import { batches } from '../common/batches.js'
 import type { Caller } from './retry.js'
 import type { ApiResponse } from './api-transport.js'
 import { OUTSIDE_TEXT_LIMIT, bounded, neutralize } from '../common/untrusted.js'
+import { parseApiTime } from '../common/times.js'
+import { readAllPages } from './pages.js'
 
 export interface Blueprint {
   id: string
@@ -22,8 +24,13 @@ export interface Blueprint {
   nameAsGiven: string
   /** The description exactly as the API has it ('' when it has none); never printed. */
   description: string
-  /** When the image was made, in ms; NaN when the API does not say (the spec allows null). */
+  /**
+   * When the image was made, in ms; NaN when the API does not say (the spec
+   * allows null) or says it in any form but the documented YYYY-MM-DDThh:mm:ssZ.
+   */
   createdAt: number
+  /** CreatedTime as the API gave it ('' for null), safe to print: the summary shows a malformed one as it is. */
+  createdTime: string
 }
 
 /** A copy SyncBlueprint started: its region and its new ID there. */
@@ -35,9 +42,12 @@ export interface Copy {
 export interface LighthouseApi {
   /** The image, or undefined when the region has no image with that ID. */
   describeBlueprint(blueprintId: string): Promise<Blueprint | undefined>
-  /** Every custom (PRIVATE) image of the region, all pages read, newest first. */
+  /**
+   * Every custom (PRIVATE) image of the region, newest first: all pages,
+   * each image once, as many as the API's total (else ShiftingListError).
+   */
   listCustomImages(): Promise<Blueprint[]>
-  /** Every account the image is shared with, all pages read. */
+  /** Every account the image is shared with: all pages, each once, as many as the total (else ShiftingListError). */
   listSharedAccounts(blueprintId: string): Promise<string[]>
   /** Which of these accounts have the share: one small read per 5 accounts. */
   findSharedAccounts(blueprintId: string, accountIds: readonly string[]): Promise<string[]>
@@ -83,19 +93,19 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
       { retryLostAnswers: false, read: (response) => response.RequestId }
     )
 
-  /** Every page of an image list, by Offset, until TotalCount is reached. */
-  const describeAll = async (params: object): Promise<Blueprint[]> => {
-    const images: Blueprint[] = []
-    for (let offset = 0; ; offset += PAGE_SIZE) {
-      const page = await caller.call(
-        'DescribeBlueprints',
-        { ...params, Offset: offset, Limit: PAGE_SIZE },
-        { read: readBlueprintPage }
-      )
-      images.push(...page.items)
-      if (page.items.length < PAGE_SIZE || offset + PAGE_SIZE >= page.total) return images
-    }
-  }
+  /** Every page of an image list, each image once, agreeing with TotalCount. */
+  const describeAll = (params: object): Promise<Blueprint[]> =>
+    readAllPages(
+      'DescribeBlueprints',
+      PAGE_SIZE,
+      (offset) =>
+        caller.call(
+          'DescribeBlueprints',
+          { ...params, Offset: offset, Limit: PAGE_SIZE },
+          { read: readBlueprintPage }
+        ),
+      (image) => image.id
+    )
 
   return {
     async describeBlueprint(blueprintId) {
@@ -126,16 +136,14 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
     },
 
     async listSharedAccounts(blueprintId) {
-      const accounts: string[] = []
-      for (let offset = 0; ; offset += PAGE_SIZE) {
-        const page = await readShareInfos({
-          BlueprintIds: [blueprintId],
-          Offset: offset,
-          Limit: PAGE_SIZE
-        })
-        accounts.push(...page.accountsOf(blueprintId))
-        if (page.count < PAGE_SIZE || offset + PAGE_SIZE >= page.total) return accounts
-      }
+      const shares = await readAllPages(
+        'DescribeBlueprintsShareAcrossAccountInfos',
+        PAGE_SIZE,
+        (offset) =>
+          readShareInfos({ BlueprintIds: [blueprintId], Offset: offset, Limit: PAGE_SIZE }),
+        (share) => `${share.blueprintId} ${share.accountId}`
+      )
+      return shares.filter((s) => s.blueprintId === blueprintId).map((s) => s.accountId)
     },
 
     async findSharedAccounts(blueprintId, accountIds) {
@@ -146,7 +154,11 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
           Filters: [{ Name: 'account-id', Values: group }],
           Limit: PAGE_SIZE
         })
-        found.push(...page.accountsOf(blueprintId).filter((a) => group.includes(a)))
+        found.push(
+          ...page.items
+            .filter((s) => s.blueprintId === blueprintId && group.includes(s.accountId))
+            .map((s) => s.accountId)
+        )
       }
       return found
     },
@@ -244,7 +256,8 @@ function toBlueprint(action: string, item: unknown): Blueprint {
     name: neutralize(bounded(text('BlueprintName', ''), OUTSIDE_TEXT_LIMIT.name)),
     nameAsGiven: text('BlueprintName', ''),
     description: text('Description', ''),
-    createdAt: created ? Date.parse(created) : NaN
+    createdAt: parseApiTime(created),
+    createdTime: neutralize(bounded(created, OUTSIDE_TEXT_LIMIT.name))
   }
 }
 
@@ -257,12 +270,7 @@ function readShareInfoPage(response: ApiResponse) {
     }
     return { blueprintId: info.BlueprintId as string, accountId: info.AccountId as string }
   })
-  return {
-    count: infos.length,
-    total: countOf(action, response),
-    accountsOf: (blueprintId: string) =>
-      infos.filter((i) => i.blueprintId === blueprintId).map((i) => i.accountId)
-  }
+  return { items: infos, total: countOf(action, response) }
 }
 
 /** SyncBlueprint's copies: each a region that was asked for and a valid new ID. */

@@ -7,6 +7,7 @@ import { TransportError } from './api-errors.js'
 import { isAccountId } from '../common/ids.js'
 import type { Caller } from './retry.js'
 import type { ApiResponse } from './api-transport.js'
+import { readAllPages, type Page } from './pages.js'
 import { OUTSIDE_TEXT_LIMIT, bounded, neutralize } from '../common/untrusted.js'
 
 export interface Organization {
@@ -47,50 +48,28 @@ export const ORGANIZATION_PAGE = 50
 
 export function createOrganizationApi(caller: Caller): OrganizationApi {
   /**
-   * Every page: the first says the total, the rest are asked for together
-   * (the limiter keeps them under the API's rate). A total that moved while
-   * reading means members moved between pages: read again, so no member is
-   * missed (a missed member would lose the share with revoke-unlisted).
+   * Every page, each item once, agreeing with the total; a list that moved
+   * while it was read is read again (a member missed on a shifted page would
+   * lose the share with revoke-unlisted).
    */
-  const readAll = async <T>(
+  const readAll = <T>(
     action: string,
     read: (response: ApiResponse) => Page<T>,
     key: (item: T) => string
-  ): Promise<T[]> => {
-    const page = (offset: number) =>
-      caller.call(action, { Offset: offset, Limit: ORGANIZATION_PAGE }, { read })
-    for (let attempt = 1; ; attempt++) {
-      const first = await page(0)
-      const offsets: number[] = []
-      for (let offset = ORGANIZATION_PAGE; offset < first.total; offset += ORGANIZATION_PAGE)
-        offsets.push(offset)
-      const rest = await Promise.all(offsets.map(page))
-      const pages = [first, ...rest]
-      const items = new Map<string, T>()
-      for (const item of pages.flatMap((p) => p.items))
-        if (!items.has(key(item))) items.set(key(item), item)
-      if (pages.every((p) => p.total === first.total) && items.size === first.total)
-        return [...items.values()]
-      if (attempt >= 3) {
-        throw new TransportError(
-          action,
-          `the organization changed while it was read (${items.size} read of ${first.total}, three times); run the step again`
-        )
-      }
-    }
-  }
+  ): Promise<T[]> =>
+    readAllPages(
+      action,
+      ORGANIZATION_PAGE,
+      (offset) => caller.call(action, { Offset: offset, Limit: ORGANIZATION_PAGE }, { read }),
+      key
+    )
+  const memberKey = (member: OrganizationMember) => member.accountId
 
   return {
     describeOrganization: () => caller.call('DescribeOrganization', {}, { read: readOrganization }),
     listUnits: () => readAll('DescribeOrganizationNodes', readUnitPage, (unit) => unit.id),
-    listMembers: () =>
-      readAll('DescribeOrganizationMembers', readMemberPage, (member) => member.accountId)
+    listMembers: () => readAll('DescribeOrganizationMembers', readMemberPage, memberKey)
   }
-}
-
-interface Page<T> {
-  total: number
-  items: T[]
 }
 
 /** A NodeId or a parent's: a whole number, as digits. */
