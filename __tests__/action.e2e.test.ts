@@ -51,6 +51,7 @@ describe('sharing', () => {
       'blueprint-id': BLUEPRINT_ID,
       'retired-blueprint-ids': '{}',
       'deleted-blueprint-ids': '{}',
+      'older-versions': '{}',
       'blueprint-ids': JSON.stringify({ [REGION]: BLUEPRINT_ID }),
       regions: JSON.stringify({
         [REGION]: {

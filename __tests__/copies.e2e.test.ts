@@ -37,16 +37,20 @@ const copyStep = (
       ...overrides
     })
   )
+/** The mark a copy of `id` carries: its source, the source's region and its build time. */
+const markOf = (id: string) =>
+  `Copy of ${id} from ${SOURCE} ${emulator.blueprint(id).createdTime!.replace(/[-:]/g, '')}`
 const copyOf = (result: ActionResult, region = 'ap-tokyo') =>
   (JSON.parse(result.outputs['blueprint-ids'] ?? '{}') as Record<string, string>)[region]
 
 describe('telling copies apart', () => {
-  test('a copy the step makes is marked with its source, and the source is never written on', async () => {
+  test('a copy the step makes is marked with its source and build time, and the source is never written on', async () => {
     const result = await copyStep(NEW, [a])
 
     expect(errorLine(result)).toBe('')
     const copy = copyOf(result)
-    expect(emulator.blueprint(copy).description).toBe(`Copy of ${NEW} from ${SOURCE}`)
+    expect(emulator.blueprint(copy).description).toBe(markOf(NEW))
+    expect(markOf(NEW)).toMatch(/^Copy of lhbp-new00001 from ap-singapore \d{8}T\d{6}Z$/)
     expect(emulator.callsTo(MODIFY).map((call) => call.params.BlueprintId)).toEqual([copy])
     expect(emulator.blueprint(NEW).description).toBeNull()
   }, 30_000)
@@ -135,7 +139,7 @@ describe('telling copies apart', () => {
     const taken = await copyStep(NEW, [a])
     expect(errorLine(taken)).toBe('')
     expect(copyOf(taken)).toBe('lhbp-tokyo001')
-    expect(emulator.blueprint('lhbp-tokyo001').description).toBe(`Copy of ${NEW} from ${SOURCE}`)
+    expect(emulator.blueprint('lhbp-tokyo001').description).toBe(markOf(NEW))
     expect(emulator.sharesOf('lhbp-tokyo001')).toEqual([a])
     expect(emulator.callsTo('SyncBlueprint')).toHaveLength(0)
   }, 30_000)

@@ -159,7 +159,9 @@ describe('keep-shared and keep-images', () => {
     )
     expect(objectOutput(result, 'deleted-blueprint-ids')).toEqual({ [REGION]: [w2.id] })
     expect(emulator.blueprint(w1.id).state).toBe('NORMAL')
-    expect(readableSummary(result.summary)).toMatch(/lhbp-week0001.*kept: The image is in use/)
+    expect(readableSummary(result.summary)).toMatch(
+      /lhbp-week0001.*kept: UnsupportedOperation.BlueprintOccupied: The image is in use/
+    )
   })
 
   test('a re-run of an older build touches nothing newer', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { accountBatches, planChanges, planTable } from '../src/sharing/plan.js'
+import { accountBatches, planChanges, planTable, withoutRevokes } from '../src/sharing/plan.js'
 
 const plan = (share: string[], current: string[], revoke: string[] = [], revokeUnlisted = false) =>
   planChanges({ share, revoke, revokeUnlisted }, current)
@@ -10,6 +10,7 @@ describe('planChanges', () => {
       toShare: ['1', '4'],
       alreadyShared: ['3', '2'],
       toRevoke: [],
+      unlisted: [],
       alreadyNotShared: []
     })
   })
@@ -27,6 +28,7 @@ describe('planChanges', () => {
       toShare: [],
       alreadyShared: [],
       toRevoke: ['6'],
+      unlisted: [],
       alreadyNotShared: ['7']
     })
   })
@@ -36,7 +38,32 @@ describe('planChanges', () => {
       toShare: ['2'],
       alreadyShared: ['1'],
       toRevoke: ['8', '9', '7'],
+      unlisted: ['9', '7'],
       alreadyNotShared: []
+    })
+  })
+
+  test('an older version: no one new is shared with, and the listed accounts keep their shares', () => {
+    expect(
+      planChanges({ share: [], revoke: ['8'], revokeUnlisted: true, listed: ['1'] }, [
+        '9',
+        '1',
+        '8'
+      ])
+    ).toEqual({
+      toShare: [],
+      alreadyShared: [],
+      toRevoke: ['8', '9'],
+      unlisted: ['9'],
+      alreadyNotShared: []
+    })
+  })
+
+  test('withoutRevokes keeps the accounts not proven to have left', () => {
+    const planned = plan(['1'], ['9', '1', '7'], [], true)
+    expect(withoutRevokes(planned, new Set(['7']))).toMatchObject({
+      toRevoke: ['9'],
+      unlisted: ['9']
     })
   })
 })

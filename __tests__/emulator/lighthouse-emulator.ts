@@ -700,7 +700,11 @@ export class LighthouseEmulator {
       )
     }
     if (credential.allowedActions && !credential.allowedActions.includes(action)) {
-      throw new ApiFailure(DENIED[service], `No permission for ${service}:${action}.`)
+      // The service's own code where the action lists it; else the common one every action may answer.
+      const code = mayAnswer(action, DENIED[service])
+        ? DENIED[service]
+        : 'AuthFailure.UnauthorizedOperation'
+      throw new ApiFailure(code, `No permission for ${service}:${action}.`)
     }
     return record.account
   }

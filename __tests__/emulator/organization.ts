@@ -11,7 +11,9 @@
  *   account outside the organization gets OrganizationNotExist everywhere;
  * - the NodeId filter of DescribeOrganizationMembers gives the unit's own
  *   members only, no sub-unit's;
- * - DescribeOrganizationNodes lists the root unit too, with ParentNodeId 0.
+ * - DescribeOrganizationNodes lists the root unit too, with ParentNodeId 0;
+ * - SearchKey ("search by member name or member ID") matches any part of
+ *   either, so a search by one ID can find others too.
  */
 
 /** An error answer: the code and message the API gives. */
@@ -77,6 +79,12 @@ export class OrganizationEmulator {
     return this
   }
 
+  /** Removes a unit (its members stay, as the tests that use it need no more). */
+  removeUnit(id: number): this {
+    this.units.delete(id)
+    return this
+  }
+
   removeMembers(...uins: string[]): this {
     for (const uin of uins) this.members.delete(uin)
     return this
@@ -134,6 +142,10 @@ export class OrganizationEmulator {
         )
       }
       listed = listed.filter(([, m]) => m.unit === params.NodeId)
+    }
+    if (typeof params.SearchKey === 'string' && params.SearchKey !== '') {
+      const key = params.SearchKey
+      listed = listed.filter(([uin, m]) => uin.includes(key) || m.name.includes(key))
     }
     const items = listed.map(([uin, m]) => ({
       MemberUin: Number(uin),

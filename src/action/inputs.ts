@@ -11,7 +11,8 @@ import {
 } from '../cloud/endpoint.js'
 import { accountShower, type ShowAccount } from '../sharing/plan.js'
 import type { UnitSelection } from '../sharing/organization-targets.js'
-import { inFamily, type FamilyRule } from '../sharing/family.js'
+import { inFamily } from '../sharing/lifecycle/versions.js'
+import type { FamilyRule } from '../sharing/lifecycle/rules.js'
 
 /** A problem with what the workflow passed in: reported as is, never retried. */
 export class InputError extends Error {

@@ -32,12 +32,14 @@ import {
   type ActionInputs,
   type OnAccountError
 } from './inputs.js'
-import { inFamily, keepFamily, newestNamed } from '../sharing/family.js'
+import { inFamily, newestNamed } from '../sharing/lifecycle/versions.js'
+import { FamilyLifecycle } from '../sharing/lifecycle/lifecycle.js'
+import type { RegionLifecycle } from '../sharing/lifecycle/record.js'
 import type { Endpoint } from '../cloud/endpoint.js'
 import { AccountMask } from './account-mask.js'
 import { createLighthouseApi, type Blueprint, type LighthouseApi } from '../cloud/lighthouse.js'
 import { accountShower } from '../sharing/plan.js'
-import { shareAcrossRegions, type RegionResult } from '../sharing/regions.js'
+import { keepFamily, shareAcrossRegions, type RegionResult } from '../sharing/regions.js'
 import {
   accountLines,
   accountsGroupTitle,
@@ -63,7 +65,7 @@ import {
   type Transport,
   type TransportOptions
 } from '../cloud/api-transport.js'
-import { shareBlueprint } from '../sharing/share.js'
+import { shareBlueprint, type ShareDeps } from '../sharing/share.js'
 import { bounded } from '../common/untrusted.js'
 import type { WaitSchedule } from '../sharing/wait.js'
 import { WebIdentityCredentials } from '../cloud/web-identity.js'
@@ -113,6 +115,7 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
   let onAccountError: OnAccountError = 'fail'
   let order: string[] = []
   let organizationAccountIds: string[] = []
+  let lifecycle: FamilyLifecycle | undefined
   try {
     // Before anything else can log a line: every key and token the step can see is masked.
     maskSecrets(runtime.getInput, runtime.env, runtime.setSecret)
@@ -123,7 +126,13 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
     order = [inputs.region, ...inputs.copyToRegions]
     const { apiFor, credentials, organization } = connect(runtime, inputs)
     const { clock, random, log, waitSchedule } = runtime
-    const deps = { clock, random, log, waitSchedule, policy: runtime.retryPolicy }
+    let deps: Omit<ShareDeps, 'api'> = {
+      clock,
+      random,
+      log,
+      waitSchedule,
+      policy: runtime.retryPolicy
+    }
     // The image first: one read, and a name that finds none stops the step before the organization is read.
     const image = await chooseImage(apiFor(inputs.region), inputs, log)
     let request = { ...inputs, blueprintId: image.blueprintId }
@@ -138,6 +147,8 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
       organizationAccountIds = members.members.map((m) => m.accountId)
       mask?.learnFrom(organizationAccountIds.join(' '))
       request = withMembers(request, members)
+      // With revoke-unlisted, an account not among the members loses a share only once proven gone.
+      deps = { ...deps, proveUnlisted: members.proveOutside }
       sources = sourcesOf(inputs.accountIds, members.members)
       const show = accountShower(inputs.maskAccountIds)
       await log.group(`Organization members (${members.members.length})`, () =>
@@ -164,24 +175,34 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
       reports.set(region, report)
       return report
     }
-    const afterShared =
+    lifecycle =
       inputs.family && image.found
-        ? keepFamily(inputs.family, request, image.found, image.images)
+        ? new FamilyLifecycle(
+            inputs.family,
+            inputs.region,
+            image.images,
+            image.found,
+            credentials.identity
+          )
         : undefined
+    const regionDeps = { ...deps, apiFor, lifecycle }
     if (inputs.copyToRegions.length === 0) {
       const report = reportFor(inputs.region, request.blueprintId, 'source')
-      const regionDeps = { ...deps, api: apiFor(inputs.region) }
       // Just read in NORMAL (by name, or with a family): not read again.
       const ready = image.found?.state === 'NORMAL' ? image.found : undefined
-      await shareBlueprint(regionDeps, request, report, { image: ready })
-      await afterShared?.(regionDeps, report)
+      try {
+        await shareBlueprint({ ...deps, api: apiFor(inputs.region) }, request, report, {
+          image: ready
+        })
+      } catch (error) {
+        // Offboarding still reaches the older versions.
+        const family = await keepFamily(regionDeps, request, report, { shared: false, log })
+        if (!family) throw error
+        throw new Error(`${describeError(error)} ${family}`, { cause: error })
+      }
+      failure = await keepFamily(regionDeps, request, report, { shared: true, log })
     } else {
-      const results = await shareAcrossRegions(
-        { ...deps, apiFor, afterShared },
-        request,
-        inputs.copyToRegions,
-        reportFor
-      )
+      const results = await shareAcrossRegions(regionDeps, request, inputs.copyToRegions, reportFor)
       failure = regionFailures(results)
     }
   } catch (error) {
@@ -195,7 +216,8 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
     // IDs read from the API (unlisted shares) are masked in what follows, too.
     mask?.learnFrom(...all.flatMap((report) => report.accounts.map((a) => a.accountId)))
     failure = await applyRefusalPolicy(all, onAccountError, failure, runtime.log)
-    await publish(all, failure, runtime, organizationAccountIds)
+    const families = all.flatMap((report) => lifecycle?.records.get(report.region) ?? [])
+    await publish(all, families, failure, runtime, organizationAccountIds)
   }
   // An annotation stays short: the summary and the log hold the rest.
   if (failure) runtime.setFailed(bounded(failure, FAILURE_LIMIT))
@@ -481,11 +503,12 @@ async function applyRefusalPolicy(
 /** The outputs, and the job summary when the runner gives one; a summary that cannot be written only warns. */
 async function publish(
   reports: readonly ShareReport[],
+  families: readonly RegionLifecycle[],
   failure: string | undefined,
   runtime: Runtime,
   organizationAccountIds: readonly string[]
 ): Promise<void> {
-  setOutputs(reports, runtime.setOutput, organizationAccountIds)
+  setOutputs(reports, families, runtime.setOutput, organizationAccountIds)
   // Accounts the summary has no room for are listed whole in the log.
   const rows = summaryRows(reports.length)
   for (const report of reports.filter((r) => r.accounts.length > rows)) {
@@ -495,7 +518,7 @@ async function publish(
   }
   if (!runtime.summary) return
   try {
-    await writeSummary(reports, failure, await runtime.runContext(), runtime.summary)
+    await writeSummary(reports, families, failure, await runtime.runContext(), runtime.summary)
   } catch (error) {
     runtime.log.warning(`Could not write the job summary: ${describeError(error)}`)
   }

@@ -6,8 +6,10 @@ import {
   type CopyOrigin
 } from '../sharing/share-report.js'
 import { isAccountId, isBlueprintId, isRequestId } from '../common/ids.js'
-import type { VersionFate } from '../sharing/family.js'
+import type { Fate } from '../sharing/lifecycle/rules.js'
+import type { RegionLifecycle, VersionRecord } from '../sharing/lifecycle/record.js'
 import { bounded, escapeHtml } from '../common/untrusted.js'
+import { apiTimeOf } from '../common/times.js'
 
 /** The accounts of a report that failed: refused, failed, or not known to have worked. */
 function failedAccounts(report: ShareReport): string[] {
@@ -22,6 +24,8 @@ function failedAccounts(report: ShareReport): string[] {
  */
 export function setOutputs(
   reports: readonly ShareReport[],
+  /** With family: each region's older versions and what became of them. */
+  families: readonly RegionLifecycle[],
   setOutput: (name: string, value: string) => void,
   /** The organization's members found with organization-units; empty without it. */
   organizationAccountIds: readonly string[] = []
@@ -48,20 +52,33 @@ export function setOutputs(
   setOutput('organization-account-ids', JSON.stringify(organizationAccountIds.filter(isAccountId)))
   setOutput('blueprint-state', reports[0]?.blueprintState ?? '')
   setOutput('blueprint-id', isBlueprintId(reports[0]?.blueprintId) ? reports[0].blueprintId : '')
-  // With family: per region, the older versions that lost their shares, and those deleted.
-  const byRegion = (ids: (report: ShareReport) => readonly string[]) =>
-    JSON.stringify(
-      Object.fromEntries(
-        reports.filter((r) => r.family).map((r) => [r.region, ids(r).filter(isBlueprintId)])
-      )
-    )
+  // With family: per region, the older versions that lost their shares, those deleted, and every share taken.
+  const byRegion = <T>(value: (family: RegionLifecycle) => T) =>
+    JSON.stringify(Object.fromEntries(families.map((f) => [f.region, value(f)])))
   setOutput(
     'retired-blueprint-ids',
-    byRegion((r) => r.family?.retired ?? [])
+    byRegion((f) => f.retired.filter(isBlueprintId))
   )
   setOutput(
     'deleted-blueprint-ids',
-    byRegion((r) => r.family?.deleted ?? [])
+    byRegion((f) => f.deleted.filter(isBlueprintId))
+  )
+  setOutput(
+    'older-versions',
+    byRegion((f) =>
+      Object.fromEntries(
+        f.touched
+          .filter((v) => isBlueprintId(v.version.image.id))
+          .map((v) => [
+            v.version.image.id,
+            {
+              'revoked-account-ids': f.revokedFrom(v).filter(isAccountId),
+              'failed-account-ids': f.failedFrom(v).filter(isAccountId),
+              image: imageResult(v)
+            }
+          ])
+      )
+    )
   )
   const withImage = reports.filter((r) => isBlueprintId(r.blueprintId) && !r.missing)
   setOutput(
@@ -88,6 +105,13 @@ export function setOutputs(
   )
 }
 
+/** What became of a version's image, for the outputs: deleted (in a dry run: would be), unknown (a delete that may have worked), or kept. */
+function imageResult(version: VersionRecord): 'deleted' | 'unknown' | 'kept' {
+  const result = version.deletion?.result
+  if (result === 'deleted' || result === 'would-delete') return 'deleted'
+  return result === 'unknown' ? 'unknown' : 'kept'
+}
+
 /**
  * GitHub drops a job summary over 1 MiB whole: at most this many account rows
  * in all (at least 25 a region), failures first; the rest are counted, and
@@ -96,6 +120,8 @@ export function setOutputs(
 const SUMMARY_ACCOUNT_ROWS = 500
 /** A reason cell is cut to this; the log has it whole. */
 const REASON_LIMIT = 300
+/** A version's outcome, with why and the command that settles it, is cut to this. */
+const VERSION_OUTCOME_LIMIT = 1000
 
 export function summaryRows(regions: number): number {
   return Math.max(25, Math.floor(SUMMARY_ACCOUNT_ROWS / Math.max(1, regions)))
@@ -108,6 +134,7 @@ const SUMMARY_ORDER: readonly AccountResult[] = [
   'not-attempted',
   'shared',
   'revoked',
+  'kept',
   'already-shared',
   'not-shared'
 ]
@@ -166,7 +193,8 @@ const RESULT_LABELS: Record<AccountResult, string> = {
   'not-shared': '☑️ did not have it',
   failed: '❌ failed',
   unknown: '❓ outcome unknown',
-  'not-attempted': '⏭️ not attempted'
+  'not-attempted': '⏭️ not attempted',
+  kept: '🛡️ kept: not proven to have left'
 }
 
 const DRY_RUN_LABELS: Partial<Record<AccountResult, string>> = {
@@ -181,13 +209,52 @@ const UNREAD_DRY_RUN_LABELS: Partial<Record<AccountResult, string>> = {
 }
 
 /** A version's fate when nothing was done to it. */
-const FATE_LABELS: Record<VersionFate, string> = {
+const FATE_LABELS: Record<Fate, string> = {
   current: 'this image',
-  newer: 'newer: never touched',
-  'kept-shared': 'keeps its shares (keep-shared)',
+  newer: 'not older than this image: never touched',
+  'kept-shared': 'keeps its shares',
   retire: 'loses its shares',
   delete: 'is deleted',
-  undated: 'no creation time: left alone'
+  unknown: 'not known to be a version of this family'
+}
+
+/** What became of a version, in a few words: its fate, what was taken, what became of the image. */
+export function versionOutcome(family: RegionLifecycle, record: VersionRecord): string {
+  const { fate, unknown } = record.version
+  if (fate === 'unknown' && unknown) {
+    return `${FATE_LABELS.unknown}: ${unknown.why}; it is never retired or deleted. To settle it: ${unknown.settle}.`
+  }
+  const would = family.dryRun
+  const taken = family.revokedFrom(record).length
+  const parts: string[] = []
+  const lost = `${would ? 'would lose' : 'lost'} ${taken} share(s)`
+  const retiring = (fate === 'retire' || fate === 'delete') && family.skipped === undefined
+  if (retiring) {
+    parts.push(record.shares ? lost : FATE_LABELS[fate])
+  } else {
+    const keeps = family.skipped && fate !== 'current' && fate !== 'newer'
+    parts.push(keeps ? `keeps its shares: ${family.skipped}` : FATE_LABELS[fate])
+    // Offboarding: the accounts that should have no share lost this version's too.
+    if (taken > 0) parts.push(`offboarded accounts ${lost}`)
+  }
+  if (record.note) parts.push(`❌ not all of its shares were taken: ${record.note}`)
+  const deletion = record.deletion
+  if (deletion?.result === 'deleted') {
+    parts.push(
+      deletion.requestId
+        ? `deleted (RequestId ${deletion.requestId})`
+        : `deleted (${deletion.settled ?? 'settled by reading it'})`
+    )
+  } else if (deletion?.result === 'would-delete') {
+    parts.push('would be deleted')
+  } else if (deletion?.result === 'unknown') {
+    parts.push(`❓ may have been deleted: ${deletion.why}`)
+  } else if (deletion?.result === 'kept') {
+    parts.push(`kept: ${deletion.why}`)
+  } else if (deletion?.result === 'gone') {
+    parts.push(`already gone: ${deletion.why}`)
+  }
+  return parts.join('; ')
 }
 
 const ORIGIN_LABELS: Record<CopyOrigin, string> = {
@@ -204,6 +271,7 @@ const ORIGIN_LABELS: Record<CopyOrigin, string> = {
  */
 export async function writeSummary(
   reports: readonly ShareReport[],
+  families: readonly RegionLifecycle[],
   failure: string | undefined,
   run: RunContext,
   summary: SummaryWriter
@@ -232,30 +300,61 @@ export async function writeSummary(
       : [])
   ]
   /** With family: each version here, newest first, and what became of it. */
-  const versionsTable = (report: ShareReport): Cell[][] | undefined => {
-    const versions = report.family?.versions
-    if (!versions || versions.length === 0) return undefined
+  const versionsTable = (family: RegionLifecycle): Cell[][] => [
+    [header('Version'), header('Name'), header('Built'), header('Created'), header('Outcome')],
+    ...family.versions.map((v) => {
+      const { image, dating } = v.version
+      return [
+        code(image.id),
+        escapeHtml(image.name || '–'),
+        escapeHtml(dating.known ? apiTimeOf(dating.builtAt) : 'unknown'),
+        escapeHtml(image.createdTime || 'none'),
+        escapeHtml(bounded(versionOutcome(family, v), VERSION_OUTCOME_LIMIT))
+      ]
+    })
+  ]
+  /** Every share taken from an older version here (in a dry run: that would be), failures first. */
+  const takenTable = (family: RegionLifecycle, report: ShareReport): Cell[][] | undefined => {
+    const taken = family.versions.flatMap((v) =>
+      (v.shares?.accounts ?? [])
+        .filter((a) => ['revoked', 'failed', 'unknown', 'kept'].includes(a.result))
+        .map((a) => ({ version: v.version.image.id, account: a }))
+    )
+    if (taken.length === 0) return undefined
     return [
-      [header('Version'), header('Name'), header('Created'), header('Outcome')],
-      ...versions.map((v) => [
-        code(v.image.id),
-        escapeHtml(v.image.name || '–'),
-        escapeHtml(
-          Number.isNaN(v.image.createdAt) ? 'unknown' : new Date(v.image.createdAt).toISOString()
-        ),
-        escapeHtml(v.outcome ?? FATE_LABELS[v.fate])
-      ])
+      [
+        header('Version'),
+        header('Account'),
+        header('Result'),
+        header('RequestId'),
+        header('Reason')
+      ],
+      ...taken
+        .sort(
+          (x, y) =>
+            SUMMARY_ORDER.indexOf(x.account.result) - SUMMARY_ORDER.indexOf(y.account.result)
+        )
+        .slice(0, summaryRows(reports.length))
+        .map(({ version, account }) => [
+          code(version),
+          code(report.show(account.accountId)),
+          (family.dryRun && DRY_RUN_LABELS[account.result]) || RESULT_LABELS[account.result],
+          code(account.requestId ?? ''),
+          escapeHtml(
+            bounded([account.code, account.reason].filter(Boolean).join(': '), REASON_LIMIT) || '–'
+          )
+        ])
     ]
   }
   const addVersions = (report: ShareReport) => {
-    const table = versionsTable(report)
-    if (!table) return
+    const family = families.find((f) => f.region === report.region)
+    if (!family || family.versions.length === 0) return
+    const where = reports.length > 1 ? ` in ${escapeHtml(report.region)}` : ''
     summary
-      .addHeading(
-        `Older versions (${escapeHtml(report.family!.pattern)})${reports.length > 1 ? ` in ${escapeHtml(report.region)}` : ''}`,
-        3
-      )
-      .addTable(table)
+      .addHeading(`Older versions (${escapeHtml(family.pattern)})${where}`, 3)
+      .addTable(versionsTable(family))
+    const taken = takenTable(family, report)
+    if (taken) summary.addHeading(`Shares taken from older versions${where}`, 4).addTable(taken)
   }
   const rows = summaryRows(reports.length)
   // With organization-units, a column says where each account came from.

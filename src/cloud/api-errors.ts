@@ -244,10 +244,6 @@ const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
     kind: 'transient',
     hint: `The billing service did not answer; ${ASK_AGAIN} later.`
   },
-  'UnsupportedOperation.PostDestroyResourceFailed': {
-    kind: 'permanent',
-    hint: 'The image could not be deleted after it was released: delete it in the console, or ask Tencent Cloud.'
-  },
   'UnsupportedOperation.NotSupportSharedBlueprint': {
     kind: 'permanent',
     hint: 'The image is shared with this account by another: only your own custom images can be changed.'
@@ -419,21 +415,49 @@ const CODES: Record<Service, Record<string, CodeMeaning>> = {
   organization: ORGANIZATION_CODES
 }
 
+const GONE: CodeMeaning = {
+  kind: 'gone',
+  hint: 'The image is not there: it was deleted (by this run, if an earlier answer was lost).'
+}
+
+/** DeleteBlueprints: an image the API will not delete is kept, not a failure. */
+const DELETE_CODES: Record<string, CodeMeaning> = {
+  ResourceNotFound: GONE,
+  'ResourceNotFound.BlueprintIdNotFound': GONE,
+  'ResourceNotFound.BlueprintNotFound': GONE,
+  'UnsupportedOperation.BlueprintOccupied': {
+    kind: 'not-deletable',
+    hint: 'The image is in use (instances were created from it, or it is being used): it is kept.'
+  },
+  'UnsupportedOperation.BlueprintCurStateInvalid': {
+    kind: 'not-deletable',
+    hint: 'The image is in a state that cannot be deleted (only NORMAL, ISOLATED, CREATEFAILED, SYNCING_FAILED can): it is kept.'
+  },
+  // "Deleting the resource in the billing resource center failed": the image may or may not be gone.
+  'UnsupportedOperation.PostDestroyResourceFailed': {
+    kind: 'permanent',
+    hint: 'The billing side could not delete the image: delete it in the console, or ask Tencent Cloud.'
+  },
+  ResourceUnavailable: {
+    kind: 'permanent',
+    hint: 'The API says the image is not available to delete now: it is kept; delete it later by hand if needed.'
+  },
+  'UnsupportedOperation.NotSupportSharedBlueprint': {
+    kind: 'permanent',
+    hint: "The image is another account's, shared with this one: only your own images are deleted."
+  },
+  'InvalidParameterValue.Duplicated': {
+    kind: 'permanent',
+    hint: 'The same image was named twice in one call.'
+  }
+}
+
 /** Where one action's codes mean something else than its service's. */
 const ACTION_CODES: Record<string, Record<string, CodeMeaning>> = {
   AssumeRole: ASSUME_ROLE_CODES,
-  // An image the API will not delete is kept, not a failure: in use by instances, or in a state it keeps.
-  DeleteBlueprints: {
-    ResourceNotFound: { kind: 'gone', hint: 'The image is already gone.' },
-    'UnsupportedOperation.BlueprintOccupied': {
-      kind: 'not-deletable',
-      hint: 'The image is in use (instances were created from it, or it is being used): it is kept.'
-    },
-    'UnsupportedOperation.BlueprintCurStateInvalid': {
-      kind: 'not-deletable',
-      hint: 'The image is in a state that cannot be deleted (only NORMAL, ISOLATED, CREATEFAILED, SYNCING_FAILED can): it is kept.'
-    }
-  }
+  // Every code Tencent lists for it, each by its own description. Any answer but success is settled by
+  // reading the image (gone, or DELETING, means deleted): these say what to do when it is still there.
+  DeleteBlueprints: DELETE_CODES
 }
 
 /** The code's meaning, else its family's (RequestLimitExceeded.UinLimitExceeded → RequestLimitExceeded). */

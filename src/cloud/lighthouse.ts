@@ -66,7 +66,10 @@ export interface LighthouseApi {
   syncBlueprint(blueprintId: string, regions: readonly string[]): Promise<Copy[]>
   /** Sets an image's description (60 characters at most); the same call twice does no harm. */
   setDescription(blueprintId: string, description: string): Promise<string>
-  /** Deletes one custom image; resolves to the RequestId. Sent again when the answer is lost: a second call finds it gone. */
+  /**
+   * Deletes one custom image; resolves to the RequestId. Not sent again when
+   * the answer is lost: the caller reads the image to settle it.
+   */
   deleteBlueprint(blueprintId: string): Promise<string>
   /** The region's custom-image quota (resource BLUEPRINT). */
   blueprintQuota(): Promise<Quota>
@@ -179,7 +182,7 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
       caller.call(
         'DeleteBlueprints',
         { BlueprintIds: [blueprintId] },
-        { read: (response) => response.RequestId }
+        { retryLostAnswers: false, read: (response) => response.RequestId }
       ),
 
     blueprintQuota: () =>

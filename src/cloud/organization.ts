@@ -41,6 +41,11 @@ export interface OrganizationApi {
   listUnits(): Promise<OrganizationUnit[]>
   /** Every member, all pages read, each once. */
   listMembers(): Promise<OrganizationMember[]>
+  /**
+   * The members a search by name or ID finds (SearchKey; not documented as
+   * exact, so the caller compares), all pages read, each once.
+   */
+  searchMembers(key: string): Promise<OrganizationMember[]>
 }
 
 /** DescribeOrganizationNodes and DescribeOrganizationMembers give at most 50 a page; Offset is a multiple of Limit. */
@@ -55,12 +60,14 @@ export function createOrganizationApi(caller: Caller): OrganizationApi {
   const readAll = <T>(
     action: string,
     read: (response: ApiResponse) => Page<T>,
-    key: (item: T) => string
+    key: (item: T) => string,
+    params: object = {}
   ): Promise<T[]> =>
     readAllPages(
       action,
       ORGANIZATION_PAGE,
-      (offset) => caller.call(action, { Offset: offset, Limit: ORGANIZATION_PAGE }, { read }),
+      (offset) =>
+        caller.call(action, { ...params, Offset: offset, Limit: ORGANIZATION_PAGE }, { read }),
       key
     )
   const memberKey = (member: OrganizationMember) => member.accountId
@@ -68,7 +75,9 @@ export function createOrganizationApi(caller: Caller): OrganizationApi {
   return {
     describeOrganization: () => caller.call('DescribeOrganization', {}, { read: readOrganization }),
     listUnits: () => readAll('DescribeOrganizationNodes', readUnitPage, (unit) => unit.id),
-    listMembers: () => readAll('DescribeOrganizationMembers', readMemberPage, memberKey)
+    listMembers: () => readAll('DescribeOrganizationMembers', readMemberPage, memberKey),
+    searchMembers: (key) =>
+      readAll('DescribeOrganizationMembers', readMemberPage, memberKey, { SearchKey: key })
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { describeError } from '../cloud/api-errors.js'
 import type { Logger } from '../common/logger.js'
+import type { ProveUnlisted, Unproven } from './share.js'
 import type {
   OrganizationApi,
   OrganizationMember,
@@ -20,6 +21,13 @@ export interface OrganizationTargets {
   members: OrganizationMember[]
   /** Whether the image owner's own account was a member and is left out (nobody shares with themselves). */
   ownerLeftOut: boolean
+  /**
+   * Of accounts about to lose a share for not being among the members, the
+   * ones not proven to have left the organization or the units, each with
+   * why: a read whose pages shifted can miss a member, so each is looked up
+   * by its ID before it loses anything.
+   */
+  proveOutside: ProveUnlisted
 }
 
 /** Reading the organization failed: no share was changed. */
@@ -68,7 +76,82 @@ export async function findOrganizationTargets(
     `Organization: ${members.length} member(s) in all; ${targets.length} to share with, from ${where}` +
       (ownerLeftOut ? " (the image owner's own account is a member and is left out)." : '.')
   )
-  return { members: targets, ownerLeftOut }
+  const tree = { units, rootUnitId, wanted: wantedUnits }
+  return { members: targets, ownerLeftOut, proveOutside: outsideProver(api, tree) }
+}
+
+/** The units as read: which are wanted, and which are known all the way up to the root. */
+interface UnitTree {
+  units: readonly OrganizationUnit[]
+  rootUnitId: string
+  /** undefined: every member is wanted ("all"). */
+  wanted: ReadonlySet<string> | undefined
+}
+
+/**
+ * Looks each account up by its ID (DescribeOrganizationMembers' SearchKey,
+ * compared exactly): proven outside when the search finds no such member, or
+ * finds it in a unit that is known, up to the root, and outside the
+ * selection. Anything else keeps the share: found in a wanted unit (the first
+ * read missed it), in a unit the read did not have, or a search that failed.
+ * Each account is looked up once a run.
+ */
+function outsideProver(api: OrganizationApi, tree: UnitTree): ProveUnlisted {
+  const parents = new Map(tree.units.map((unit) => [unit.id, unit.parentId]))
+  const names = new Map(tree.units.map((unit) => [unit.id, unit.name]))
+  /** Whether the unit and every unit above it were in the units read. */
+  const known = (unitId: string): boolean => {
+    const seen = new Set<string>()
+    for (let id: string | undefined = unitId; id !== tree.rootUnitId; id = parents.get(id)) {
+      if (id === undefined || !parents.has(id) || seen.has(id)) return false
+      seen.add(id)
+    }
+    return true
+  }
+  const unitOf = (unitId: string) =>
+    `unit ${unitId}${names.get(unitId) ? ` (${names.get(unitId)})` : ''}`
+  const looked = new Map<string, Promise<Unproven | undefined>>()
+  const member = (why: string): Unproven => ({ why, unchecked: false })
+  const whyKept = async (accountId: string): Promise<Unproven | undefined> => {
+    let found: OrganizationMember | undefined
+    try {
+      found = (await api.searchMembers(accountId)).find((m) => m.accountId === accountId)
+    } catch (error) {
+      return {
+        why: `looking it up in the organization failed: ${describeError(error)}`,
+        unchecked: true
+      }
+    }
+    if (!found) return undefined
+    if (!tree.wanted) {
+      return member(
+        `still a member of the organization (${unitOf(found.unitId)}); the first read missed it`
+      )
+    }
+    if (tree.wanted.has(found.unitId)) {
+      return member(
+        `still a member of ${unitOf(found.unitId)}, in "organization-units"; the first read missed it`
+      )
+    }
+    if (!known(found.unitId)) {
+      return member(
+        `a member of ${unitOf(found.unitId)}, which the units read do not place: it may be under one in "organization-units"`
+      )
+    }
+    return undefined
+  }
+  return async (accountIds) => {
+    const reasons = await Promise.all(
+      accountIds.map((accountId) => {
+        let why = looked.get(accountId)
+        if (!why) looked.set(accountId, (why = whyKept(accountId)))
+        return why
+      })
+    )
+    return new Map(
+      accountIds.flatMap((accountId, i) => (reasons[i] ? [[accountId, reasons[i]] as const] : []))
+    )
+  }
 }
 
 /**
@@ -122,7 +205,10 @@ interface AccountLists {
  * one member is kept from the share. With revoke-unlisted, a read that found
  * no member at all would take the share from everyone: refused.
  */
-export function withMembers<T extends AccountLists>(request: T, targets: OrganizationTargets): T {
+export function withMembers<T extends AccountLists>(
+  request: T,
+  targets: Pick<OrganizationTargets, 'members'>
+): T {
   if (request.revokeUnlisted && targets.members.length === 0) {
     throw new OrganizationError(
       'Input "revoke-unlisted" is true and the organization read found no member in "organization-units" ' +

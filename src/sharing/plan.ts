@@ -22,8 +22,10 @@ export interface WantedAccounts {
   share: readonly string[]
   /** Accounts that should not. */
   revoke: readonly string[]
-  /** Take the share from every account not in `share`. */
+  /** Take the share from every account not listed. */
   revokeUnlisted: boolean
+  /** With revokeUnlisted, the accounts that keep their share: `share` when absent (an older version shares with no one new). */
+  listed?: readonly string[]
 }
 
 /** What a run changes, from the wanted accounts and the current shares. */
@@ -34,6 +36,8 @@ export interface SharePlan {
   alreadyShared: string[]
   /** Accounts to take the share from: listed ones first, then unlisted ones in the API's order. */
   toRevoke: string[]
+  /** The part of toRevoke that is there for not being listed (revokeUnlisted). */
+  unlisted: string[]
   /** Accounts in `revoke` that do not have it. */
   alreadyNotShared: string[]
 }
@@ -53,20 +57,31 @@ export function planChanges(
       toShare: [...request.share],
       alreadyShared: [],
       toRevoke: [...request.revoke],
+      unlisted: [],
       alreadyNotShared: []
     }
   }
   const shared = new Set(currentlyShared)
-  const wanted = new Set(request.share)
+  const listed = new Set(request.listed ?? request.share)
   const listedRevokes = request.revoke.filter((id) => shared.has(id))
   const unlisted = request.revokeUnlisted
-    ? currentlyShared.filter((id) => !wanted.has(id) && !listedRevokes.includes(id))
+    ? currentlyShared.filter((id) => !listed.has(id) && !listedRevokes.includes(id))
     : []
   return {
     toShare: request.share.filter((id) => !shared.has(id)),
     alreadyShared: request.share.filter((id) => shared.has(id)),
     toRevoke: [...listedRevokes, ...unlisted],
+    unlisted,
     alreadyNotShared: request.revoke.filter((id) => !shared.has(id))
+  }
+}
+
+/** The plan without the accounts that keep their share after all (not proven to have left). */
+export function withoutRevokes(plan: SharePlan, kept: ReadonlySet<string>): SharePlan {
+  return {
+    ...plan,
+    toRevoke: plan.toRevoke.filter((id) => !kept.has(id)),
+    unlisted: plan.unlisted.filter((id) => !kept.has(id))
   }
 }
 

@@ -4,11 +4,13 @@
  * bring each region's share list to what the inputs ask, side by side.
  */
 import { ApiError, TransportError, describeError } from '../cloud/api-errors.js'
-import { copyMarker, findCopy, type CopySource } from './copies.js'
+import { copyMarker, findCopy, markedSource, type CopySource } from './copies.js'
 import type { Blueprint, LighthouseApi, Quota } from '../cloud/lighthouse.js'
 import { BufferedLog, withPrefix, type Logger } from '../common/logger.js'
 import type { CopyOrigin, ShareReport } from './share-report.js'
 import { backoffDelay, retrying } from '../cloud/retry.js'
+import type { FamilyLifecycle } from './lifecycle/lifecycle.js'
+import { buildTimeOf } from './lifecycle/versions.js'
 import {
   readCurrentShares,
   shareBlueprint,
@@ -24,8 +26,8 @@ const MAX_REGIONS_PER_SYNC = 10
 export interface RegionDeps extends Omit<ShareDeps, 'api'> {
   /** The Lighthouse API in a region (requests carry that region). */
   apiFor(region: string): LighthouseApi
-  /** Runs in each region once its image's shares are done there (e.g. to retire older versions); may throw. */
-  afterShared?: (deps: ShareDeps, report: ShareReport) => Promise<void>
+  /** With family: what runs in each region once its image's shares are done there. */
+  lifecycle?: FamilyLifecycle
 }
 
 export interface RegionResult {
@@ -33,7 +35,7 @@ export interface RegionResult {
   /** Undefined when the region could not even be looked at. */
   origin?: CopyOrigin
   report: ShareReport
-  /** Why this region failed; undefined when it did not. */
+  /** Why this region failed (its shares, or its family's older versions); undefined when it did not. */
   failure?: string
 }
 
@@ -80,9 +82,11 @@ export async function shareAcrossRegions(
   if (!sourceShares.readable && request.revokeUnlisted) throw unlistedNeedsTheList(sourceShares)
 
   let namesakes: Promise<Blueprint[]> | undefined
+  const { lifecycle } = deps
   const source: CopySource = {
     image,
     region: request.region,
+    builtAt: lifecycle?.currentBuilt ?? buildTimeOf(image),
     namesakes: () =>
       (namesakes ??= sourceApi
         .listCustomImages()
@@ -91,6 +95,11 @@ export async function shareAcrossRegions(
   const found = await Promise.all(
     copyTo.map((region) => findCopy(deps.apiFor(region), region, source))
   )
+  // Every region's builds count in every region's ranks: all are known before any change.
+  for (const [i, region] of copyTo.entries()) {
+    const images = found[i].images
+    if (images) lifecycle?.learn(region, images)
+  }
   const results: RegionResult[] = []
   const copies: RegionImage[] = []
   const missing: string[] = []
@@ -104,7 +113,9 @@ export async function shareAcrossRegions(
         `[${region}] Reusing the copy ${copy.id} (${copy.state}) made on an earlier run` +
           (marked
             ? '.'
-            : ', recognised by its name (it is marked as the copy before its shares change).')
+            : markedSource(copy.description)
+              ? ' (its mark is written again, with the build time, before its shares change).'
+              : ', recognised by its name (it is marked as the copy before its shares change).')
       )
       const ready = copy.state === 'NORMAL' ? copy : undefined
       copies.push({ region, blueprintId: copy.id, origin: 'reused', ready, mark: !marked })
@@ -142,7 +153,13 @@ export async function shareAcrossRegions(
       // A new copy has no shares: every listed account would get it, no revoke is needed.
       report.record(request.accountIds, 'shared')
       report.record(request.revokeAccountIds, 'not-shared')
-      results.push({ region, origin: 'would-make', report })
+      const images = found[copyTo.indexOf(region)].images
+      const failure = await keepFamily(deps, request, report, {
+        shared: true,
+        log: withPrefix(log, `[${region}] `),
+        images
+      })
+      results.push({ region, origin: 'would-make', report, failure })
     }
   } else if (roomy.length > 0) {
     const made = await makeCopies(deps, source, roomy, () => waitForSource(copyWaitSeconds))
@@ -191,36 +208,90 @@ export async function shareAcrossRegions(
           {
             image: ready,
             shares: isSource ? sourceShares : undefined,
-            beforePlan: target.mark ? () => markCopy(deps, request, target, regionLog) : undefined
+            beforePlan: target.mark
+              ? () => markCopy(deps, request, target, source.builtAt, regionLog)
+              : undefined
           }
         )
-        await deps.afterShared?.(regionDeps, report)
-        await done()
-        return { region, origin, report }
       } catch (error) {
+        // Offboarding still reaches the older versions here.
+        const family = await keepFamily(deps, request, report, { shared: false, log: regionLog })
         await done()
-        return failed(region, origin, report, describeError(error), request)
+        return failed(
+          region,
+          origin,
+          report,
+          [describeError(error), family].filter(Boolean).join(' '),
+          request
+        )
       }
+      const failure = await keepFamily(deps, request, report, { shared: true, log: regionLog })
+      await done()
+      return { region, origin, report, failure }
     })
   )
+  // Regions that failed before their shares: their older versions are still offboarded.
+  for (const result of results.filter((r) => r.failure && r.origin !== 'would-make')) {
+    const images = found[copyTo.indexOf(result.region)]?.images
+    if (!images || !offboards(request)) continue
+    const family = await keepFamily(deps, request, result.report, {
+      shared: false,
+      log: withPrefix(log, `[${result.region}] `),
+      images
+    })
+    if (family) result.failure = `${result.failure} ${family}`
+  }
   const order = [request.region, ...copyTo]
   return [...shared, ...results].sort((a, b) => order.indexOf(a.region) - order.indexOf(b.region))
 }
 
 /**
+ * With family: the family's plan in a region once its image's shares are
+ * done there (`shared`), or failed (then only offboarding, if asked for).
+ * Resolves to the lifecycle's failure, if any.
+ */
+export async function keepFamily(
+  deps: RegionDeps,
+  request: ShareRequest,
+  report: ShareReport,
+  state: { shared: boolean; log: Logger; images?: readonly Blueprint[] }
+): Promise<string | undefined> {
+  const { lifecycle } = deps
+  if (!lifecycle || (!state.shared && !offboards(request))) return undefined
+  try {
+    await lifecycle.actIn(
+      { ...deps, api: deps.apiFor(report.region), log: state.log },
+      { ...request, region: report.region, blueprintId: report.blueprintId },
+      { report, shared: state.shared, images: state.images }
+    )
+    return undefined
+  } catch (error) {
+    return describeError(error)
+  }
+}
+
+/** Whether the request takes shares from accounts (which reaches older versions too). */
+function offboards(request: ShareRequest): boolean {
+  return request.revokeAccountIds.length > 0 || request.revokeUnlisted
+}
+
+/**
  * Writes on a copy whose link to the source this run knows that it is the
- * source's copy, so later runs tell it apart. Never the source: only a copy
+ * source's copy, and when its build was made, so later runs tell it apart and
+ * date it (also after the source is deleted). Never the source: only a copy
  * in another region is written on. A copy that cannot be marked is still
- * shared (this run knows it), with a warning.
+ * shared, with a warning; but not with keep-shared or keep-images, which
+ * would never be able to date it: its region then fails before its shares change.
  */
 async function markCopy(
   deps: RegionDeps,
   request: ShareRequest,
   copy: RegionImage,
+  builtAt: number,
   log: Logger
 ): Promise<void> {
   if (copy.region === request.region) throw new Error('The source image is never written on.')
-  const marker = copyMarker(request.blueprintId, request.region)
+  const marker = copyMarker(request.blueprintId, request.region, builtAt)
   if (request.dryRun) {
     log.info(`Dry run: ${copy.blueprintId} would be marked "${marker}" (its description).`)
     return
@@ -229,10 +300,18 @@ async function markCopy(
     await deps.apiFor(copy.region).setDescription(copy.blueprintId, marker)
     log.info(`Marked ${copy.blueprintId} as the copy: its description is now "${marker}".`)
   } catch (error) {
+    const what = `Could not mark ${copy.blueprintId} as the copy of ${request.blueprintId} (ModifyBlueprintAttribute): ${describeError(error)}`
+    if (deps.lifecycle?.needsMarks) {
+      throw new Error(
+        `${what} Its shares were not changed: with "keep-shared" a copy must carry its mark (the build it ` +
+          'belongs to and its time), or no later run could tell which version it is. Allow ' +
+          'lighthouse:ModifyBlueprintAttribute, then run the step again.',
+        { cause: error }
+      )
+    }
     log.warning(
-      `Could not mark ${copy.blueprintId} as the copy of ${request.blueprintId} (ModifyBlueprintAttribute): ` +
-        `${describeError(error)} Its shares are updated all the same; a later run recognises it by name only ` +
-        `while no other image in ${request.region} has that name.`
+      `${what} Its shares are updated all the same; a later run recognises it by name only while no other ` +
+        `image in ${request.region} has that name.`
     )
   }
 }

@@ -2,7 +2,6 @@
 import { kindOf } from '../cloud/api-errors.js'
 import { CHANGES, type ChangeName } from './change.js'
 import { accountShower, type ShowAccount } from './plan.js'
-import type { FamilyOutcome } from './family.js'
 import type { Quota } from '../cloud/lighthouse.js'
 
 export type AccountResult =
@@ -14,6 +13,8 @@ export type AccountResult =
   /** A change call may have changed it, and no read could tell: counted as failed. */
   | 'unknown'
   | 'not-attempted'
+  /** Not listed, but not proven to have left (an organization member the read may have missed): keeps the share. */
+  | 'kept'
 
 export interface AccountOutcome {
   accountId: string
@@ -67,8 +68,6 @@ export class ShareReport {
   readonly requestIds: string[] = []
   /** With copy-to-regions: how this region's image came to be. */
   origin?: CopyOrigin
-  /** With family: the older versions here and what became of them. */
-  family?: FamilyOutcome
   /** The region's custom-image quota, as read before copying there. */
   quota?: Quota
   /** With organization-units: where each wanted account came from ("account-ids", a unit); safe to print. */

@@ -1,13 +1,36 @@
 /** Carrying out the plan: wait for the image, read the shares, share, then revoke. */
 import { ApiError, TransportError, describeError, isPerAccountError } from '../cloud/api-errors.js'
 import type { Blueprint, LighthouseApi } from '../cloud/lighthouse.js'
-import { accountBatches, planChanges, planSummary, planTable } from './plan.js'
+import {
+  accountBatches,
+  planChanges,
+  planSummary,
+  planTable,
+  withoutRevokes,
+  type SharePlan
+} from './plan.js'
 import { SHARE, REVOKE, type Change } from './change.js'
 import type { AccountResult, CurrentShares, ShareReport } from './share-report.js'
 import type { Clock } from '../common/clock.js'
 import type { Logger } from '../common/logger.js'
 import { backoffDelay, retrying, type NextAttempt, type RetryPolicy } from '../cloud/retry.js'
 import { waitForNormal, type WaitSchedule } from './wait.js'
+
+/** Why an account not listed keeps its share: it is still a member, or the lookup that would prove it left failed. */
+export interface Unproven {
+  why: string
+  /** The lookup failed: the account fails (the step cannot do what was asked), rather than being kept as a member. */
+  unchecked: boolean
+}
+
+/**
+ * Of the accounts about to lose a share for not being listed, the ones not
+ * proven to have left: they keep it. Absent when every listed account is in
+ * the inputs, where not being listed is proof enough.
+ */
+export type ProveUnlisted = (
+  accountIds: readonly string[]
+) => Promise<ReadonlyMap<string, Unproven>>
 
 export interface ShareDeps {
   api: LighthouseApi
@@ -16,6 +39,7 @@ export interface ShareDeps {
   policy: RetryPolicy
   log: Logger
   waitSchedule?: WaitSchedule
+  proveUnlisted?: ProveUnlisted
 }
 
 /** What shareBlueprint is asked to do, as the inputs say it. */
@@ -26,8 +50,10 @@ export interface ShareRequest {
   accountIds: string[]
   /** Accounts that should not. */
   revokeAccountIds: string[]
-  /** Take the share from every account not in accountIds. */
+  /** Take the share from every account not listed. */
   revokeUnlisted: boolean
+  /** With revokeUnlisted, the accounts that keep their share; accountIds when absent. */
+  listed?: string[]
   /** Read and plan, but change nothing. */
   dryRun: boolean
   /** How long to wait for the image to become NORMAL; 0: not at all. */
@@ -103,7 +129,7 @@ export async function shareBlueprint(
   prepared: Prepared = {}
 ): Promise<void> {
   const { api, clock, log } = deps
-  const { info, group } = log
+  const { info } = log
   const show = report.show
   const { blueprintId } = request
   // One deadline: an image that leaves NORMAL before a share is waited for again within it.
@@ -126,19 +152,40 @@ export async function shareBlueprint(
         "and the API's answers tell which already were as asked."
     )
   }
-  const plan = planChanges(
+  const planned = planChanges(
     {
       share: request.accountIds,
       revoke: request.revokeAccountIds,
-      revokeUnlisted: request.revokeUnlisted
+      revokeUnlisted: request.revokeUnlisted,
+      listed: request.listed
     },
     shares.readable ? shares.accounts : undefined
   )
+  const { plan, unchecked } = await keepUnproven(planned, report, deps)
+  await applyPlan(deps, request, report, plan, { waitForImage, readable: shares.readable })
+  if (unchecked.length > 0) {
+    throw new Error(
+      `Could not check whether ${unchecked.length} account(s) not listed left, so they keep the share of ` +
+        `${blueprintId}: ${unchecked.map((a) => `${show(a.accountId)} (${a.why})`).join('; ')}`
+    )
+  }
+}
+
+/** Carries the plan out: records what needs no change, logs the plan, then shares, then revokes. */
+async function applyPlan(
+  deps: ShareDeps,
+  request: ShareRequest,
+  report: ShareReport,
+  plan: SharePlan,
+  context: Pick<BatchContext, 'waitForImage' | 'readable'>
+): Promise<void> {
+  const { info, group } = deps.log
+  const { blueprintId } = request
   report.record(plan.alreadyShared, 'already-shared')
   report.record(plan.alreadyNotShared, 'not-shared')
   // One line per account: folded, so 500 accounts do not bury the rest of the log.
   await group(`${request.dryRun ? 'Dry run: the plan' : 'Plan'}: ${planSummary(plan)}`, () =>
-    info(planTable(plan, show))
+    info(planTable(plan, report.show))
   )
 
   if (plan.toShare.length === 0 && plan.toRevoke.length === 0) {
@@ -158,14 +205,42 @@ export async function shareBlueprint(
       [REVOKE, plan.toRevoke]
     ] as const) {
       for (const batch of accountBatches(accounts)) {
-        await applyBatch(
-          { deps, change, blueprintId, report, waitForImage, readable: shares.readable },
-          batch,
-          false
-        )
+        await applyBatch({ deps, change, blueprintId, report, ...context }, batch, false)
       }
     }
   })
+}
+
+/**
+ * An account loses a share for not being listed only on proof that it left
+ * (an organization read that shifted is no proof): the others keep theirs,
+ * recorded as kept, with why.
+ */
+async function keepUnproven(
+  plan: SharePlan,
+  report: ShareReport,
+  deps: ShareDeps
+): Promise<{ plan: SharePlan; unchecked: { accountId: string; why: string }[] }> {
+  if (!deps.proveUnlisted || plan.unlisted.length === 0) return { plan, unchecked: [] }
+  const unproven = await deps.proveUnlisted(plan.unlisted)
+  const members = [...unproven].filter(([, u]) => !u.unchecked)
+  const unchecked = [...unproven]
+    .filter(([, u]) => u.unchecked)
+    .map(([accountId, u]) => ({ accountId, why: u.why }))
+  for (const [accountId, { why }] of members) report.record([accountId], 'kept', { reason: why })
+  for (const { accountId, why } of unchecked) {
+    report.record([accountId], 'failed', { change: 'revoke', reason: why })
+  }
+  if (members.length > 0) {
+    deps.log.warning(
+      `${members.length} account(s) not listed keep the share of ${report.blueprintId}: they are not proven ` +
+        `to have left (${members
+          .slice(0, 5)
+          .map(([accountId]) => report.show(accountId))
+          .join(', ')}${members.length > 5 ? ', …' : ''}). The summary says why for each.`
+    )
+  }
+  return { plan: withoutRevokes(plan, new Set(unproven.keys())), unchecked }
 }
 
 /** What every batch of one change works with. */
