@@ -191,9 +191,9 @@ describe('2. only a list read whole is acted on', () => {
     expect(errorLine(result)).toBe('')
     expect(objectOutput(result, 'deleted-blueprint-ids')).toEqual({ [REGION]: [w1.id] })
     expect(exists(w2.id)).toBe(true)
-    // The list was read again, each image once.
+    // The list was read again, each image once; and read whole again before acting, and before deleting.
     expect(emulator.callsTo('DescribeBlueprints').map((call) => call.params.Offset)).toEqual([
-      0, 100, 0, 100
+      0, 100, 0, 100, 0, 100, 0, 100
     ])
     const rows = readableSummary(result.summary).split('\n')
     expect(rows.filter((row) => row.startsWith(`${w3.id}  |  ${w3.name}`))).toHaveLength(1)
@@ -274,7 +274,9 @@ describe('3. an account loses a share for leaving only on proof that it left', (
       `::warning::1 account(s) not listed keep the share of ${w5.id}: they are not proven to have left (${missed})`
     )
     expect(readableSummary(result.summary)).toMatch(
-      new RegExp(`${missed} .* kept: not proven to have left .* still a member of the organization`)
+      new RegExp(
+        `${missed} .* kept: not proven to have left .* still a member of unit \\d+ \\(root\\), in the organization`
+      )
     )
   }, 30_000)
 
@@ -318,7 +320,9 @@ describe('3. an account loses a share for leaving only on proof that it left', (
     // The other is proven outside: its unit is known all the way up, and not under prod.
     expect(JSON.parse(result.outputs['revoked-account-ids'])).toEqual([outside])
     expect(readableSummary(result.summary)).toMatch(
-      new RegExp(`${inMissedUnit} .* a member of unit 800, which the units read do not place`)
+      new RegExp(
+        `${inMissedUnit} .* a member of unit 800 \\(prod-sub\\), which the units read do not place`
+      )
     )
   }, 30_000)
 })
@@ -643,5 +647,241 @@ describe('only the caller’s own images', () => {
       emulator.calls.some((call) => JSON.stringify(call.params).includes('lhbp-theirs01'))
     ).toBe(false)
     expect(readableSummary(result.summary)).not.toContain('lhbp-theirs01')
+  }, 30_000)
+})
+
+/** Found by trying to make the step do the wrong thing, and kept so it never does again. */
+describe('attacks on the irreversible acts', () => {
+  const CHANGES = [
+    'ShareBlueprintAcrossAccounts',
+    'CancelShareBlueprintAcrossAccounts',
+    'DeleteBlueprints'
+  ]
+
+  test('revoke-unlisted without the share list changes nothing, older versions included', async () => {
+    emulator.site = 'international'
+    emulator.addBlueprint({ ...w1, sharedWith: [a, c] }).addBlueprint({ ...w2, sharedWith: [a] })
+
+    const result = await familyStep({
+      'blueprint-id': w2.id,
+      'account-ids': a,
+      'revoke-account-ids': c,
+      'revoke-unlisted': 'true'
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(errorLine(result)).toContain('Nothing was changed')
+    expect(emulator.calls.filter((call) => CHANGES.includes(call.action))).toEqual([])
+    expect(emulator.sharesOf(w1.id)).toEqual([a, c])
+  }, 30_000)
+
+  test('a share made while a delete is tried again keeps the image: the shares are read before every attempt', async () => {
+    for (const build of [w1, w2, w3]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+    // The first delete is dropped unanswered, and someone shares w1 just then.
+    emulator
+      .before('DeleteBlueprints', () =>
+        emulator.blueprint(w1.id).shares.set(c, '2026-11-01T00:00:00Z')
+      )
+      .inject('DeleteBlueprints', { kind: 'drop' })
+
+    const result = await familyStep({
+      'blueprint-id': w3.id,
+      'keep-shared': '1',
+      'keep-images': '2'
+    })
+
+    expect(errorLine(result)).toBe('')
+    expect(emulator.deleted).toEqual([])
+    expect(emulator.sharesOf(w1.id)).toEqual([c])
+    expect(readableSummary(result.summary)).toMatch(
+      /lhbp-week0001 .*kept: 1 share\(s\) appeared since its shares were taken/
+    )
+  }, 30_000)
+
+  test('a dry run plans the deletes the real run makes, in a region whose copy it would make (international site)', async () => {
+    emulator.site = 'international'
+    for (const build of [w1, w2, w3]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+    for (const build of [w1, w2]) {
+      emulator.addBlueprint({
+        id: `lhbp-shweek0${build.id.slice(-1)}`,
+        region: COPIES,
+        name: build.name,
+        description: markOf(build),
+        createdTime: build.createdTime,
+        sharedWith: [a, b]
+      })
+    }
+    const step = (dryRun: string) =>
+      familyStep({
+        'blueprint-id': w3.id,
+        'copy-to-regions': COPIES,
+        'keep-shared': '1',
+        'keep-images': '1',
+        'dry-run': dryRun
+      })
+
+    const dry = await step('true')
+    const real = await step('false')
+
+    expect(errorLine(real)).toBe('')
+    expect(objectOutput(real, 'deleted-blueprint-ids')).toEqual({ [REGION]: [], [COPIES]: [] })
+    expect(objectOutput(dry, 'deleted-blueprint-ids')).toEqual(
+      objectOutput(real, 'deleted-blueprint-ids')
+    )
+  }, 60_000)
+
+  test('a newer version deleted by someone else meanwhile: the region still keeps keep-images', async () => {
+    emulator
+      .addBlueprint({ ...w1, sharedWith: [a, b] })
+      .addBlueprint({ ...w2, sharedWith: [a, b] })
+      .addBlueprint({ ...w3 })
+      .addBlueprint({ ...w4, sharedWith: [a, b] })
+    // After the image was chosen, before the step acts: w3 is being deleted by someone else.
+    emulator.before(
+      'DescribeBlueprintsShareAcrossAccountInfos',
+      () => (emulator.blueprint(w3.id).state = 'DELETING')
+    )
+
+    const result = await familyStep({
+      'blueprint-id': w4.id,
+      'keep-shared': '1',
+      'keep-images': '2'
+    })
+
+    expect(errorLine(result)).toBe('')
+    const left = [...emulator.allBlueprints()].filter(
+      (image) => image.name.startsWith('golden-ubuntu-') && image.state === 'NORMAL'
+    )
+    expect(left.map((image) => image.id).sort()).toEqual([w2.id, w4.id])
+  }, 30_000)
+
+  test('a unit moved under a wanted one after the units were read: its member keeps the share', async () => {
+    const [moved, outside, inProd] = rootAccounts(3, 640000000001)
+    emulator.addAccounts('root', [moved, outside, inProd])
+    emulator.addBlueprint({ ...w5, sharedWith: [moved, outside, inProd] })
+    const organization = new OrganizationEmulator(OWNER_UIN)
+      .addUnits({ id: 701, name: 'prod' }, { id: 702, name: 'team' }, { id: 703, name: 'other' })
+      .addMembers(
+        { uin: moved, unit: 702 },
+        { uin: outside, unit: 703 },
+        { uin: inProd, unit: 701 }
+      )
+    emulator.organization = organization
+    // After the first units read: team moves under prod.
+    emulator.before(
+      'DescribeOrganizationNodes',
+      () => organization.addUnits({ id: 702, name: 'team', parent: 701 }),
+      { nth: 2 }
+    )
+
+    const result = await runAction(
+      shareInputs(emulator, {
+        'blueprint-id': w5.id,
+        'organization-units': '701',
+        'revoke-unlisted': 'true'
+      })
+    )
+
+    expect(errorLine(result)).toBe('')
+    expect(emulator.sharesOf(w5.id)).toEqual([moved, inProd])
+    expect(readableSummary(result.summary)).toMatch(
+      new RegExp(
+        `${moved} .* a member of unit 702 \\(team\\), which is now in "organization-units"`
+      )
+    )
+  }, 30_000)
+
+  test('an older version whose share list is refused keeps its shares: none is taken on a guess', async () => {
+    emulator.addBlueprint({ ...w4, sharedWith: [a, b, c] }).addBlueprint({ ...w5, sharedWith: [a] })
+    // The image's own list is read; the older version's is refused.
+    emulator.inject(
+      'DescribeBlueprintsShareAcrossAccountInfos',
+      { kind: 'error', code: 'UnauthorizedOperation.NoPermission' },
+      { nth: 2 }
+    )
+
+    const result = await familyStep({
+      'blueprint-id': w5.id,
+      'account-ids': a,
+      'revoke-account-ids': c,
+      'revoke-unlisted': 'true'
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(errorLine(result)).toContain(
+      `${w4.id}: its share list could not be read (UnauthorizedOperation.NoPermission`
+    )
+    expect(emulator.sharesOf(w4.id)).toEqual([a, b, c])
+  }, 30_000)
+
+  test('ties in CreatedTime rank together: both kept while keep-images needs one of them', async () => {
+    const w2b = { ...w2, id: 'lhbp-week002b' }
+    for (const build of [w1, w2, w2b, w3]) emulator.addBlueprint({ ...build, sharedWith: [a] })
+
+    const result = await familyStep({
+      'blueprint-id': w3.id,
+      'account-ids': a,
+      'keep-shared': '2',
+      'keep-images': '2'
+    })
+
+    expect(errorLine(result)).toBe('')
+    expect(objectOutput(result, 'deleted-blueprint-ids')).toEqual({ [REGION]: [w1.id] })
+    expect(emulator.sharesOf(w2.id)).toEqual([a])
+    expect(emulator.sharesOf(w2b.id)).toEqual([a])
+  }, 30_000)
+
+  test('a share-list that shifts during the read before a delete: the image is kept, and the summary says why', async () => {
+    for (const build of [w1, w2, w3]) emulator.addBlueprint({ ...build })
+    // Share reads: w3's, w2's for its retire, then w2's just before its delete: from there on the
+    // list says 101 shares and holds none.
+    emulator.inject(
+      'DescribeBlueprintsShareAcrossAccountInfos',
+      {
+        kind: 'mangle',
+        mangle: (response) => ({
+          ...response,
+          TotalCount: 101,
+          BlueprintShareAcrossAccountInfoSet: []
+        })
+      },
+      { nth: 3, times: 100 }
+    )
+
+    const result = await familyStep({
+      'blueprint-id': w3.id,
+      'keep-shared': '1',
+      'keep-images': '1'
+    })
+
+    expect(emulator.callsTo('DeleteBlueprints')).toEqual([])
+    expect(readableSummary(result.summary)).toContain('the list changed while it was read')
+  }, 60_000)
+
+  test('a leaver who rejoins before the lookup keeps the share; one still gone loses it', async () => {
+    const [rejoins, gone, stays] = rootAccounts(3, 630000000001)
+    emulator.addAccounts('root', [rejoins, gone, stays])
+    emulator.addBlueprint({ ...w3, sharedWith: [rejoins, gone, stays] })
+    const organization = new OrganizationEmulator(OWNER_UIN).addMembers({ uin: stays })
+    emulator.organization = organization
+    // After the member list, before the lookups: one of the two leavers joins again.
+    emulator.before(
+      'DescribeOrganizationMembers',
+      () => organization.addMembers({ uin: rejoins }),
+      {
+        nth: 2
+      }
+    )
+
+    const result = await runAction(
+      shareInputs(emulator, {
+        'blueprint-id': w3.id,
+        'organization-units': 'all',
+        'revoke-unlisted': 'true'
+      })
+    )
+
+    expect(errorLine(result)).toBe('')
+    expect(emulator.sharesOf(w3.id).sort()).toEqual([rejoins, stays].sort())
   }, 30_000)
 })

@@ -326,6 +326,10 @@ describe('the family inputs', () => {
     [
       { 'blueprint-name': 'h-1', family: 'g-*' },
       'Input "blueprint-name" is "h-1", which does not match "family" ("g-*")'
+    ],
+    [
+      { 'blueprint-id': 'lhbp-6jc6l8yb', family: '**', 'keep-shared': '1' },
+      'Input "family" is "**", which matches every image'
     ]
   ])('refuses %j', (values, message) => {
     expect(() => read(values)).toThrow(message)

@@ -208,6 +208,12 @@ function readFamily(getInput: GetInput, blueprintName?: string): FamilyRule | un
     }
     return undefined
   }
+  if (!pattern.replace(/\*/g, '').trim()) {
+    throw new InputError(
+      `Input "family" is "${pattern}", which matches every image: give the name pattern of one line of images ` +
+        '(e.g. golden-ubuntu-*), so that no other image is ever retired or deleted.'
+    )
+  }
   if (blueprintName !== undefined && !inFamily(blueprintName, pattern)) {
     throw new InputError(
       `Input "blueprint-name" is "${blueprintName}", which does not match "family" ("${pattern}"): the image ` +

@@ -196,7 +196,11 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
         })
       } catch (error) {
         // Offboarding still reaches the older versions.
-        const family = await keepFamily(regionDeps, request, report, { shared: false, log })
+        const family = await keepFamily(regionDeps, request, report, {
+          shared: false,
+          log,
+          failure: error
+        })
         if (!family) throw error
         throw new Error(`${describeError(error)} ${family}`, { cause: error })
       }

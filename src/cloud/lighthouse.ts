@@ -67,8 +67,8 @@ export interface LighthouseApi {
   /** Sets an image's description (60 characters at most); the same call twice does no harm. */
   setDescription(blueprintId: string, description: string): Promise<string>
   /**
-   * Deletes one custom image; resolves to the RequestId. Not sent again when
-   * the answer is lost: the caller reads the image to settle it.
+   * Deletes one custom image; resolves to the RequestId. Sent once: after any
+   * failure the caller reads the image (and its shares) before sending again.
    */
   deleteBlueprint(blueprintId: string): Promise<string>
   /** The region's custom-image quota (resource BLUEPRINT). */
@@ -182,7 +182,7 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
       caller.call(
         'DeleteBlueprints',
         { BlueprintIds: [blueprintId] },
-        { retryLostAnswers: false, read: (response) => response.RequestId }
+        { once: true, read: (response) => response.RequestId }
       ),
 
     blueprintQuota: () =>

@@ -116,6 +116,11 @@ export interface CallOptions<T> {
   /** False for a call that changes something: a lost answer is then the caller's to settle. */
   retryLostAnswers?: boolean
   /**
+   * Sent once (expired credentials aside, which the API refuses before acting):
+   * the caller retries itself, after checking what the failed attempt did.
+   */
+  once?: boolean
+  /**
    * Reads the answer into what the caller needs, throwing TransportError when
    * it cannot (a member missing or of the wrong type, an ID of the wrong
    * format): part of the attempt, so an unreadable answer counts as no answer.
@@ -156,7 +161,8 @@ export class Caller {
         info(`${action}: ${what}; the credentials expired, renewing them and trying again.`)
         return { before: renewCredentials }
       }
-      if (attempt >= policy.maxAttempts || !isRetryable(error, options.retryLostAnswers ?? true)) {
+      const retryable = !options.once && isRetryable(error, options.retryLostAnswers ?? true)
+      if (attempt >= policy.maxAttempts || !retryable) {
         debug(`${action} attempt ${attempt}: ${what} after ${elapsed} ms`)
         if (error instanceof ApiError || error instanceof TransportError) error.attempts = attempt
         return 'give-up'

@@ -76,69 +76,118 @@ export async function findOrganizationTargets(
     `Organization: ${members.length} member(s) in all; ${targets.length} to share with, from ${where}` +
       (ownerLeftOut ? " (the image owner's own account is a member and is left out)." : '.')
   )
-  const tree = { units, rootUnitId, wanted: wantedUnits }
-  return { members: targets, ownerLeftOut, proveOutside: outsideProver(api, tree) }
+  const tree = new UnitTree(units, rootUnitId, wantedUnits)
+  const freshTree = () =>
+    api
+      .listUnits()
+      .then(
+        (fresh) =>
+          new UnitTree(fresh, rootUnitId, subtreeOf(selection as string[], fresh, rootUnitId))
+      )
+  return { members: targets, ownerLeftOut, proveOutside: outsideProver(api, tree, freshTree) }
 }
 
 /** The units as read: which are wanted, and which are known all the way up to the root. */
-interface UnitTree {
-  units: readonly OrganizationUnit[]
-  rootUnitId: string
-  /** undefined: every member is wanted ("all"). */
-  wanted: ReadonlySet<string> | undefined
+class UnitTree {
+  private readonly parents: Map<string, string | undefined>
+  private readonly names: Map<string, string>
+
+  constructor(
+    units: readonly OrganizationUnit[],
+    private readonly rootUnitId: string,
+    /** undefined: every member is wanted ("all"). */
+    private readonly wantedUnits: ReadonlySet<string> | undefined
+  ) {
+    this.parents = new Map(units.map((unit) => [unit.id, unit.parentId]))
+    this.names = new Map(units.map((unit) => [unit.id, unit.name]))
+  }
+
+  /** "all": every member is wanted. */
+  get all(): boolean {
+    return !this.wantedUnits
+  }
+
+  /** Whether a member of the unit is wanted; every member is with "all". */
+  wants(unitId: string): boolean {
+    return !this.wantedUnits || this.wantedUnits.has(unitId)
+  }
+
+  /** Whether the unit and every unit above it were in the units read. */
+  places(unitId: string): boolean {
+    const seen = new Set<string>()
+    for (let id: string | undefined = unitId; id !== this.rootUnitId; id = this.parents.get(id)) {
+      if (id === undefined || !this.parents.has(id) || seen.has(id)) return false
+      seen.add(id)
+    }
+    return true
+  }
+
+  /** The unit's ID and name: the units read name it, else the member's own NodeName does. */
+  describe(member: OrganizationMember): string {
+    const name = this.names.get(member.unitId) || member.unitName
+    return `unit ${member.unitId}${name ? ` (${name})` : ''}`
+  }
 }
 
 /**
  * Looks each account up by its ID (DescribeOrganizationMembers' SearchKey,
  * compared exactly): proven outside when the search finds no such member, or
- * finds it in a unit that is known, up to the root, and outside the
- * selection. Anything else keeps the share: found in a wanted unit (the first
- * read missed it), in a unit the read did not have, or a search that failed.
- * Each account is looked up once a run.
+ * finds it in a unit outside the selection, by the units read and by a fresh
+ * read of them (a unit may have moved under a wanted one since). Anything
+ * else keeps the share: found in a wanted unit (the first read missed it), in
+ * a unit the read does not place, or a lookup that failed. Each account is
+ * looked up once a run; the units are read again at most once.
  */
-function outsideProver(api: OrganizationApi, tree: UnitTree): ProveUnlisted {
-  const parents = new Map(tree.units.map((unit) => [unit.id, unit.parentId]))
-  const names = new Map(tree.units.map((unit) => [unit.id, unit.name]))
-  /** Whether the unit and every unit above it were in the units read. */
-  const known = (unitId: string): boolean => {
-    const seen = new Set<string>()
-    for (let id: string | undefined = unitId; id !== tree.rootUnitId; id = parents.get(id)) {
-      if (id === undefined || !parents.has(id) || seen.has(id)) return false
-      seen.add(id)
-    }
-    return true
-  }
-  const unitOf = (unitId: string) =>
-    `unit ${unitId}${names.get(unitId) ? ` (${names.get(unitId)})` : ''}`
+function outsideProver(
+  api: OrganizationApi,
+  tree: UnitTree,
+  freshTree: () => Promise<UnitTree>
+): ProveUnlisted {
+  let fresh: Promise<UnitTree> | undefined
   const looked = new Map<string, Promise<Unproven | undefined>>()
   const member = (why: string): Unproven => ({ why, unchecked: false })
+  const unchecked = (what: string, error: unknown): Unproven => ({
+    why: `${what} failed: ${describeError(error)}`,
+    unchecked: true
+  })
+  /** Why a member of this unit keeps the share, by a tree; undefined when the tree places it outside. */
+  const inside = (
+    units: UnitTree,
+    found: OrganizationMember,
+    again: boolean
+  ): Unproven | undefined => {
+    const { unitId } = found
+    if (units.wants(unitId)) {
+      const where = units.all ? 'the organization' : '"organization-units"'
+      return member(
+        again
+          ? `a member of ${units.describe(found)}, which is now in ${where}: the units changed since they were read`
+          : `still a member of ${units.describe(found)}, in ${where}; the first read missed it`
+      )
+    }
+    if (!units.places(unitId)) {
+      return member(
+        `a member of ${units.describe(found)}, which the units ${again ? 'read again' : 'read'} do not place: ` +
+          'it may be under one in "organization-units"'
+      )
+    }
+    return undefined
+  }
   const whyKept = async (accountId: string): Promise<Unproven | undefined> => {
     let found: OrganizationMember | undefined
     try {
       found = (await api.searchMembers(accountId)).find((m) => m.accountId === accountId)
     } catch (error) {
-      return {
-        why: `looking it up in the organization failed: ${describeError(error)}`,
-        unchecked: true
-      }
+      return unchecked('looking it up in the organization', error)
     }
     if (!found) return undefined
-    if (!tree.wanted) {
-      return member(
-        `still a member of the organization (${unitOf(found.unitId)}); the first read missed it`
-      )
+    const first = inside(tree, found, false)
+    if (first) return first
+    try {
+      return inside(await (fresh ??= freshTree()), found, true)
+    } catch (error) {
+      return unchecked('reading the units again', error)
     }
-    if (tree.wanted.has(found.unitId)) {
-      return member(
-        `still a member of ${unitOf(found.unitId)}, in "organization-units"; the first read missed it`
-      )
-    }
-    if (!known(found.unitId)) {
-      return member(
-        `a member of ${unitOf(found.unitId)}, which the units read do not place: it may be under one in "organization-units"`
-      )
-    }
-    return undefined
   }
   return async (accountIds) => {
     const reasons = await Promise.all(

@@ -7,7 +7,7 @@ import { ApiError, TransportError, describeError } from '../cloud/api-errors.js'
 import { copyMarker, findCopy, markedSource, type CopySource } from './copies.js'
 import type { Blueprint, LighthouseApi, Quota } from '../cloud/lighthouse.js'
 import { BufferedLog, withPrefix, type Logger } from '../common/logger.js'
-import type { CopyOrigin, ShareReport } from './share-report.js'
+import type { CopyOrigin, CurrentShares, ShareReport } from './share-report.js'
 import { backoffDelay, retrying } from '../cloud/retry.js'
 import type { FamilyLifecycle } from './lifecycle/lifecycle.js'
 import { buildTimeOf } from './lifecycle/versions.js'
@@ -15,6 +15,7 @@ import {
   readCurrentShares,
   shareBlueprint,
   unlistedNeedsTheList,
+  UnlistedNeedsListError,
   waitForReportedImage,
   type ShareDeps,
   type ShareRequest
@@ -157,7 +158,9 @@ export async function shareAcrossRegions(
       const failure = await keepFamily(deps, request, report, {
         shared: true,
         log: withPrefix(log, `[${region}] `),
-        images
+        images,
+        // Where the source's list cannot be read, the copy's could not be either: plan as the real run would.
+        unreadable: sourceShares.readable ? undefined : sourceShares
       })
       results.push({ region, origin: 'would-make', report, failure })
     }
@@ -215,7 +218,11 @@ export async function shareAcrossRegions(
         )
       } catch (error) {
         // Offboarding still reaches the older versions here.
-        const family = await keepFamily(deps, request, report, { shared: false, log: regionLog })
+        const family = await keepFamily(deps, request, report, {
+          shared: false,
+          log: regionLog,
+          failure: error
+        })
         await done()
         return failed(
           region,
@@ -254,15 +261,24 @@ export async function keepFamily(
   deps: RegionDeps,
   request: ShareRequest,
   report: ShareReport,
-  state: { shared: boolean; log: Logger; images?: readonly Blueprint[] }
+  state: {
+    shared: boolean
+    log: Logger
+    images?: readonly Blueprint[]
+    /** Why the image's shares failed here: revoke-unlisted without the list changes nothing at all. */
+    failure?: unknown
+    /** Why the region's share lists cannot be read, where its image's were not read (a copy a dry run would make). */
+    unreadable?: CurrentShares & { readable: false }
+  }
 ): Promise<string | undefined> {
   const { lifecycle } = deps
   if (!lifecycle || (!state.shared && !offboards(request))) return undefined
+  if (state.failure instanceof UnlistedNeedsListError) return undefined
   try {
     await lifecycle.actIn(
       { ...deps, api: deps.apiFor(report.region), log: state.log },
       { ...request, region: report.region, blueprintId: report.blueprintId },
-      { report, shared: state.shared, images: state.images }
+      { report, shared: state.shared, images: state.images, unreadable: state.unreadable }
     )
     return undefined
   } catch (error) {

@@ -93,14 +93,21 @@ export async function readCurrentShares(
   }
 }
 
+/** revoke-unlisted cannot work without the share list: nothing is changed in the region, older versions included. */
+export class UnlistedNeedsListError extends Error {
+  override name = 'UnlistedNeedsListError'
+}
+
 /** revoke-unlisted cannot work without the share list: say why, and what would allow it. */
-export function unlistedNeedsTheList(shares: CurrentShares & { readable: false }): Error {
+export function unlistedNeedsTheList(
+  shares: CurrentShares & { readable: false }
+): UnlistedNeedsListError {
   const allow =
     shares.kind === 'not-served'
       ? "This site's API does not serve that read (the international site's spec does not list it); the China " +
         'site (endpoint lighthouse.tencentcloudapi.com) does.'
       : 'Allow lighthouse:DescribeBlueprintsShareAcrossAccountInfos in the CAM policy of these credentials.'
-  return new Error(
+  return new UnlistedNeedsListError(
     `Input "revoke-unlisted" needs the current share list, and it cannot be read: ` +
       `DescribeBlueprintsShareAcrossAccountInfos answered ${shares.code} (RequestId ${shares.requestId || 'none'}). ` +
       `Nothing was changed. ${allow} Or name the accounts to take the share from in "revoke-account-ids".`

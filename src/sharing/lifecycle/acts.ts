@@ -18,7 +18,7 @@ export interface ActContext {
   identity: string
   show: ShareReport['show']
   /** Where the image's own share list could not be read: older versions' cannot be either. */
-  unreadable?: CurrentShares
+  unreadable?: CurrentShares & { readable: false }
 }
 
 type SharesToTake = Pick<ShareRequest, 'revokeAccountIds' | 'revokeUnlisted' | 'listed'>
@@ -36,6 +36,12 @@ async function takeShares(
 ): Promise<void> {
   const { image } = record.version
   const shares = context.unreadable ?? (await readCurrentShares(deps.api, image.id))
+  if (!shares.readable && !context.unreadable) {
+    // The region's list could be read, this one's not (CAM, or a refusal that passes): left as it is.
+    throw new Error(
+      `its share list could not be read (${shares.code}, RequestId ${shares.requestId || 'none'}), so its shares are left as they are`
+    )
+  }
   const taking = what(shares)
   const report = new ShareReport(
     image.id,
@@ -110,9 +116,9 @@ function quiet(deps: ShareDeps): ShareDeps['log'] {
 }
 
 /**
- * Deletes a version that has no share left (read again just before, so one
- * shared meanwhile is kept). Where the shares cannot be read, nothing is
- * deleted: it is not known to have none.
+ * Deletes a version that has no share left (read again just before every
+ * attempt, so one shared meanwhile is kept). Where the shares cannot be read,
+ * nothing is deleted: it is not known to have none.
  */
 export async function remove(
   deps: ShareDeps,
@@ -120,7 +126,6 @@ export async function remove(
   record: VersionRecord,
   sharesReadable: boolean
 ): Promise<Deletion> {
-  const { image } = record.version
   if (!sharesReadable) {
     return {
       result: 'kept',
@@ -128,38 +133,45 @@ export async function remove(
     }
   }
   if (request.dryRun) return { result: 'would-delete' }
-  let left: string[]
-  try {
-    left = await deps.api.listSharedAccounts(image.id)
-  } catch (error) {
-    return {
-      result: 'kept',
-      why: `its shares could not be read again just before deleting it: ${describeError(error)}`
-    }
-  }
-  if (left.length > 0) {
-    return { result: 'kept', why: `${left.length} share(s) appeared since its shares were taken` }
-  }
-  return deleteImage(deps, image.id)
+  return deleteImage(deps, record.version.image.id)
+}
+
+/** Answers after which a delete may have been carried out: none came, or the API failed on its side. */
+function mayHaveActed(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true
+  return (
+    error.kind === 'transient' || error.code === 'UnsupportedOperation.PostDestroyResourceFailed'
+  )
+}
+
+/** Answers worth another attempt while the image is still there: none came, or the API was busy. */
+function passing(error: unknown): boolean {
+  return (
+    error instanceof TransportError ||
+    (error instanceof ApiError && ['transient', 'rate-limited', 'image-busy'].includes(error.kind))
+  )
 }
 
 /**
- * One DeleteBlueprints, its answer settled: a lost answer or any refusal is
- * read back (gone, or DELETING, means deleted), and a lost answer on an image
- * still there is sent again, within the retry policy.
+ * DeleteBlueprints, each attempt only after a fresh read shows no share. Any
+ * answer but success is settled by reading the image: gone, or DELETING,
+ * means deleted (by this run when an attempt of it may have worked). Still
+ * there after a lost answer or a passing failure, it is tried again within
+ * the retry policy.
  */
 async function deleteImage(deps: ShareDeps, id: string): Promise<Deletion> {
   const { api, policy, random, clock } = deps
-  for (let lost = 0; ;) {
+  let mayHaveDeleted = false
+  for (let attempt = 1; ; attempt++) {
+    const shared = await sharesLeft(api, id)
+    if (shared) return { result: 'kept', why: shared }
     let error: unknown
     try {
       return { result: 'deleted', requestId: await api.deleteBlueprint(id) }
     } catch (failure) {
       error = failure
     }
-    if (error instanceof TransportError) lost += 1
-    // An earlier attempt of this delete may have been applied: its answer was lost, or retried.
-    const mayHaveDeleted = lost > 0 || (error instanceof ApiError && error.attempts > 1)
+    mayHaveDeleted ||= mayHaveActed(error)
     let state: string | undefined
     try {
       state = (await api.describeBlueprint(id))?.state
@@ -176,8 +188,8 @@ async function deleteImage(deps: ShareDeps, id: string): Promise<Deletion> {
         return {
           result: 'deleted',
           settled: state
-            ? `the answer was lost; it reads ${state}`
-            : 'the answer was lost; it is gone'
+            ? `the answer was unclear; it reads ${state}`
+            : 'the answer was unclear; it is gone'
         }
       }
       return {
@@ -187,8 +199,9 @@ async function deleteImage(deps: ShareDeps, id: string): Promise<Deletion> {
           : "it was already gone before this run's call (deleted by someone else)"
       }
     }
-    if (error instanceof TransportError && lost < policy.maxAttempts) {
-      await clock.sleep(backoffDelay(lost, policy, random))
+    if (passing(error) && attempt < policy.maxAttempts) {
+      const limited = error instanceof ApiError && error.kind === 'rate-limited'
+      await clock.sleep(backoffDelay(attempt, policy, random, limited ? 1000 : 0))
       continue
     }
     const why =
@@ -196,5 +209,17 @@ async function deleteImage(deps: ShareDeps, id: string): Promise<Deletion> {
         ? `${error.code}: ${error.hint}`
         : `${describeError(error)} (it reads ${state})`
     return { result: 'kept', why }
+  }
+}
+
+/** Why the image may not be deleted now: a share it has, or shares that cannot be read; undefined when it has none. */
+async function sharesLeft(api: ShareDeps['api'], id: string): Promise<string | undefined> {
+  try {
+    const left = await api.listSharedAccounts(id)
+    return left.length > 0
+      ? `${left.length} share(s) appeared since its shares were taken`
+      : undefined
+  } catch (error) {
+    return `its shares could not be read again just before deleting it: ${describeError(error)}`
   }
 }

@@ -10,8 +10,8 @@ import { describeError } from '../../cloud/api-errors.js'
 import type { Blueprint } from '../../cloud/lighthouse.js'
 import type { CurrentShares, ShareReport } from '../share-report.js'
 import type { ShareDeps, ShareRequest } from '../share.js'
-import { offboard, remove, retire } from './acts.js'
-import { RegionLifecycle, type VersionRecord } from './record.js'
+import { offboard, remove, retire, type ActContext } from './acts.js'
+import { RegionLifecycle, type Deletion, type VersionRecord } from './record.js'
 import { planRegion, rulesOf, type FamilyRule, type LifecycleRule } from './rules.js'
 import {
   buildRegion,
@@ -32,8 +32,10 @@ export interface RegionState {
   report: ShareReport
   /** Whether the image's shares are in place here (in a dry run: would be); false where the region failed. */
   shared: boolean
-  /** The region's custom images as read before any change, when its image is not there yet; read here otherwise. */
+  /** The region's custom images as read before any change, where its image is not there (yet); read here otherwise. */
   images?: readonly Blueprint[]
+  /** Why share lists cannot be read here, where the image's own was not read (a copy a dry run would make). */
+  unreadable?: Unreadable
 }
 
 type Unreadable = CurrentShares & { readable: false }
@@ -51,7 +53,7 @@ export class FamilyLifecycle {
     readonly rule: FamilyRule,
     /** The region builds are made in, and its custom images as read to choose the image. */
     region: string,
-    private readonly sourceImages: readonly Blueprint[],
+    sourceImages: readonly Blueprint[],
     current: Blueprint,
     private readonly identity: string
   ) {
@@ -85,87 +87,26 @@ export class FamilyLifecycle {
     request: ShareRequest,
     state: RegionState
   ): Promise<RegionLifecycle> {
-    const { region } = request
-    const { log } = deps
-    // The source region's images were read to choose the image; a copy's region is read again now.
-    const images =
-      state.images ??
-      (region === this.builds.region ? this.sourceImages : await deps.api.listCustomImages())
-    const found = this.familyIn(region, images)
+    // Read now, just before acting (where the image is there): the plan rests on the region as it is.
+    const images = state.images ?? (await deps.api.listCustomImages())
     const record = new RegionLifecycle(
-      region,
+      request.region,
       this.rule.pattern,
       request.dryRun,
-      planRegion(
-        found,
-        {
-          currentId: state.report.blueprintId,
-          currentBuilt: this.currentBuilt,
-          buildTimes: [
-            ...this.buildTimes,
-            this.currentBuilt,
-            ...found.flatMap((v) => (v.dating.known ? [v.dating.builtAt] : []))
-          ]
-        },
-        this.rules
-      )
+      this.planIn(request.region, state.report.blueprintId, images)
     )
-    this.records.set(region, record)
+    this.records.set(request.region, record)
     this.warnUnknown(record, deps)
-
-    const failed = state.report.failures
-    if (!state.shared || failed.length > 0) {
-      record.skipped = state.shared
-        ? `${failed.length} account(s) did not get this image here, and must not be left without a version`
-        : 'this image is not shared here'
-      if (this.rules.length > 0) {
-        log.warning(
-          `Older versions of "${this.rule.pattern}" keep their shares: ${record.skipped}.`
-        )
-      }
-    }
-    const retiring = record.skipped === undefined
-    const unreadable = this.unreadable(state.report)
-    if (unreadable && retiring && record.toRetire.length > 0) {
-      log.warning(
-        `The shares of older versions cannot be read here (${unreadable.code}), so only the accounts this ` +
-          'step lists lose them; any other account keeps its share, and no version is deleted.'
-      )
-    }
+    record.skipped = this.holdBack(state, deps)
+    const unreadable = this.unreadable(state)
     const context = { identity: this.identity, show: state.report.show, unreadable }
-    const offboarding = request.revokeAccountIds.length > 0 || request.revokeUnlisted
     const failures: string[] = []
-    /** Runs an act on a version; a failure is noted on it and collected, and the other versions go on. */
-    const done = async (version: VersionRecord, act: () => Promise<void>): Promise<boolean> => {
-      try {
-        await act()
-        return true
-      } catch (error) {
-        version.note = describeError(error)
-        failures.push(`${version.version.image.id}: ${describeError(error)}`)
-        return false
-      }
-    }
-
-    for (const version of record.versions) {
-      const { fate, image } = version.version
-      if (retiring && (fate === 'retire' || fate === 'delete')) {
-        if (!(await done(version, () => retire(deps, request, version, context)))) continue
-        if (fate !== 'delete') continue
-        const deletion = await remove(deps, request, version, !unreadable)
-        version.deletion = deletion
-        if (deletion.result === 'unknown') failures.push(`${image.id}: ${deletion.why}`)
-        if (deletion.result === 'kept') {
-          log.warning(`${image.id} (${image.name}) is not deleted: ${deletion.why}`)
-        }
-      } else if (offboarding && ['kept-shared', 'retire', 'delete'].includes(fate)) {
-        await done(version, () => offboard(deps, request, version, context))
-      }
-    }
+    const retired = await this.takeShares(record, deps, request, context, failures)
+    await this.deleteRetired(record, retired, deps, request, !unreadable, failures)
     const [lose, deleted] = request.dryRun
       ? ['would lose', 'would be deleted']
       : ['lost', 'deleted']
-    log.info(
+    deps.log.info(
       `Family "${this.rule.pattern}": ${record.versions.length} image(s) here; ${record.retired.length} older ` +
         `version(s) ${lose} their shares, ${record.deleted.length} ${deleted}.`
     )
@@ -177,14 +118,156 @@ export class FamilyLifecycle {
     return record
   }
 
+  /** The region's versions and their fates, from its images as read. */
+  private planIn(region: string, currentId: string, images: readonly Blueprint[]) {
+    const found = this.familyIn(region, images)
+    return planRegion(
+      found,
+      {
+        currentId,
+        currentBuilt: this.currentBuilt,
+        buildTimes: [
+          ...this.buildTimes,
+          this.currentBuilt,
+          ...found.flatMap((v) => (v.dating.known ? [v.dating.builtAt] : []))
+        ]
+      },
+      this.rules
+    )
+  }
+
+  /** Why no version loses its shares here (a customer must never be left without a version); undefined when they may. */
+  private holdBack(state: RegionState, deps: ShareDeps): string | undefined {
+    const failed = state.report.failures.length
+    if (state.shared && failed === 0) return undefined
+    const why = !state.shared
+      ? state.report.blueprintId
+        ? 'not every share of this image succeeded here'
+        : 'this image is not shared here'
+      : `${failed} account(s) did not get this image here, and must not be left without a version`
+    if (this.rules.length > 0) {
+      deps.log.warning(`Older versions of "${this.rule.pattern}" keep their shares: ${why}.`)
+    }
+    return why
+  }
+
+  /**
+   * Retires the versions planned to be (unless held back), and offboards the
+   * others; resolves to the versions retired in full. A version whose act
+   * fails is noted, and the others go on.
+   */
+  private async takeShares(
+    record: RegionLifecycle,
+    deps: ShareDeps,
+    request: ShareRequest,
+    context: ActContext,
+    failures: string[]
+  ): Promise<Set<VersionRecord>> {
+    const retiring = record.skipped === undefined
+    if (context.unreadable && retiring && record.toRetire.length > 0) {
+      deps.log.warning(
+        `The shares of older versions cannot be read here (${context.unreadable.code}), so only the accounts ` +
+          'this step lists lose them; any other account keeps its share, and no version is deleted.'
+      )
+    }
+    const offboarding = request.revokeAccountIds.length > 0 || request.revokeUnlisted
+    const retired = new Set<VersionRecord>()
+    for (const version of record.versions) {
+      const { fate, image } = version.version
+      const act =
+        retiring && (fate === 'retire' || fate === 'delete')
+          ? retire
+          : offboarding && ['kept-shared', 'retire', 'delete'].includes(fate)
+            ? offboard
+            : undefined
+      if (!act) continue
+      try {
+        await act(deps, request, version, context)
+        if (act === retire) retired.add(version)
+      } catch (error) {
+        version.note = describeError(error)
+        failures.push(`${image.id}: ${describeError(error)}`)
+      }
+    }
+    return retired
+  }
+
+  /**
+   * Deletes the retired versions planned to be, once a fresh read of the
+   * region still places each beyond keep-images (someone may have deleted a
+   * newer one meanwhile): a region never keeps fewer than keep-images.
+   */
+  private async deleteRetired(
+    record: RegionLifecycle,
+    retired: ReadonlySet<VersionRecord>,
+    deps: ShareDeps,
+    request: ShareRequest,
+    sharesReadable: boolean,
+    failures: string[]
+  ): Promise<void> {
+    const doomed = record.versions.filter((v) => v.version.fate === 'delete' && retired.has(v))
+    if (doomed.length === 0) return
+    const stillDoomed = await this.stillBeyondKeep(record, doomed, deps, request)
+    for (const version of doomed) {
+      const { image } = version.version
+      const deletion =
+        stillDoomed.get(version) ?? (await remove(deps, request, version, sharesReadable))
+      version.deletion = deletion
+      if (deletion.result === 'unknown') failures.push(`${image.id}: ${deletion.why}`)
+      if (deletion.result === 'kept') {
+        deps.log.warning(`${image.id} (${image.name}) is not deleted: ${deletion.why}`)
+      }
+    }
+  }
+
+  /**
+   * The versions a fresh read of the region no longer lets be deleted, each
+   * with why (gone meanwhile, or fewer than keep-images newer versions left).
+   * A dry run reads nothing more.
+   */
+  private async stillBeyondKeep(
+    record: RegionLifecycle,
+    doomed: readonly VersionRecord[],
+    deps: ShareDeps,
+    request: ShareRequest
+  ): Promise<Map<VersionRecord, Deletion>> {
+    const held = new Map<VersionRecord, Deletion>()
+    if (request.dryRun) return held
+    let images: Blueprint[]
+    try {
+      images = await deps.api.listCustomImages()
+    } catch (error) {
+      const why = `the region's images could not be read again just before deleting: ${describeError(error)}`
+      for (const version of doomed) held.set(version, { result: 'kept', why })
+      return held
+    }
+    const current = record.versions.find((v) => v.version.fate === 'current')
+    const fresh = this.planIn(request.region, current?.version.image.id ?? '', images)
+    for (const version of doomed) {
+      const now = fresh.find((v) => v.image.id === version.version.image.id)
+      if (!now) {
+        held.set(version, {
+          result: 'gone',
+          why: "it was gone before this run's call (deleted by someone else)"
+        })
+      } else if (now.fate !== 'delete') {
+        held.set(version, {
+          result: 'kept',
+          why: `a fresh read of the region no longer places it beyond keep-images (${now.rank?.region ?? 0} newer version(s) left here)`
+        })
+      }
+    }
+    return held
+  }
+
   private familyIn(region: string, images: readonly Blueprint[]): FamilyImage[] {
     return familyImages(images, region, this.rule.pattern, this.builds)
   }
 
   /** Where the image's own share list could not be read, older versions' cannot be either: not asked again. */
-  private unreadable(report: ShareReport): Unreadable | undefined {
-    const shares = report.currentShares
-    return shares?.readable === false ? shares : undefined
+  private unreadable(state: RegionState): Unreadable | undefined {
+    const shares = state.report.currentShares
+    return shares?.readable === false ? shares : state.unreadable
   }
 
   /** Images named like the family whose build is not known: one warning a region, the summary has each. */

@@ -55,8 +55,10 @@ export class RegionLifecycle {
     return record.shares?.failures.map((a) => a.accountId) ?? []
   }
 
-  /** Versions being retired that lost at least one share (in a dry run: would). */
+  /** Versions retired that lost at least one share (in a dry run: would). */
   get retired(): string[] {
+    // Where retiring was held back, a version beyond keep-shared lost only offboarded accounts' shares.
+    if (this.skipped !== undefined) return []
     return this.toRetire
       .filter((v) => this.revokedFrom(v).length > 0)
       .map((v) => v.version.image.id)
