@@ -885,3 +885,255 @@ describe('attacks on the irreversible acts', () => {
     expect(emulator.sharesOf(w3.id).sort()).toEqual([rejoins, stays].sort())
   }, 30_000)
 })
+
+/** Found by a second attack, on the mends of the first, and kept so they never come back. */
+describe('a second attack on the irreversible acts', () => {
+  type Versions = Record<string, Record<string, { 'revoked-account-ids': string[]; image: string }>>
+  const copyOf = (
+    build: { id: string; name: string; createdTime: string },
+    sharedWith: string[]
+  ) => ({
+    id: `lhbp-shweek0${build.id.slice(-1)}`,
+    region: COPIES,
+    name: build.name,
+    description: markOf(build),
+    createdTime: build.createdTime,
+    sharedWith
+  })
+  const liveFamily = (region: string) =>
+    [...emulator.allBlueprints()]
+      .filter(
+        (i) => i.region === region && i.name.startsWith('golden-ubuntu-') && i.state === 'NORMAL'
+      )
+      .map((i) => i.id)
+      .sort()
+
+  describe('A. keep-images: a region never keeps fewer than M', () => {
+    test('A1. a newer kept version deleted by someone else while this run deletes: the next deletes stop', async () => {
+      for (const build of [w1, w2, w3, w4, w5])
+        emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+      // After the one re-read of the region and the first delete (w3): w4 goes, before the second delete.
+      emulator.before('DeleteBlueprints', () => (emulator.blueprint(w4.id).state = 'DELETING'), {
+        nth: 2
+      })
+
+      const result = await familyStep({
+        'blueprint-id': w5.id,
+        'keep-shared': '1',
+        'keep-images': '2'
+      })
+
+      expect(errorLine(result)).toBe('')
+      // A re-read before w2's delete shows w5 as its only newer version: w2 stays, with w5.
+      expect(liveFamily(REGION).length).toBeGreaterThanOrEqual(2)
+    }, 30_000)
+
+    test('A2. the image itself deleted meanwhile still counts as a newer version in the fresh read', async () => {
+      for (const build of [w1, w2, w3, w4]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+      // DescribeBlueprints: 1 choose the image, 2 actIn, 3 the re-read just before deleting.
+      emulator.before('DescribeBlueprints', () => (emulator.blueprint(w4.id).state = 'DELETING'), {
+        nth: 3
+      })
+
+      const result = await familyStep({
+        'blueprint-id': w4.id,
+        'keep-shared': '1',
+        'keep-images': '2'
+      })
+
+      expect(errorLine(result)).toBe('')
+      // Left: w3 (and w2, which the fresh read shows has one newer version only).
+      expect(liveFamily(REGION).length).toBeGreaterThanOrEqual(2)
+    }, 30_000)
+  })
+
+  describe('B. a dry run plans what the real run does', () => {
+    test('B1. a copy region without quota: the real run offboards its older versions, the dry run must show it', async () => {
+      emulator
+        .addBlueprint({ ...w1, sharedWith: [a, c] })
+        .addBlueprint({ ...w2, sharedWith: [a] })
+        .addBlueprint(copyOf(w1, [a, c]))
+      emulator.blueprintQuota.set(COPIES, 1)
+      const step = (dryRun: string) =>
+        familyStep({
+          'blueprint-id': w2.id,
+          'account-ids': a,
+          'revoke-account-ids': c,
+          'copy-to-regions': COPIES,
+          'dry-run': dryRun
+        })
+
+      const dry = await step('true')
+      expect(emulator.sharesOf('lhbp-shweek01')).toEqual([a, c])
+      const real = await step('false')
+
+      expect(real.exitCode).toBe(1)
+      expect(errorLine(real)).toContain('No room for the copy')
+      const realVersions = objectOutput<Versions>(real, 'older-versions')
+      expect(realVersions[COPIES]['lhbp-shweek01']['revoked-account-ids']).toEqual([c])
+      expect(emulator.sharesOf('lhbp-shweek01')).toEqual([a])
+      // The dry run's plan for that region: the same share taken.
+      expect(objectOutput<Versions>(dry, 'older-versions')).toEqual(realVersions)
+    }, 60_000)
+  })
+
+  describe('C. "Nothing was changed" only when nothing was', () => {
+    test('C1. a region whose copy is unclear says nothing changed there, yet its older versions were offboarded', async () => {
+      emulator
+        .addBlueprint({ ...w1, sharedWith: [a, c] })
+        .addBlueprint({ ...w2, sharedWith: [a] })
+        .addBlueprint(copyOf(w1, [a, c]))
+      // Two unmarked namesakes of w2 there: which is its copy cannot be told.
+      for (const id of ['lhbp-shdup001', 'lhbp-shdup002']) {
+        emulator.addBlueprint({ id, region: COPIES, name: w2.name, createdTime: daysAgo(1) })
+      }
+
+      const result = await familyStep({
+        'blueprint-id': w2.id,
+        'account-ids': a,
+        'revoke-account-ids': c,
+        'copy-to-regions': COPIES
+      })
+
+      expect(result.exitCode).toBe(1)
+      // Something was changed in ap-shanghai: c lost the older copy's share there.
+      expect(emulator.sharesOf('lhbp-shweek01')).toEqual([a])
+      expect(errorLine(result)).not.toContain('Nothing was changed in this region')
+    }, 30_000)
+
+    test('C2. revoke-unlisted in a copy region whose share list is refused: the copy was made and marked, the source revoked', async () => {
+      emulator.addBlueprint({ ...w2, sharedWith: [a, b] })
+      // The source's list is read; the copy region's is refused (a CAM condition on the region).
+      emulator.inject(
+        'DescribeBlueprintsShareAcrossAccountInfos',
+        { kind: 'error', code: 'UnauthorizedOperation.NoPermission' },
+        { nth: 2 }
+      )
+
+      const result = await runAction(
+        shareInputs(emulator, {
+          'blueprint-id': w2.id,
+          'account-ids': a,
+          'revoke-unlisted': 'true',
+          'copy-to-regions': COPIES
+        })
+      )
+
+      expect(result.exitCode).toBe(1)
+      const changes = emulator.calls.filter((call) =>
+        [
+          'SyncBlueprint',
+          'ModifyBlueprintAttribute',
+          'CancelShareBlueprintAcrossAccounts'
+        ].includes(call.action)
+      )
+      expect(changes.map((call) => call.action).sort()).toEqual([
+        'CancelShareBlueprintAcrossAccounts',
+        'ModifyBlueprintAttribute',
+        'SyncBlueprint'
+      ])
+      expect(emulator.sharesOf(w2.id)).toEqual([a])
+      expect(errorLine(result)).not.toContain('Nothing was changed')
+    }, 30_000)
+  })
+
+  describe('D. offboarding reaches older versions in a copy region that failed (international site)', () => {
+    test('D1. quota full in the copy region: revoke-account-ids still loses the older copy, as in the source region', async () => {
+      emulator.site = 'international'
+      emulator
+        .addBlueprint({ ...w1, sharedWith: [a, c] })
+        .addBlueprint({ ...w2, sharedWith: [a] })
+        .addBlueprint(copyOf(w1, [a, c]))
+      emulator.blueprintQuota.set(COPIES, 1)
+
+      const result = await familyStep({
+        'blueprint-id': w2.id,
+        'account-ids': a,
+        'revoke-account-ids': c,
+        'copy-to-regions': COPIES
+      })
+
+      expect(result.exitCode).toBe(1)
+      // In the source region the older version loses c by the call's own answer.
+      expect(emulator.sharesOf(w1.id)).toEqual([a])
+      // In the failed copy region it must too (README: "also in a copy region that failed").
+      expect(emulator.sharesOf('lhbp-shweek01')).toEqual([a])
+      expect(errorLine(result)).not.toContain('its share list could not be read')
+    }, 30_000)
+
+    test('D2. single region, the image never becomes NORMAL: the older version still loses revoke-account-ids', async () => {
+      emulator.site = 'international'
+      emulator
+        .addBlueprint({ ...w1, sharedWith: [a, c] })
+        .addBlueprint({ ...w2, state: 'CREATING' })
+
+      const result = await familyStep({
+        'blueprint-id': w2.id,
+        'account-ids': a,
+        'revoke-account-ids': c,
+        'wait-timeout-seconds': '0'
+      })
+
+      expect(result.exitCode).toBe(1)
+      expect(emulator.sharesOf(w1.id)).toEqual([a])
+    }, 30_000)
+  })
+
+  describe('F. the failure says what happened', () => {
+    test('F1. the image was never shared, and an older version\'s offboarding failed: not "The image is shared"', async () => {
+      emulator
+        .addBlueprint({ ...w1, sharedWith: [a, c] })
+        .addBlueprint({ ...w2, state: 'CREATING' })
+      emulator.inject('CancelShareBlueprintAcrossAccounts', {
+        kind: 'error',
+        code: 'UnsupportedOperation.BlueprintOccupied'
+      })
+
+      const result = await familyStep({
+        'blueprint-id': w2.id,
+        'account-ids': a,
+        'revoke-account-ids': c,
+        'wait-timeout-seconds': '0'
+      })
+
+      expect(result.exitCode).toBe(1)
+      expect(errorLine(result)).toContain('is in state CREATING')
+      expect(errorLine(result)).not.toContain('The image is shared, but')
+    }, 30_000)
+  })
+
+  describe('E. a delete only on a read that proves no share', () => {
+    test('E1. a share-list answer naming another image is not proof of no share (off-spec, mangled)', async () => {
+      for (const build of [w1, w2, w3]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+      // Share reads: w3, w2 and w1 for their retire, then w1's just before its delete: c shares meanwhile,
+      // and the answer labels its entries with another image's ID.
+      emulator.before(
+        'DescribeBlueprintsShareAcrossAccountInfos',
+        () => emulator.blueprint(w1.id).shares.set(c, '2026-11-01T00:00:00Z'),
+        { nth: 4 }
+      )
+      emulator.inject(
+        'DescribeBlueprintsShareAcrossAccountInfos',
+        {
+          kind: 'mangle',
+          mangle: (response) => ({
+            ...response,
+            BlueprintShareAcrossAccountInfoSet: (
+              response.BlueprintShareAcrossAccountInfoSet as Record<string, unknown>[]
+            ).map((share) => ({ ...share, BlueprintId: 'lhbp-someone1' }))
+          })
+        },
+        { nth: 4 }
+      )
+
+      const result = await familyStep({
+        'blueprint-id': w3.id,
+        'keep-shared': '1',
+        'keep-images': '2'
+      })
+
+      expect(emulator.deleted).toEqual([])
+      expect(readableSummary(result.summary)).toContain(w1.id)
+    }, 30_000)
+  })
+})

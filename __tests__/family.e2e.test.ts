@@ -134,10 +134,10 @@ describe('keep-shared and keep-images', () => {
 
     expect(errorLine(result)).toBe('')
     expect(objectOutput(result, 'deleted-blueprint-ids')).toEqual({ [REGION]: [w2.id, w1.id] })
-    // Nothing deleted still had a share: each lost its shares first.
+    // Nothing deleted still had a share: each lost its shares first. The oldest goes first.
     expect(emulator.deleted).toEqual([
-      { id: w2.id, region: REGION, shares: [] },
-      { id: w1.id, region: REGION, shares: [] }
+      { id: w1.id, region: REGION, shares: [] },
+      { id: w2.id, region: REGION, shares: [] }
     ])
     expect(emulator.sharesOf(w3.id)).toEqual([])
     expect(emulator.blueprint(w3.id).state).toBe('NORMAL')

@@ -86,8 +86,13 @@ const PAGE_SIZE = 100
 const ACCOUNT_FILTER_SIZE = 5
 
 export function createLighthouseApi(caller: Caller): LighthouseApi {
-  const readShareInfos = (params: object) =>
-    caller.call('DescribeBlueprintsShareAcrossAccountInfos', params, { read: readShareInfoPage })
+  /** One image's shares: a share of any other image in the answer makes it no answer. */
+  const readShareInfos = (blueprintId: string, params: object) =>
+    caller.call(
+      'DescribeBlueprintsShareAcrossAccountInfos',
+      { BlueprintIds: [blueprintId], ...params },
+      { read: (response) => readShareInfoPage(response, blueprintId) }
+    )
 
   const changeShares = (action: string, blueprintId: string, accountIds: readonly string[]) =>
     caller.call(
@@ -142,26 +147,20 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
       const shares = await readAllPages(
         'DescribeBlueprintsShareAcrossAccountInfos',
         PAGE_SIZE,
-        (offset) =>
-          readShareInfos({ BlueprintIds: [blueprintId], Offset: offset, Limit: PAGE_SIZE }),
-        (share) => `${share.blueprintId} ${share.accountId}`
+        (offset) => readShareInfos(blueprintId, { Offset: offset, Limit: PAGE_SIZE }),
+        (accountId) => accountId
       )
-      return shares.filter((s) => s.blueprintId === blueprintId).map((s) => s.accountId)
+      return shares
     },
 
     async findSharedAccounts(blueprintId, accountIds) {
       const found: string[] = []
       for (const group of batches(accountIds, ACCOUNT_FILTER_SIZE)) {
-        const page = await readShareInfos({
-          BlueprintIds: [blueprintId],
+        const page = await readShareInfos(blueprintId, {
           Filters: [{ Name: 'account-id', Values: group }],
           Limit: PAGE_SIZE
         })
-        found.push(
-          ...page.items
-            .filter((s) => s.blueprintId === blueprintId && group.includes(s.accountId))
-            .map((s) => s.accountId)
-        )
+        found.push(...page.items.filter((accountId) => group.includes(accountId)))
       }
       return found
     },
@@ -264,16 +263,18 @@ function toBlueprint(action: string, item: unknown): Blueprint {
   }
 }
 
-function readShareInfoPage(response: ApiResponse) {
+/** A page of one image's shares, as account IDs; a share of another image is no answer. */
+function readShareInfoPage(response: ApiResponse, blueprintId: string) {
   const action = 'DescribeBlueprintsShareAcrossAccountInfos'
-  const infos = listOf(action, response, 'BlueprintShareAcrossAccountInfoSet').map((item) => {
+  const accounts = listOf(action, response, 'BlueprintShareAcrossAccountInfoSet').map((item) => {
     const info = membersOf(item)
     if (!isBlueprintId(info.BlueprintId) || !isAccountId(info.AccountId)) {
       throw unreadable(action, 'a share without a valid BlueprintId and AccountId')
     }
-    return { blueprintId: info.BlueprintId as string, accountId: info.AccountId as string }
+    if (info.BlueprintId !== blueprintId) throw unreadable(action, 'a share of another image')
+    return info.AccountId as string
   })
-  return { items: infos, total: countOf(action, response) }
+  return { items: accounts, total: countOf(action, response) }
 }
 
 /** SyncBlueprint's copies: each a region that was asked for and a valid new ID. */

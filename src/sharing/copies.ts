@@ -125,7 +125,7 @@ async function searchCopy(
       kind: 'unclear',
       reason:
         `${ids(marked)} are all marked as copies of ${source.image.id}, and only one may be shared. ` +
-        `Nothing was changed in this region. Delete all but one of them (the shares of the one kept are kept).`
+        `No copy was made or shared here. Delete all but one of them (the shares of the one kept are kept).`
     }
   }
   const candidates = usable.filter(
@@ -141,7 +141,7 @@ async function searchCopy(
       kind: 'unclear',
       reason:
         `${ids(candidates)} all have the name of ${source.image.id} and no mark of whose copy they are, so the ` +
-        `action cannot tell which is its copy. Nothing was changed in this region. ${settle(candidates)}`
+        `action cannot tell which is its copy. No copy was made or shared here. ${settle(candidates)}`
     }
   }
   const namesakes = await source.namesakes()
@@ -151,7 +151,7 @@ async function searchCopy(
       reason:
         `${candidates[0].id} has the name of ${source.image.id} and no mark of whose copy it is, and ` +
         `${ids(namesakes)} in ${source.region} has that name too, so it may be the copy of another build. ` +
-        `Nothing was changed in this region. ${settle(candidates)}`
+        `No copy was made or shared here. ${settle(candidates)}`
     }
   }
   return { kind: 'found', copy: candidates[0], marked: false }

@@ -102,12 +102,19 @@ export async function shareAcrossRegions(
     if (images) lifecycle?.learn(region, images)
   }
   const results: RegionResult[] = []
+  /** Regions that failed before any share there: their older versions are still offboarded, below. */
+  const failedEarly: RegionResult[] = []
+  const fail = (...args: Parameters<typeof failed>) => {
+    const result = failed(...args)
+    failedEarly.push(result)
+    results.push(result)
+  }
   const copies: RegionImage[] = []
   const missing: string[] = []
   for (const [i, region] of copyTo.entries()) {
     const outcome = found[i]
     if (outcome.kind === 'unclear') {
-      results.push(failed(region, undefined, reportFor(region, ''), outcome.reason, request))
+      fail(region, undefined, reportFor(region, ''), outcome.reason, request)
     } else if (outcome.kind === 'found') {
       const { copy, marked } = outcome
       log.info(
@@ -141,7 +148,7 @@ export async function shareAcrossRegions(
         `No room for the copy: the custom image quota here is used up (${quota.available} available of ` +
         `${quota.total}, DescribeGeneralResourceQuotas BLUEPRINT). Delete old images here (or let "keep-images" ` +
         'delete old versions of the family), or ask Tencent Cloud for a higher quota.'
-      results.push(failed(region, report.origin, report, why, request))
+      fail(region, report.origin, report, why, request)
     } else {
       roomy.push(region)
     }
@@ -169,7 +176,7 @@ export async function shareAcrossRegions(
     for (const region of roomy) {
       const copy = made.get(region)!
       if ('failure' in copy) {
-        results.push(failed(region, 'made', reportAt(region, '', 'made'), copy.failure, request))
+        fail(region, 'made', reportAt(region, '', 'made'), copy.failure, request)
       } else {
         copies.push({ region, blueprintId: copy.blueprintId, origin: 'made', mark: true })
       }
@@ -213,7 +220,10 @@ export async function shareAcrossRegions(
             shares: isSource ? sourceShares : undefined,
             beforePlan: target.mark
               ? () => markCopy(deps, request, target, source.builtAt, regionLog)
-              : undefined
+              : undefined,
+            unchanged: isSource
+              ? undefined
+              : `The shares of ${blueprintId} here were not changed (the copy itself ${origin === 'made' ? 'was made by this run' : 'was made earlier'}).`
           }
         )
       } catch (error) {
@@ -238,7 +248,7 @@ export async function shareAcrossRegions(
     })
   )
   // Regions that failed before their shares: their older versions are still offboarded.
-  for (const result of results.filter((r) => r.failure && r.origin !== 'would-make')) {
+  for (const result of failedEarly) {
     const images = found[copyTo.indexOf(result.region)]?.images
     if (!images || !offboards(request)) continue
     const family = await keepFamily(deps, request, result.report, {

@@ -100,7 +100,9 @@ export class UnlistedNeedsListError extends Error {
 
 /** revoke-unlisted cannot work without the share list: say why, and what would allow it. */
 export function unlistedNeedsTheList(
-  shares: CurrentShares & { readable: false }
+  shares: CurrentShares & { readable: false },
+  /** What the refusal left as it was: everything, unless the run changed something before (a copy made). */
+  unchanged = 'Nothing was changed.'
 ): UnlistedNeedsListError {
   const allow =
     shares.kind === 'not-served'
@@ -110,7 +112,7 @@ export function unlistedNeedsTheList(
   return new UnlistedNeedsListError(
     `Input "revoke-unlisted" needs the current share list, and it cannot be read: ` +
       `DescribeBlueprintsShareAcrossAccountInfos answered ${shares.code} (RequestId ${shares.requestId || 'none'}). ` +
-      `Nothing was changed. ${allow} Or name the accounts to take the share from in "revoke-account-ids".`
+      `${unchanged} ${allow} Or name the accounts to take the share from in "revoke-account-ids".`
   )
 }
 
@@ -122,6 +124,8 @@ export interface Prepared {
   shares?: CurrentShares
   /** Runs once the image is NORMAL, before its shares are read (e.g. to mark a copy). */
   beforePlan?: (image: Blueprint) => Promise<void>
+  /** What a refusal before any share call leaves unchanged, where the run changed things before. */
+  unchanged?: string
 }
 
 /**
@@ -153,7 +157,7 @@ export async function shareBlueprint(
   const shares = prepared.shares ?? (await readCurrentShares(api, blueprintId))
   report.currentShares = shares
   if (!shares.readable) {
-    if (request.revokeUnlisted) throw unlistedNeedsTheList(shares)
+    if (request.revokeUnlisted) throw unlistedNeedsTheList(shares, prepared.unchanged)
     info(
       `The current shares cannot be read here (${shares.code}): every listed account gets its call, ` +
         "and the API's answers tell which already were as asked."

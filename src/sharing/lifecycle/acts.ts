@@ -36,8 +36,8 @@ async function takeShares(
 ): Promise<void> {
   const { image } = record.version
   const shares = context.unreadable ?? (await readCurrentShares(deps.api, image.id))
-  if (!shares.readable && !context.unreadable) {
-    // The region's list could be read, this one's not (CAM, or a refusal that passes): left as it is.
+  if (!shares.readable && !context.unreadable && shares.kind === 'denied') {
+    // CAM refused this read (the site serves it): the version is left as it is, not guessed at.
     throw new Error(
       `its share list could not be read (${shares.code}, RequestId ${shares.requestId || 'none'}), so its shares are left as they are`
     )

@@ -93,7 +93,8 @@ export class FamilyLifecycle {
       request.region,
       this.rule.pattern,
       request.dryRun,
-      this.planIn(request.region, state.report.blueprintId, images)
+      // A copy a dry run would make counts as there: the real run would have made it.
+      this.planIn(request.region, state.report.blueprintId, images, request.dryRun && state.shared)
     )
     this.records.set(request.region, record)
     this.warnUnknown(record, deps)
@@ -111,21 +112,28 @@ export class FamilyLifecycle {
         `version(s) ${lose} their shares, ${record.deleted.length} ${deleted}.`
     )
     if (failures.length > 0) {
+      const image = state.shared ? 'The image is shared, but' : 'Also,'
       throw new LifecycleError(
-        `The image is shared, but ${failures.length} older version(s) could not be brought to the plan: ${failures.join('; ')}`
+        `${image} ${failures.length} older version(s) could not be brought to the plan: ${failures.join('; ')}`
       )
     }
     return record
   }
 
   /** The region's versions and their fates, from its images as read. */
-  private planIn(region: string, currentId: string, images: readonly Blueprint[]) {
+  private planIn(
+    region: string,
+    currentId: string,
+    images: readonly Blueprint[],
+    currentToCome = false
+  ) {
     const found = this.familyIn(region, images)
     return planRegion(
       found,
       {
         currentId,
         currentBuilt: this.currentBuilt,
+        currentToCome,
         buildTimes: [
           ...this.buildTimes,
           this.currentBuilt,
@@ -193,9 +201,10 @@ export class FamilyLifecycle {
   }
 
   /**
-   * Deletes the retired versions planned to be, once a fresh read of the
-   * region still places each beyond keep-images (someone may have deleted a
-   * newer one meanwhile): a region never keeps fewer than keep-images.
+   * Deletes the retired versions planned to be, oldest first, each once a
+   * fresh read of the region still places it beyond keep-images (someone may
+   * have deleted a newer one meanwhile, the image itself included): a region
+   * never keeps fewer than keep-images.
    */
   private async deleteRetired(
     record: RegionLifecycle,
@@ -206,12 +215,13 @@ export class FamilyLifecycle {
     failures: string[]
   ): Promise<void> {
     const doomed = record.versions.filter((v) => v.version.fate === 'delete' && retired.has(v))
-    if (doomed.length === 0) return
-    const stillDoomed = await this.stillBeyondKeep(record, doomed, deps, request)
-    for (const version of doomed) {
+    for (const version of doomed.reverse()) {
       const { image } = version.version
-      const deletion =
-        stillDoomed.get(version) ?? (await remove(deps, request, version, sharesReadable))
+      const held =
+        sharesReadable && !request.dryRun
+          ? await this.stillBeyondKeep(record, version, deps, request)
+          : undefined
+      const deletion = held ?? (await remove(deps, request, version, sharesReadable))
       version.deletion = deletion
       if (deletion.result === 'unknown') failures.push(`${image.id}: ${deletion.why}`)
       if (deletion.result === 'kept') {
@@ -221,43 +231,37 @@ export class FamilyLifecycle {
   }
 
   /**
-   * The versions a fresh read of the region no longer lets be deleted, each
-   * with why (gone meanwhile, or fewer than keep-images newer versions left).
-   * A dry run reads nothing more.
+   * Why a fresh read of the region no longer lets the version be deleted
+   * (gone meanwhile, or fewer than keep-images newer versions left);
+   * undefined when it still may be.
    */
   private async stillBeyondKeep(
     record: RegionLifecycle,
-    doomed: readonly VersionRecord[],
+    version: VersionRecord,
     deps: ShareDeps,
     request: ShareRequest
-  ): Promise<Map<VersionRecord, Deletion>> {
-    const held = new Map<VersionRecord, Deletion>()
-    if (request.dryRun) return held
+  ): Promise<Deletion | undefined> {
     let images: Blueprint[]
     try {
       images = await deps.api.listCustomImages()
     } catch (error) {
       const why = `the region's images could not be read again just before deleting: ${describeError(error)}`
-      for (const version of doomed) held.set(version, { result: 'kept', why })
-      return held
+      return { result: 'kept', why }
     }
     const current = record.versions.find((v) => v.version.fate === 'current')
     const fresh = this.planIn(request.region, current?.version.image.id ?? '', images)
-    for (const version of doomed) {
-      const now = fresh.find((v) => v.image.id === version.version.image.id)
-      if (!now) {
-        held.set(version, {
-          result: 'gone',
-          why: "it was gone before this run's call (deleted by someone else)"
-        })
-      } else if (now.fate !== 'delete') {
-        held.set(version, {
-          result: 'kept',
-          why: `a fresh read of the region no longer places it beyond keep-images (${now.rank?.region ?? 0} newer version(s) left here)`
-        })
+    const now = fresh.find((v) => v.image.id === version.version.image.id)
+    if (!now) {
+      return { result: 'gone', why: "it was gone before this run's call (deleted by someone else)" }
+    }
+    if (now.fate !== 'delete') {
+      const newer = now.rank?.region ?? 0
+      return {
+        result: 'kept',
+        why: `a fresh read of the region no longer places it beyond keep-images (${newer} newer version(s) left here)`
       }
     }
-    return held
+    return undefined
   }
 
   private familyIn(region: string, images: readonly Blueprint[]): FamilyImage[] {

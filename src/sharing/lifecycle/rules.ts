@@ -80,6 +80,13 @@ export interface PlanContext {
   currentBuilt: number
   /** The build times found in every region read, this build's included. */
   buildTimes: readonly number[]
+  /**
+   * Whether this build counts among the region's versions though its image
+   * is not among the images planned from: a copy a dry run would make.
+   * Otherwise it counts only while its image is there (one being deleted
+   * keeps no older version).
+   */
+  currentToCome?: boolean
 }
 
 const SEVERITY = { retire: 1, delete: 2 } as const
@@ -94,9 +101,10 @@ export function planRegion(
   rules: readonly LifecycleRule[]
 ): PlannedVersion[] {
   const { currentId, currentBuilt } = context
+  const currentHere = context.currentToCome || images.some((v) => v.image.id === currentId)
   const regionTimes = [
-    currentBuilt,
-    ...images.flatMap((v) => (v.dating.known ? [v.dating.builtAt] : []))
+    ...(currentHere ? [currentBuilt] : []),
+    ...images.flatMap((v) => (v.dating.known && v.image.id !== currentId ? [v.dating.builtAt] : []))
   ]
   const newerThan = (times: readonly number[], time: number) =>
     new Set(times.filter((t) => t > time)).size
