@@ -1,6 +1,6 @@
 /** The emulator's own behaviour that the action's tests rely on but do not reach. */
 import { afterEach, beforeEach, expect, test } from '@jest/globals'
-import { Client } from 'tencentcloud-sdk-nodejs/tencentcloud/services/lighthouse/v20200324/lighthouse_client.js'
+import { CommonClient } from 'tencentcloud-sdk-nodejs-common/tencentcloud/common/common_client.js'
 import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'
 import {
   BLUEPRINT_ID,
@@ -12,11 +12,12 @@ import {
 } from './helpers/fixtures.js'
 
 let emulator: LighthouseEmulator
-let client: Client
+/** Tencent's own SDK client, calling Lighthouse actions by name as the per-product client does. */
+let client: CommonClient
 beforeEach(async () => {
   emulator = await startEmulator()
   const [protocol, host] = emulator.endpoint.split('//')
-  client = new Client({
+  client = new CommonClient(host, '2020-03-24', {
     credential: { secretId: SECRET_ID, secretKey: SECRET_KEY },
     region: REGION,
     profile: { httpProfile: { endpoint: host, protocol: `${protocol}//` } }
@@ -27,10 +28,16 @@ afterEach(() => emulator.stop())
 test('CancelShareBlueprintAcrossAccounts removes shares and refuses accounts without one', async () => {
   const [a, b, c] = rootAccounts(3)
   emulator.addBlueprint({ id: BLUEPRINT_ID, sharedWith: [a, b] }).addAccounts('root', [c])
-  await client.CancelShareBlueprintAcrossAccounts({ BlueprintId: BLUEPRINT_ID, AccountIds: [a] })
+  await client.request('CancelShareBlueprintAcrossAccounts', {
+    BlueprintId: BLUEPRINT_ID,
+    AccountIds: [a]
+  })
   expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual([b])
   await expect(
-    client.CancelShareBlueprintAcrossAccounts({ BlueprintId: BLUEPRINT_ID, AccountIds: [b, c] })
+    client.request('CancelShareBlueprintAcrossAccounts', {
+      BlueprintId: BLUEPRINT_ID,
+      AccountIds: [b, c]
+    })
   ).rejects.toMatchObject({ code: 'UnsupportedOperation.BlueprintHasNotShared' })
   expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual([b])
 })
@@ -39,7 +46,9 @@ test('more than the allowed requests a second to one action get RequestLimitExce
   emulator.addBlueprint({ id: BLUEPRINT_ID })
   emulator.requestsPerSecond = 3
   const results = await Promise.allSettled(
-    Array.from({ length: 5 }, () => client.DescribeBlueprints({ BlueprintIds: [BLUEPRINT_ID] }))
+    Array.from({ length: 5 }, () =>
+      client.request('DescribeBlueprints', { BlueprintIds: [BLUEPRINT_ID] })
+    )
   )
   expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3)
   expect(emulator.calls.map((c) => c.outcome).filter(Boolean)).toEqual([
@@ -48,7 +57,7 @@ test('more than the allowed requests a second to one action get RequestLimitExce
   ])
   // Another action has its own allowance.
   await expect(
-    client.DescribeBlueprintsShareAcrossAccountInfos({ BlueprintIds: [BLUEPRINT_ID] })
+    client.request('DescribeBlueprintsShareAcrossAccountInfos', { BlueprintIds: [BLUEPRINT_ID] })
   ).resolves.toMatchObject({ TotalCount: 0 })
 })
 
@@ -56,10 +65,13 @@ test('share calls take at most ten accounts and the share-info filter at most fi
   const accounts = rootAccounts(11)
   emulator.addBlueprint({ id: BLUEPRINT_ID }).addAccounts('root', accounts)
   await expect(
-    client.ShareBlueprintAcrossAccounts({ BlueprintId: BLUEPRINT_ID, AccountIds: accounts })
+    client.request('ShareBlueprintAcrossAccounts', {
+      BlueprintId: BLUEPRINT_ID,
+      AccountIds: accounts
+    })
   ).rejects.toMatchObject({ code: 'InvalidParameterValue' })
   await expect(
-    client.DescribeBlueprintsShareAcrossAccountInfos({
+    client.request('DescribeBlueprintsShareAcrossAccountInfos', {
       BlueprintIds: [BLUEPRINT_ID],
       Filters: [{ Name: 'account-id', Values: accounts.slice(0, 6) }]
     })
@@ -67,12 +79,13 @@ test('share calls take at most ten accounts and the share-info filter at most fi
 })
 
 test('an unsupported region and an unknown action are refused', async () => {
-  const elsewhere = new Client({
+  const host = emulator.endpoint.split('//')[1]
+  const elsewhere = new CommonClient(host, '2020-03-24', {
     credential: { secretId: SECRET_ID, secretKey: SECRET_KEY },
     region: 'mars-north-1',
-    profile: { httpProfile: { endpoint: emulator.endpoint.split('//')[1], protocol: 'http://' } }
+    profile: { httpProfile: { endpoint: host, protocol: 'http://' } }
   })
-  await expect(elsewhere.DescribeBlueprints({})).rejects.toMatchObject({
+  await expect(elsewhere.request('DescribeBlueprints', {})).rejects.toMatchObject({
     code: 'UnsupportedRegion'
   })
   await expect(client.request('RunWorld', {})).rejects.toMatchObject({ code: 'InvalidAction' })

@@ -11,7 +11,7 @@
 import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import * as tunnel from 'tunnel'
-import signModule from 'tencentcloud-sdk-nodejs/tencentcloud/common/sign.js'
+import signModule from 'tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js'
 import {
   ApiError,
   EndpointError,
