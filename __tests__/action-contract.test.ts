@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { INPUT_DEFAULTS } from '../src/action/inputs.js'
+import { INPUT, INPUT_DEFAULTS } from '../src/action/inputs/names.js'
 import { run } from '../src/action/main.js'
 import { runtimeWith } from './helpers/runtime.js'
 import { BLUEPRINT_ID, rootAccounts, shareInputs, emulatorForEachTest } from './helpers/fixtures.js'
@@ -61,6 +61,10 @@ describe('action.yml and the code', () => {
     )
     const read = [...new Set([...withKeys.read, ...withRole.read])].sort()
     expect(read).toEqual(declaredInputs)
+  })
+
+  test('name every input in one table, and only the inputs action.yml declares', () => {
+    expect(Object.values(INPUT).sort()).toEqual(declaredInputs)
   })
 
   test('declare the same outputs: every one the code sets, and none it does not', async () => {

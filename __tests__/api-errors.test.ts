@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { ApiError, describeError, type RequestContext } from '../src/cloud/api-errors.js'
 import { siteOf } from '../src/cloud/endpoint.js'
-import { parseEndpoint } from '../src/action/inputs.js'
+import { parseEndpoint } from '../src/action/inputs/parse.js'
 
 const lighthouse = (code: string, withRole = false) =>
   new ApiError('DescribeBlueprints', code, 'message', 'req', 'lighthouse', withRole)

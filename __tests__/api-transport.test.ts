@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { ApiError, EndpointError, TransportError } from '../src/cloud/api-errors.js'
 import { createStsTransport } from '../src/cloud/api-transport.js'
-import { parseEndpoint } from '../src/action/inputs.js'
+import { parseEndpoint } from '../src/action/inputs/parse.js'
 import { ConnectProxy } from './helpers/connect-proxy.js'
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void

@@ -4,23 +4,22 @@ import {
   defaultStsEndpoint,
   maskSecrets,
   readCredentialSettings,
-  readOrganizationAccess,
-  staticCredentials
-} from '../src/action/credentials.js'
+  readOrganizationAccess
+} from '../src/action/inputs/credentials.js'
+import { staticCredentials } from '../src/cloud/credential-provider.js'
 import type { Endpoint } from '../src/cloud/endpoint.js'
-import type { GetInput } from '../src/action/inputs.js'
+import { Inputs } from '../src/action/inputs/names.js'
 
-const inputs =
-  (values: Record<string, string>): GetInput =>
-  (name) =>
-    values[name] ?? ''
+/** The inputs a workflow gives, and the environment beside them. */
+const inputs = (values: Record<string, string>, env: NodeJS.ProcessEnv = {}): Inputs =>
+  new Inputs((name) => values[name] ?? '', env)
 const INTL: Endpoint = {
   protocol: 'https://',
   host: 'lighthouse.intl.tencentcloudapi.com',
   source: 'input "endpoint"'
 }
 const read = (values: Record<string, string>, env: NodeJS.ProcessEnv = {}, notice = jest.fn()) =>
-  readCredentialSettings(inputs(values), env, INTL, notice)
+  readCredentialSettings(inputs(values, env), INTL, notice)
 
 describe('API keys', () => {
   test('come from the inputs first', () => {
@@ -85,12 +84,14 @@ describe('maskSecrets', () => {
   test('masks every key and token in the inputs and the environment, and nothing else', () => {
     const setSecret = jest.fn()
     maskSecrets(
-      inputs({ 'secret-id': 'in-id', 'secret-key': 'in-key', region: 'ap-guangzhou' }),
-      {
-        TENCENTCLOUD_SECRET_KEY: 'env-key',
-        TENCENTCLOUD_SECURITY_TOKEN: 'env-token',
-        TENCENTCLOUD_REGION: 'x'
-      },
+      inputs(
+        { 'secret-id': 'in-id', 'secret-key': 'in-key', region: 'ap-guangzhou' },
+        {
+          TENCENTCLOUD_SECRET_KEY: 'env-key',
+          TENCENTCLOUD_SECURITY_TOKEN: 'env-token',
+          TENCENTCLOUD_REGION: 'x'
+        }
+      ),
       setSecret
     )
     expect(setSecret.mock.calls.map(([s]) => s)).toEqual([
@@ -104,8 +105,10 @@ describe('maskSecrets', () => {
   test("masks a proxy's password, as written and decoded", () => {
     const setSecret = jest.fn()
     maskSecrets(
-      inputs({}),
-      { HTTPS_PROXY: 'http://user:p%40ss@proxy.corp:3128', http_proxy: 'proxy.corp:3128' },
+      inputs(
+        {},
+        { HTTPS_PROXY: 'http://user:p%40ss@proxy.corp:3128', http_proxy: 'proxy.corp:3128' }
+      ),
       setSecret
     )
     expect(setSecret.mock.calls.map(([s]) => s)).toEqual(['p%40ss', 'p@ss'])
@@ -242,17 +245,22 @@ describe('defaults', () => {
   )
 
   test('the session name fits STS rules however long the repository name', () => {
-    const name = defaultSessionName({
-      GITHUB_REPOSITORY: `octo-org/${'x'.repeat(200)}`,
-      GITHUB_RUN_ID: '123456789',
-      GITHUB_RUN_ATTEMPT: '3'
-    })
+    const name = defaultSessionName(
+      inputs(
+        {},
+        {
+          GITHUB_REPOSITORY: `octo-org/${'x'.repeat(200)}`,
+          GITHUB_RUN_ID: '123456789',
+          GITHUB_RUN_ATTEMPT: '3'
+        }
+      )
+    )
     expect(name).toHaveLength(128)
     expect(name).toMatch(/^gh-octo-org-x+-123456789-3$/)
   })
 
   test('outside a runner the session name is fixed', () => {
-    expect(defaultSessionName({})).toBe('lighthouse-share-blueprint')
+    expect(defaultSessionName(inputs({}))).toBe('lighthouse-share-blueprint')
   })
 })
 
@@ -263,8 +271,8 @@ describe('organization access', () => {
     endpoint: Endpoint = INTL,
     notice = jest.fn()
   ) => {
-    const settings = readCredentialSettings(inputs(values), {}, endpoint, notice)
-    return readOrganizationAccess(inputs(values), {}, endpoint, settings, notice)
+    const settings = readCredentialSettings(inputs(values), endpoint, notice)
+    return readOrganizationAccess(inputs(values), endpoint, settings, notice)
   }
   const at = (host: string): Endpoint => ({
     protocol: 'https://',
@@ -318,8 +326,8 @@ describe('organization access', () => {
       'organization-units': 'all'
     }
     const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://t', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' }
-    const settings = readCredentialSettings(inputs(oidc), env, INTL, jest.fn())
-    expect(readOrganizationAccess(inputs(oidc), env, INTL, settings, jest.fn())?.ownerAccount).toBe(
+    const settings = readCredentialSettings(inputs(oidc, env), INTL, jest.fn())
+    expect(readOrganizationAccess(inputs(oidc, env), INTL, settings, jest.fn())?.ownerAccount).toBe(
       '100000000001'
     )
     expect(access({ ...keys, 'organization-units': 'all' })?.ownerAccount).toBeUndefined()

@@ -1,13 +1,8 @@
 import { describe, expect, jest, test } from '@jest/globals'
-import {
-  InputError,
-  listItems,
-  nearestRegion,
-  parseAccountIds,
-  parseEndpoint,
-  readShareInputs,
-  type GetInput
-} from '../src/action/inputs.js'
+import { InputError } from '../src/action/inputs/names.js'
+import { listItems, parseAccountIds, parseEndpoint } from '../src/action/inputs/parse.js'
+import { nearestRegion } from '../src/action/inputs/region.js'
+import { readShareInputs, type GetInput } from './helpers/settings.js'
 
 const inputs =
   (values: Record<string, string>): GetInput =>

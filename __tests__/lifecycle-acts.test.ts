@@ -8,7 +8,7 @@ import { ApiError, TransportError } from '../src/cloud/api-errors.js'
 import type { Blueprint, LighthouseApi } from '../src/cloud/lighthouse.js'
 import { remove } from '../src/sharing/lifecycle/acts.js'
 import type { VersionRecord } from '../src/sharing/lifecycle/record.js'
-import type { ShareRequest } from '../src/sharing/share.js'
+import type { ShareRequest } from '../src/sharing/share/share.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { logger } from './helpers/logger.js'
 

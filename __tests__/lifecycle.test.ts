@@ -14,7 +14,7 @@ import {
 } from '../src/sharing/lifecycle/versions.js'
 import { planRegion, rulesOf, type FamilyRule } from '../src/sharing/lifecycle/rules.js'
 import { copyMarker, markedSource } from '../src/sharing/copies.js'
-import { readShareInputs, type GetInput } from '../src/action/inputs.js'
+import { readShareInputs, type GetInput } from './helpers/settings.js'
 import { apiTimeOf } from '../src/common/times.js'
 
 const DAY = 86_400_000

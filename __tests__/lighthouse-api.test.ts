@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { ApiError, TransportError } from '../src/cloud/api-errors.js'
-import { staticCredentials } from '../src/action/credentials.js'
-import { parseEndpoint } from '../src/action/inputs.js'
+import { staticCredentials } from '../src/cloud/credential-provider.js'
+import { parseEndpoint } from '../src/action/inputs/parse.js'
 import { createLighthouseApi, type LighthouseApi } from '../src/cloud/lighthouse.js'
 import { createSignedTransport } from '../src/cloud/api-transport.js'
 import { systemClock } from '../src/common/clock.js'

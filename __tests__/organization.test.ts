@@ -4,11 +4,13 @@ import { ApiError, TransportError, describeError } from '../src/cloud/api-errors
 import type { ApiResponse } from '../src/cloud/api-transport.js'
 import { createOrganizationApi, type OrganizationApi } from '../src/cloud/organization.js'
 import type { Caller, CallOptions } from '../src/cloud/retry.js'
+import { listedAccounts } from '../src/sharing/targets/listed.js'
 import {
   OrganizationError,
   findOrganizationTargets,
-  withMembers
-} from '../src/sharing/organization-targets.js'
+  organizationMembers
+} from '../src/sharing/targets/organization.js'
+import { resolveTargets } from '../src/sharing/targets/target-source.js'
 import { logger } from './helpers/logger.js'
 
 type Answer = (params: Record<string, unknown>) => Record<string, unknown>
@@ -196,21 +198,31 @@ describe('findOrganizationTargets', () => {
   })
 })
 
-describe('withMembers', () => {
-  const targets = (ids: string[]) => ({
-    members: ids.map((accountId) => ({ accountId, unitId: '2', unitName: 'prod' })),
-    ownerLeftOut: false
-  })
-  const request = { accountIds: ['1'], revokeAccountIds: ['3'], revokeUnlisted: false }
-
-  test('adds the members to account-ids, leaving out those in revoke-account-ids', () => {
-    expect(withMembers(request, targets(['2', '1', '3'])).accountIds).toEqual(['1', '2'])
-  })
-
-  test('refuses an empty read with revoke-unlisted, and lets it through without', () => {
-    expect(() => withMembers({ ...request, revokeUnlisted: true }, targets([]))).toThrow(
-      'found no member'
+describe('the organization as a target source beside the listed accounts', () => {
+  const members = [
+    member(Number(OWNER), 1, 'root'),
+    member(300000000002, 2),
+    member(300000000001, 2),
+    member(300000000003, 2)
+  ]
+  const resolve = (found: ReturnType<typeof member>[], revokeUnlisted: boolean) =>
+    resolveTargets(
+      [
+        listedAccounts(['300000000001']),
+        organizationMembers(fakeOrganization(found).api, 'all', () => Promise.resolve(OWNER))
+      ],
+      ['300000000003'],
+      revokeUnlisted,
+      logger()
     )
-    expect(withMembers(request, targets([])).accountIds).toEqual(['1'])
+
+  test('adds the members to account-ids, leaving out those in revoke-account-ids', async () => {
+    expect((await resolve(members, false)).wanted.share).toEqual(['300000000001', '300000000002'])
+  })
+
+  test('refuses an empty read with revoke-unlisted, and lets it through without', async () => {
+    const owner = [member(Number(OWNER), 1, 'root')]
+    await expect(resolve(owner, true)).rejects.toThrow('found no member')
+    expect((await resolve(owner, false)).wanted.share).toEqual(['300000000001'])
   })
 })

@@ -1,5 +1,10 @@
 import { describe, expect, test } from '@jest/globals'
-import { accountBatches, planChanges, planTable, withoutRevokes } from '../src/sharing/plan.js'
+import {
+  accountBatches,
+  planChanges,
+  planTable,
+  withoutRevokes
+} from '../src/sharing/share/plan.js'
 
 const plan = (share: string[], current: string[], revoke: string[] = [], revokeUnlisted = false) =>
   planChanges({ share, revoke, revokeUnlisted }, current)

@@ -1,7 +1,7 @@
 /** Reaching the API through the proxy a self-hosted runner names, and not when no_proxy says so. */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { staticCredentials } from '../src/action/credentials.js'
-import { parseEndpoint } from '../src/action/inputs.js'
+import { staticCredentials } from '../src/cloud/credential-provider.js'
+import { parseEndpoint } from '../src/action/inputs/parse.js'
 import { createSignedTransport } from '../src/cloud/api-transport.js'
 import { proxyFor, proxyPasswords } from '../src/cloud/proxy.js'
 import type { LighthouseEmulator } from './emulator/lighthouse-emulator.js'

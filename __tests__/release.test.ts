@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -23,15 +23,19 @@ beforeEach(() => {
     encoding: 'utf8'
   })
     .split('\n')
-    .filter(Boolean)) {
+    .filter((file) => file && existsSync(join(root, file)))) {
     execFileSync('mkdir', ['-p', join(clone, file, '..')])
     writeFileSync(join(clone, file), readFileSync(join(root, file)))
   }
   // ...deleted files included (git rm'd or just removed).
-  for (const file of execFileSync('git', ['diff', '--name-only', '--diff-filter=D', 'HEAD'], {
-    cwd: root,
-    encoding: 'utf8'
-  })
+  for (const file of execFileSync(
+    'git',
+    ['diff', '--name-only', '--no-renames', '--diff-filter=D', 'HEAD'],
+    {
+      cwd: root,
+      encoding: 'utf8'
+    }
+  )
     .split('\n')
     .filter(Boolean)) {
     rmSync(join(clone, file), { force: true })

@@ -1,7 +1,7 @@
 import { describe, expect, jest, test } from '@jest/globals'
 import { ApiError } from '../src/cloud/api-errors.js'
-import { ShareReport } from '../src/sharing/share-report.js'
-import { shareBlueprint, type ShareRequest } from '../src/sharing/share.js'
+import { RegionRecord } from '../src/sharing/share/region-record.js'
+import { shareBlueprint, type ShareRequest } from '../src/sharing/share/share.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { FakeLighthouse } from './helpers/fake-lighthouse.js'
 import { logger } from './helpers/logger.js'
@@ -9,26 +9,32 @@ import { logger } from './helpers/logger.js'
 const ids = (n: number, first = 1): string[] =>
   Array.from({ length: n }, (_, i) => String(first + i))
 
+interface ShareOptions {
+  revokeAccountIds: string[]
+  revokeUnlisted: boolean
+  dryRun: boolean
+}
+
 async function share(
   api: FakeLighthouse,
   accountIds: string[],
-  options: Partial<Omit<ShareRequest, 'accountIds'>> = {}
+  options: Partial<ShareOptions> = {}
 ) {
+  const { revokeAccountIds = [], revokeUnlisted = false, dryRun = false } = options
   const request: ShareRequest = {
     blueprintId: 'lhbp-6jc6l8yb',
     region: 'ap-guangzhou',
-    accountIds,
-    revokeAccountIds: [],
-    revokeUnlisted: false,
-    dryRun: false,
-    waitTimeoutSeconds: 60,
-    ...options
+    wanted: { share: accountIds, revoke: revokeAccountIds, revokeUnlisted },
+    dryRun,
+    waitTimeoutSeconds: 60
   }
-  const report = new ShareReport(request.blueprintId, request.region, 'API key AKID00…', [
-    ...accountIds,
-    ...request.revokeAccountIds
-  ])
-  report.dryRun = request.dryRun
+  const report = new RegionRecord({
+    blueprintId: request.blueprintId,
+    region: request.region,
+    identity: 'API key AKID00…',
+    accountIds: [...accountIds, ...revokeAccountIds],
+    dryRun
+  })
   const info = jest.fn<(m: string) => void>()
   const run = shareBlueprint(
     {
@@ -45,7 +51,9 @@ async function share(
     () => undefined,
     (e: unknown) => e as Error
   )
-  const results = Object.fromEntries(report.accounts.map((a) => [a.accountId, a.result]))
+  const results = Object.fromEntries(
+    report.accounts.map((a: { accountId: string; result: string }) => [a.accountId, a.result])
+  )
   return { report, error, results, info }
 }
 

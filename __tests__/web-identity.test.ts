@@ -1,6 +1,6 @@
 import { describe, expect, jest, test } from '@jest/globals'
 import { ApiError } from '../src/cloud/api-errors.js'
-import type { WebIdentitySettings } from '../src/action/credentials.js'
+import type { WebIdentitySettings } from '../src/cloud/credential-provider.js'
 import { Caller, RateLimiter } from '../src/cloud/retry.js'
 import type { Transport } from '../src/cloud/api-transport.js'
 import { CredentialError } from '../src/cloud/issued-credentials.js'

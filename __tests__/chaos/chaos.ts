@@ -9,7 +9,7 @@
 import { createSignedTransport, createStsTransport } from '../../src/cloud/api-transport.js'
 import { run, type Runtime } from '../../src/action/main.js'
 import { runtimeWith } from '../helpers/runtime.js'
-import type { SummaryWriter } from '../../src/action/report.js'
+import type { SummaryWriter } from '../../src/action/report/summary.js'
 import { LighthouseEmulator, apiTime, type Fault } from '../emulator/lighthouse-emulator.js'
 import { mayAnswer, type Site } from '../emulator/spec.js'
 import { Collector } from '../helpers/collector.js'

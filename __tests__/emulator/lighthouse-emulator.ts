@@ -4,6 +4,7 @@
  * state kept in memory, the documented response shapes and error codes, and
  * faults that a test can inject on the Nth call of an action.
  */
+import { LIGHTHOUSE_REGIONS as REGIONS, MAINLAND_REGIONS } from '../../src/cloud/regions.js'
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -44,33 +45,6 @@ const DENIED: Record<SpecService, string> = {
   organization: 'AuthFailure.UnauthorizedOperation'
 }
 const ID_TOKEN_PATH = '/_github/oidc/token'
-
-export const REGIONS = [
-  'ap-bangkok',
-  'ap-beijing',
-  'ap-chengdu',
-  'ap-guangzhou',
-  'ap-hongkong',
-  'ap-jakarta',
-  'ap-nanjing',
-  'ap-seoul',
-  'ap-shanghai',
-  'ap-singapore',
-  'ap-tokyo',
-  'eu-frankfurt',
-  'na-ashburn',
-  'na-siliconvalley',
-  'sa-saopaulo'
-]
-
-/** The Chinese mainland: images are not copied between these regions and any other. */
-export const MAINLAND_REGIONS = [
-  'ap-beijing',
-  'ap-chengdu',
-  'ap-guangzhou',
-  'ap-nanjing',
-  'ap-shanghai'
-]
 
 /** Where an image lives unless a test says otherwise. */
 export const DEFAULT_REGION = 'ap-guangzhou'

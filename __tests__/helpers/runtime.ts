@@ -1,4 +1,4 @@
-import { actionsRuntime, type Runtime } from '../../src/action/main.js'
+import { actionsRuntime, type Runtime } from '../../src/action/runtime.js'
 import { logger } from './logger.js'
 
 /**

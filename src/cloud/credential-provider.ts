@@ -29,3 +29,13 @@ export interface WebIdentitySettings {
   audience: string
   stsEndpoint: Endpoint
 }
+
+/** API keys as a provider: they never change, and are named by their first six characters only. */
+export function staticCredentials(credentials: Credentials): CredentialProvider {
+  const kind = credentials.sessionToken ? 'temporary API key' : 'API key'
+  return {
+    get: () => Promise.resolve(credentials),
+    identity: `${kind} ${credentials.secretId.slice(0, 6)}…`,
+    tokenSource: credentials.tokenSource
+  }
+}

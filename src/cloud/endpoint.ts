@@ -51,3 +51,36 @@ export function isTencentCloudHost(hostname: string): boolean {
   const name = hostname.toLowerCase().replace(/\.$/, '')
   return name === 'tencentcloudapi.com' || name.endsWith('.tencentcloudapi.com')
 }
+
+/**
+ * The STS host of an endpoint's site (lighthouse.X becomes sts.X), or a
+ * loopback endpoint itself (an emulator); undefined for a host outside
+ * Tencent Cloud, which is never trusted with what goes to STS.
+ */
+export function stsEndpointOf(endpoint: Endpoint, source: string): Endpoint | undefined {
+  const hostname = hostnameOf(endpoint)
+  if (!isTencentCloudHost(hostname) && !isLoopback(hostname)) return undefined
+  return { ...endpoint, host: endpoint.host.replace(/^lighthouse\./, 'sts.'), source }
+}
+
+/**
+ * The Organization API of an endpoint's site: a global service, so one host a
+ * site (a regional Lighthouse host names the same site); a loopback endpoint
+ * (an emulator) is itself; undefined for a host outside Tencent Cloud.
+ */
+export function organizationEndpointOf(
+  endpoint: Endpoint,
+  source: (site: 'China' | 'international') => string
+): Endpoint | undefined {
+  const hostname = hostnameOf(endpoint)
+  if (isLoopback(hostname)) return endpoint
+  if (!isTencentCloudHost(hostname)) return undefined
+  const international = /\.intl\.tencentcloudapi\.com$/i.test(hostname)
+  return {
+    protocol: 'https://',
+    host: international
+      ? 'organization.intl.tencentcloudapi.com'
+      : 'organization.tencentcloudapi.com',
+    source: source(international ? 'international' : 'China')
+  }
+}

@@ -1,54 +1,55 @@
 /**
- * Copying the image to other regions and sharing every copy: find the copies
- * an earlier run made, make the missing ones in one SyncBlueprint call, then
- * bring each region's share list to what the inputs ask, side by side.
+ * The one road from a chosen image to its shares: its own region, and each
+ * region of copy-to-regions (copied there first unless a copy exists); one
+ * region alone is a list of one. In each region the shares are brought to
+ * what is wanted, then the family's lifecycle runs. One region failing does
+ * not stop the others; each result says what happened there.
  */
-import { ApiError, TransportError, describeError } from '../cloud/api-errors.js'
-import { copyMarker, findCopy, markedSource, type CopySource } from './copies.js'
-import type { Blueprint, LighthouseApi, Quota } from '../cloud/lighthouse.js'
+import { describeError } from '../cloud/api-errors.js'
+import type { Blueprint, Quota } from '../cloud/lighthouse.js'
 import { BufferedLog, withPrefix, type Logger } from '../common/logger.js'
-import type { CopyOrigin, CurrentShares, ShareReport } from './share-report.js'
-import { backoffDelay, retrying } from '../cloud/retry.js'
+import { findCopy, markedSource, type CopySearch, type CopySource } from './copies.js'
+import { makeCopies, markCopy, quotaFailure, readQuotas, type CopyingDeps } from './copying.js'
+import type { ChosenImage } from './image.js'
 import type { FamilyLifecycle } from './lifecycle/lifecycle.js'
 import { buildTimeOf } from './lifecycle/versions.js'
+import type { CopyOrigin, CurrentShares, RegionRecord, Unreadable } from './share/region-record.js'
+import type { RegionRecords } from './share/region-records.js'
 import {
+  UnlistedNeedsListError,
   readCurrentShares,
   shareBlueprint,
   unlistedNeedsTheList,
-  UnlistedNeedsListError,
-  waitForReportedImage,
-  type ShareDeps,
-  type ShareRequest
-} from './share.js'
+  waitForRecordedImage
+} from './share/share.js'
+import type { Wanted } from './targets/target-source.js'
 
-/** SyncBlueprint takes at most this many destination regions a call. */
-const MAX_REGIONS_PER_SYNC = 10
-
-export interface RegionDeps extends Omit<ShareDeps, 'api'> {
-  /** The Lighthouse API in a region (requests carry that region). */
-  apiFor(region: string): LighthouseApi
+export interface RegionDeps extends CopyingDeps {
+  /** Where each region's record is kept, so a run that fails half-way still reports it. */
+  records: RegionRecords
   /** With family: what runs in each region once its image's shares are done there. */
   lifecycle?: FamilyLifecycle
+}
+
+/** What to share where. */
+export interface RegionsRequest {
+  image: ChosenImage
+  /** The image's own region. */
+  region: string
+  copyTo: readonly string[]
+  wanted: Wanted
+  dryRun: boolean
+  /** How long to wait for the given image to become NORMAL; 0: not at all. */
+  waitTimeoutSeconds: number
 }
 
 export interface RegionResult {
   region: string
   /** Undefined when the region could not even be looked at. */
   origin?: CopyOrigin
-  report: ShareReport
+  record: RegionRecord
   /** Why this region failed (its shares, or its family's older versions); undefined when it did not. */
   failure?: string
-}
-
-/** A region's image: the source, a copy the region already has, or one just made. */
-interface RegionImage {
-  region: string
-  blueprintId: string
-  origin: 'source' | 'made' | 'reused'
-  /** The copy as read, when it was NORMAL then: no need to read it again. */
-  ready?: Blueprint
-  /** A copy to mark as the source's before its shares change (one just made, or recognised by name). */
-  mark?: boolean
 }
 
 /**
@@ -59,207 +60,323 @@ interface RegionImage {
  */
 export const COPY_WAIT_SECONDS = 1800
 
-/**
- * Shares the image in its own region and in every region of copyTo, copying
- * it there first unless a copy exists. One region failing does not stop the
- * others; each result says what happened in its region. Throws only when the
- * source image itself cannot be used, or when nothing may change at all.
- */
-export async function shareAcrossRegions(
+/** A region's image: the source, a copy the region already has, or one just made. */
+interface RegionImage {
+  region: string
+  blueprintId: string
+  origin: 'source' | 'made' | 'reused'
+  /** The image as read, when it was NORMAL then: no need to read it again. */
+  ready?: Blueprint
+  /** A copy to mark as the source's before its shares change (one just made, or recognised without a full mark). */
+  mark?: boolean
+}
+
+/** Shares the image in its region and every region of copyTo; resolves to each region's result, in input order. */
+export async function shareInRegions(
   deps: RegionDeps,
-  request: ShareRequest,
-  copyTo: readonly string[],
-  reportFor: (region: string, blueprintId: string, origin?: CopyOrigin) => ShareReport
+  request: RegionsRequest
 ): Promise<RegionResult[]> {
-  const { log, clock } = deps
-  const sourceApi = deps.apiFor(request.region)
-  const sourceReport = reportFor(request.region, request.blueprintId, 'source')
-  const waitForSource = (seconds: number) =>
-    waitForReportedImage({ ...deps, api: sourceApi }, sourceReport, clock.now() + seconds * 1000)
-  const copyWaitSeconds = Math.max(request.waitTimeoutSeconds, COPY_WAIT_SECONDS)
-  const image = await waitForSource(request.waitTimeoutSeconds)
-  // Read before any copy is made: without the share list, revoke-unlisted must stop before any change.
-  const sourceShares = await readCurrentShares(sourceApi, request.blueprintId)
-  if (!sourceShares.readable && request.revokeUnlisted) throw unlistedNeedsTheList(sourceShares)
-
-  let namesakes: Promise<Blueprint[]> | undefined
-  const { lifecycle } = deps
-  const source: CopySource = {
-    image,
-    region: request.region,
-    builtAt: lifecycle?.currentBuilt ?? buildTimeOf(image),
-    namesakes: () =>
-      (namesakes ??= sourceApi
-        .listCustomImages()
-        .then((all) => all.filter((i) => i.nameAsGiven === image.nameAsGiven && i.id !== image.id)))
-  }
-  const found = await Promise.all(
-    copyTo.map((region) => findCopy(deps.apiFor(region), region, source))
+  const source = await readySource(deps, request).catch((error: unknown) => {
+    // One region alone fails as a region (its older versions still offboarded); with copies, nothing can be copied.
+    if (request.copyTo.length > 0) throw error
+    return sourceFailed(deps, request, error)
+  })
+  if ('record' in source) return [source]
+  const run = new RegionsRun(deps, request, source)
+  const images = await run.place()
+  const copied = images.some((image) => image.origin === 'made')
+  const shared = await Promise.all(images.map((target) => run.shareIn(target, copied)))
+  await run.offboardFailed()
+  const order = [request.region, ...request.copyTo]
+  return [...shared, ...run.settled].sort(
+    (a, b) => order.indexOf(a.region) - order.indexOf(b.region)
   )
-  // Every region's builds count in every region's ranks: all are known before any change.
-  for (const [i, region] of copyTo.entries()) {
-    const images = found[i].images
-    if (images) lifecycle?.learn(region, images)
+}
+
+/** The image's own region, when the image never became ready there. */
+async function sourceFailed(
+  deps: RegionDeps,
+  request: RegionsRequest,
+  error: unknown
+): Promise<RegionResult> {
+  const { region } = request
+  const record = deps.records.open(region, request.image.id, 'source')
+  const family = await runLifecycle(deps, request, record, {
+    shared: false,
+    log: deps.log,
+    failure: error
+  })
+  const why = [describeError(error), family].filter(Boolean).join(' ')
+  record.failRemaining(why, request.wanted.revoke)
+  return { region, origin: 'source', record, failure: why }
+}
+
+/** The source, ready to share and to copy: read in NORMAL, its shares read. */
+interface Source {
+  copy: CopySource
+  shares: CurrentShares
+  waitFor: (seconds: number) => Promise<Blueprint>
+}
+
+/**
+ * The image in its own region, NORMAL (as chosen, or waited for), and its
+ * shares: without the share list, revoke-unlisted stops before any change.
+ */
+async function readySource(deps: RegionDeps, request: RegionsRequest): Promise<Source> {
+  const { image, region } = request
+  const api = deps.apiFor(region)
+  const record = deps.records.open(region, image.id, 'source')
+  const waitFor = (seconds: number) =>
+    waitForRecordedImage({ ...deps, api }, record, deps.clock.now() + seconds * 1000)
+  const chosen = image.found?.state === 'NORMAL' ? image.found : undefined
+  if (chosen) record.recordState(chosen.state)
+  const ready = chosen ?? (await waitFor(request.waitTimeoutSeconds))
+  const shares = await readCurrentShares(api, image.id)
+  if (!shares.readable && request.wanted.revokeUnlisted) throw unlistedNeedsTheList(shares)
+  let namesakes: Promise<Blueprint[]> | undefined
+  const copy: CopySource = {
+    image: ready,
+    region,
+    builtAt: deps.lifecycle?.currentBuilt ?? buildTimeOf(ready),
+    // Other images of the source's name in its region: read once, and only if needed.
+    namesakes: () =>
+      (namesakes ??= (
+        image.images.length > 0 ? Promise.resolve(image.images) : api.listCustomImages()
+      ).then((all) => all.filter((i) => i.nameAsGiven === ready.nameAsGiven && i.id !== ready.id)))
   }
-  const results: RegionResult[] = []
-  /** Regions that failed before any share there: their older versions are still offboarded, below. */
-  const failedEarly: RegionResult[] = []
-  const fail = (...args: Parameters<typeof failed>) => {
-    const result = failed(...args)
-    failedEarly.push(result)
-    results.push(result)
-  }
-  const copies: RegionImage[] = []
-  const missing: string[] = []
-  for (const [i, region] of copyTo.entries()) {
-    const outcome = found[i]
-    if (outcome.kind === 'unclear') {
-      fail(region, undefined, reportFor(region, ''), outcome.reason, request)
-    } else if (outcome.kind === 'found') {
-      const { copy, marked } = outcome
-      log.info(
-        `[${region}] Reusing the copy ${copy.id} (${copy.state}) made on an earlier run` +
-          (marked
-            ? '.'
-            : markedSource(copy.description)
-              ? ' (its mark is written again, with the build time, before its shares change).'
-              : ', recognised by its name (it is marked as the copy before its shares change).')
-      )
-      const ready = copy.state === 'NORMAL' ? copy : undefined
-      copies.push({ region, blueprintId: copy.id, origin: 'reused', ready, mark: !marked })
-    } else {
-      missing.push(region)
-    }
+  return { copy, shares, waitFor }
+}
+
+/** One run over the regions: where the copies stand, what each region came to. */
+class RegionsRun {
+  /** Regions already settled: failed before any share, or (a dry run) planned without a copy. */
+  readonly settled: RegionResult[] = []
+  /** Regions that failed before any share there: their older versions are still offboarded. */
+  private readonly failedEarly: RegionResult[] = []
+  /** Each copy region's custom images, as read before any change. */
+  private listed = new Map<string, Blueprint[]>()
+  /** Each destination's custom-image quota, as read before copying there. */
+  private quotas = new Map<string, Quota | undefined>()
+  /** One log per region with copies, printed as one group: regions never interleave. */
+  private readonly multiRegion: boolean
+
+  constructor(
+    private readonly deps: RegionDeps,
+    private readonly request: RegionsRequest,
+    private readonly source: Source
+  ) {
+    this.multiRegion = request.copyTo.length > 0
   }
 
-  // A region without room for one more custom image fails before SyncBlueprint, naming its quota.
-  const quotas = await readQuotas(deps, missing)
-  const reportAt = (region: string, blueprintId: string, origin: CopyOrigin) => {
-    const report = reportFor(region, blueprintId, origin)
-    report.quota ??= quotas.get(region)
-    return report
-  }
-  const roomy: string[] = []
-  for (const region of missing) {
-    const quota = quotas.get(region)
-    if (quota && quota.available <= 0) {
-      const report = reportAt(region, '', request.dryRun ? 'would-make' : 'made')
-      const why =
-        `No room for the copy: the custom image quota here is used up (${quota.available} available of ` +
-        `${quota.total}, DescribeGeneralResourceQuotas BLUEPRINT). Delete old images here (or let "keep-images" ` +
-        'delete old versions of the family), or ask Tencent Cloud for a higher quota.'
-      fail(region, report.origin, report, why, request)
-    } else {
-      roomy.push(region)
-    }
-  }
-
-  if (request.dryRun) {
-    for (const region of roomy) {
-      log.info(`[${region}] Dry run: a copy of ${request.blueprintId} would be made here.`)
-      const report = reportAt(region, '', 'would-make')
-      // A new copy has no shares: every listed account would get it, no revoke is needed.
-      report.record(request.accountIds, 'shared')
-      report.record(request.revokeAccountIds, 'not-shared')
-      const images = found[copyTo.indexOf(region)].images
-      const failure = await keepFamily(deps, request, report, {
-        shared: true,
-        log: withPrefix(log, `[${region}] `),
-        images,
-        // Where the source's list cannot be read, the copy's could not be either: plan as the real run would.
-        unreadable: sourceShares.readable ? undefined : sourceShares
+  /**
+   * Finds the copies an earlier run made, and makes the missing ones (none in
+   * a dry run, which plans them); resolves to every region with an image to
+   * share, the source first.
+   */
+  async place(): Promise<RegionImage[]> {
+    const { deps, request } = this
+    if (request.copyTo.length === 0) return [this.sourceImage(false)]
+    const found = await Promise.all(
+      request.copyTo.map((region) => findCopy(deps.apiFor(region), region, this.source.copy))
+    )
+    this.listed = new Map(
+      request.copyTo.flatMap((region, i) => {
+        const images = found[i].images
+        return images ? [[region, images] as const] : []
       })
-      results.push({ region, origin: 'would-make', report, failure })
+    )
+    // Every region's builds count in every region's ranks: all are known before any change.
+    for (const [region, images] of this.listed) deps.lifecycle?.learn(region, images)
+    const { reused, missing } = this.reuse(found)
+    const roomy = await this.roomFor(missing)
+    const made = request.dryRun ? await this.plan(roomy) : await this.copy(roomy)
+    const copied = made.some((c) => c.origin === 'made')
+    return [this.sourceImage(copied), ...reused, ...made]
+  }
+
+  /** The source as a region to share: read NORMAL already, unless a copy was just made (it reads SYNCING then). */
+  private sourceImage(copied: boolean): RegionImage {
+    const { image, region } = this.source.copy
+    return { region, blueprintId: image.id, origin: 'source', ready: copied ? undefined : image }
+  }
+
+  /** The region's record, opened with what the run knows of it (its quota, read before copying there). */
+  private open(region: string, blueprintId: string, origin: CopyOrigin | undefined): RegionRecord {
+    const record = this.deps.records.open(region, blueprintId, origin)
+    record.recordQuota(this.quotas.get(region))
+    return record
+  }
+
+  /** Records a region that failed before any share there: its requested accounts not settled are failed too. */
+  private fail(region: string, origin: CopyOrigin | undefined, why: string): RegionRecord {
+    const record = this.open(region, '', origin)
+    record.failRemaining(why, this.request.wanted.revoke)
+    const result = { region, origin, record, failure: why }
+    this.settled.push(result)
+    this.failedEarly.push(result)
+    return record
+  }
+
+  /** The copies found, reused; the regions without one; a region whose copy cannot be told fails. */
+  private reuse(found: readonly CopySearch[]): { reused: RegionImage[]; missing: string[] } {
+    const reused: RegionImage[] = []
+    const missing: string[] = []
+    for (const [i, region] of this.request.copyTo.entries()) {
+      const outcome = found[i]
+      if (outcome.kind === 'unclear') {
+        this.fail(region, undefined, outcome.reason)
+      } else if (outcome.kind === 'found') {
+        const { copy, marked } = outcome
+        this.deps.log.info(
+          `[${region}] Reusing the copy ${copy.id} (${copy.state}) made on an earlier run` +
+            (marked
+              ? '.'
+              : markedSource(copy.description)
+                ? ' (its mark is written again, with the build time, before its shares change).'
+                : ', recognised by its name (it is marked as the copy before its shares change).')
+        )
+        const ready = copy.state === 'NORMAL' ? copy : undefined
+        reused.push({ region, blueprintId: copy.id, origin: 'reused', ready, mark: !marked })
+      } else {
+        missing.push(region)
+      }
     }
-  } else if (roomy.length > 0) {
-    const made = await makeCopies(deps, source, roomy, () => waitForSource(copyWaitSeconds))
+    return { reused, missing }
+  }
+
+  /** The regions with room for one more custom image; one without fails before SyncBlueprint, naming its quota. */
+  private async roomFor(missing: readonly string[]): Promise<string[]> {
+    this.quotas = await readQuotas(this.deps, missing)
+    const origin: CopyOrigin = this.request.dryRun ? 'would-make' : 'made'
+    const roomy: string[] = []
+    for (const region of missing) {
+      const quota = this.quotas.get(region)
+      if (quota && quota.available <= 0) this.fail(region, origin, quotaFailure(quota))
+      else roomy.push(region)
+    }
+    return roomy
+  }
+
+  /** A dry run makes no copy: each region is planned as the real run would find it, its family too. */
+  private async plan(roomy: readonly string[]): Promise<RegionImage[]> {
+    const { deps, request, source } = this
+    for (const region of roomy) {
+      deps.log.info(`[${region}] Dry run: a copy of ${request.image.id} would be made here.`)
+      const record = this.open(region, '', 'would-make')
+      // A new copy has no shares: every listed account would get it, no revoke is needed.
+      record.record(request.wanted.share, 'shared')
+      record.record(request.wanted.revoke, 'not-shared')
+      const failure = await this.keepFamily(record, {
+        shared: true,
+        log: withPrefix(deps.log, `[${region}] `),
+        images: this.listed.get(region),
+        // Where the source's list cannot be read, the copy's could not be either: plan as the real run would.
+        unreadable: source.shares.readable ? undefined : source.shares
+      })
+      this.settled.push({ region, origin: 'would-make', record, failure })
+    }
+    return []
+  }
+
+  /** SyncBlueprint for the regions with room; a region whose copy failed fails. */
+  private async copy(roomy: readonly string[]): Promise<RegionImage[]> {
+    if (roomy.length === 0) return []
+    const copyWait = Math.max(this.request.waitTimeoutSeconds, COPY_WAIT_SECONDS)
+    const made = await makeCopies(this.deps, this.source.copy, roomy, () =>
+      this.source.waitFor(copyWait)
+    )
+    const copies: RegionImage[] = []
     for (const region of roomy) {
       const copy = made.get(region)!
-      if ('failure' in copy) {
-        fail(region, 'made', reportAt(region, '', 'made'), copy.failure, request)
-      } else {
-        copies.push({ region, blueprintId: copy.blueprintId, origin: 'made', mark: true })
-      }
+      if ('failure' in copy) this.fail(region, 'made', copy.failure)
+      else copies.push({ region, blueprintId: copy.blueprintId, origin: 'made', mark: true })
+    }
+    return copies
+  }
+
+  /**
+   * Brings a region's shares to what is wanted (marking a copy first), then
+   * runs the family's lifecycle there; a failure is the region's, never the
+   * others'.
+   */
+  async shareIn(target: RegionImage, copied: boolean): Promise<RegionResult> {
+    const { deps, request, source } = this
+    const { region, blueprintId, origin, ready } = target
+    const record = this.open(region, blueprintId, origin)
+    const isSource = origin === 'source'
+    // With copies, kept until the region is done, then printed as one group.
+    const buffer = this.multiRegion ? new BufferedLog() : undefined
+    const log = buffer ? withPrefix(buffer, `[${region}] `) : deps.log
+    const done = () => buffer?.flush(deps.log, `Region ${region}: ${blueprintId}`)
+    const copyWait = Math.max(request.waitTimeoutSeconds, COPY_WAIT_SECONDS)
+    try {
+      await shareBlueprint(
+        { ...deps, api: deps.apiFor(region), log },
+        {
+          blueprintId,
+          region,
+          wanted: request.wanted,
+          dryRun: request.dryRun,
+          waitTimeoutSeconds: isSource && !copied ? request.waitTimeoutSeconds : copyWait
+        },
+        record,
+        {
+          image: ready,
+          shares: isSource ? source.shares : undefined,
+          beforePlan: target.mark
+            ? () =>
+                markCopy(deps, target, source.copy, {
+                  dryRun: request.dryRun,
+                  required: deps.lifecycle?.needsMarks ?? false,
+                  log
+                })
+            : undefined,
+          unchanged: isSource
+            ? undefined
+            : `The shares of ${blueprintId} here were not changed (the copy itself ${origin === 'made' ? 'was made by this run' : 'was made earlier'}).`
+        }
+      )
+    } catch (error) {
+      // Offboarding still reaches the older versions here.
+      const family = await this.keepFamily(record, { shared: false, log, failure: error })
+      await done()
+      const why = [describeError(error), family].filter(Boolean).join(' ')
+      record.failRemaining(why, request.wanted.revoke)
+      return { region, origin, record, failure: why }
+    }
+    const failure = await this.keepFamily(record, { shared: true, log })
+    await done()
+    return { region, origin, record, failure }
+  }
+
+  /** Regions that failed before their shares: their older versions are still offboarded. */
+  async offboardFailed(): Promise<void> {
+    for (const result of this.failedEarly) {
+      const images = this.listed.get(result.region)
+      if (!images) continue
+      const family = await this.keepFamily(result.record, {
+        shared: false,
+        log: withPrefix(this.deps.log, `[${result.region}] `),
+        images
+      })
+      if (family) result.failure = `${result.failure} ${family}`
     }
   }
 
-  // Every region side by side: the rate limiter is shared, the waiting is not.
-  // The source was just read NORMAL; after a SyncBlueprint it reads SYNCING again, so it is waited for.
-  const copied = copies.some((c) => c.origin === 'made')
-  const regions: RegionImage[] = [
-    {
-      region: request.region,
-      blueprintId: request.blueprintId,
-      origin: 'source',
-      ready: copied ? undefined : image
-    },
-    ...copies
-  ]
-  const shared = await Promise.all(
-    regions.map(async (target): Promise<RegionResult> => {
-      const { region, blueprintId, origin, ready } = target
-      const report = reportAt(region, blueprintId, origin)
-      // Kept until the region is done, then printed as one group: regions never interleave in the log.
-      const buffer = new BufferedLog()
-      const regionLog = withPrefix(buffer, `[${region}] `)
-      const isSource = origin === 'source'
-      const done = () => buffer.flush(log, `Region ${region}: ${blueprintId}`)
-      const regionDeps = { ...deps, api: deps.apiFor(region), log: regionLog }
-      try {
-        await shareBlueprint(
-          regionDeps,
-          {
-            ...request,
-            region,
-            blueprintId,
-            waitTimeoutSeconds: isSource && !copied ? request.waitTimeoutSeconds : copyWaitSeconds
-          },
-          report,
-          {
-            image: ready,
-            shares: isSource ? sourceShares : undefined,
-            beforePlan: target.mark
-              ? () => markCopy(deps, request, target, source.builtAt, regionLog)
-              : undefined,
-            unchanged: isSource
-              ? undefined
-              : `The shares of ${blueprintId} here were not changed (the copy itself ${origin === 'made' ? 'was made by this run' : 'was made earlier'}).`
-          }
-        )
-      } catch (error) {
-        // Offboarding still reaches the older versions here.
-        const family = await keepFamily(deps, request, report, {
-          shared: false,
-          log: regionLog,
-          failure: error
-        })
-        await done()
-        return failed(
-          region,
-          origin,
-          report,
-          [describeError(error), family].filter(Boolean).join(' '),
-          request
-        )
-      }
-      const failure = await keepFamily(deps, request, report, { shared: true, log: regionLog })
-      await done()
-      return { region, origin, report, failure }
-    })
-  )
-  // Regions that failed before their shares: their older versions are still offboarded.
-  for (const result of failedEarly) {
-    const images = found[copyTo.indexOf(result.region)]?.images
-    if (!images || !offboards(request)) continue
-    const family = await keepFamily(deps, request, result.report, {
-      shared: false,
-      log: withPrefix(log, `[${result.region}] `),
-      images
-    })
-    if (family) result.failure = `${result.failure} ${family}`
+  private keepFamily(record: RegionRecord, state: LifecycleState): Promise<string | undefined> {
+    return runLifecycle(this.deps, this.request, record, state)
   }
-  const order = [request.region, ...copyTo]
-  return [...shared, ...results].sort((a, b) => order.indexOf(a.region) - order.indexOf(b.region))
+}
+
+interface LifecycleState {
+  /** Whether the image's shares are done in the region. */
+  shared: boolean
+  log: Logger
+  images?: readonly Blueprint[]
+  /** Why the image's shares failed here: revoke-unlisted without the list changes nothing at all. */
+  failure?: unknown
+  /** Why the region's share lists cannot be read, where its image's were not read (a copy a dry run would make). */
+  unreadable?: Unreadable
 }
 
 /**
@@ -267,221 +384,30 @@ export async function shareAcrossRegions(
  * done there (`shared`), or failed (then only offboarding, if asked for).
  * Resolves to the lifecycle's failure, if any.
  */
-export async function keepFamily(
+async function runLifecycle(
   deps: RegionDeps,
-  request: ShareRequest,
-  report: ShareReport,
-  state: {
-    shared: boolean
-    log: Logger
-    images?: readonly Blueprint[]
-    /** Why the image's shares failed here: revoke-unlisted without the list changes nothing at all. */
-    failure?: unknown
-    /** Why the region's share lists cannot be read, where its image's were not read (a copy a dry run would make). */
-    unreadable?: CurrentShares & { readable: false }
-  }
+  request: RegionsRequest,
+  record: RegionRecord,
+  state: LifecycleState
 ): Promise<string | undefined> {
   const { lifecycle } = deps
-  if (!lifecycle || (!state.shared && !offboards(request))) return undefined
+  const offboards = request.wanted.revoke.length > 0 || request.wanted.revokeUnlisted
+  if (!lifecycle || (!state.shared && !offboards)) return undefined
   if (state.failure instanceof UnlistedNeedsListError) return undefined
   try {
     await lifecycle.actIn(
-      { ...deps, api: deps.apiFor(report.region), log: state.log },
-      { ...request, region: report.region, blueprintId: report.blueprintId },
-      { report, shared: state.shared, images: state.images, unreadable: state.unreadable }
+      { ...deps, api: deps.apiFor(record.region), log: state.log },
+      {
+        blueprintId: record.blueprintId,
+        region: record.region,
+        wanted: request.wanted,
+        dryRun: request.dryRun,
+        waitTimeoutSeconds: request.waitTimeoutSeconds
+      },
+      { record, shared: state.shared, images: state.images, unreadable: state.unreadable }
     )
     return undefined
   } catch (error) {
     return describeError(error)
   }
-}
-
-/** Whether the request takes shares from accounts (which reaches older versions too). */
-function offboards(request: ShareRequest): boolean {
-  return request.revokeAccountIds.length > 0 || request.revokeUnlisted
-}
-
-/**
- * Writes on a copy whose link to the source this run knows that it is the
- * source's copy, and when its build was made, so later runs tell it apart and
- * date it (also after the source is deleted). Never the source: only a copy
- * in another region is written on. A copy that cannot be marked is still
- * shared, with a warning; but not with keep-shared or keep-images, which
- * would never be able to date it: its region then fails before its shares change.
- */
-async function markCopy(
-  deps: RegionDeps,
-  request: ShareRequest,
-  copy: RegionImage,
-  builtAt: number,
-  log: Logger
-): Promise<void> {
-  if (copy.region === request.region) throw new Error('The source image is never written on.')
-  const marker = copyMarker(request.blueprintId, request.region, builtAt)
-  if (request.dryRun) {
-    log.info(`Dry run: ${copy.blueprintId} would be marked "${marker}" (its description).`)
-    return
-  }
-  try {
-    await deps.apiFor(copy.region).setDescription(copy.blueprintId, marker)
-    log.info(`Marked ${copy.blueprintId} as the copy: its description is now "${marker}".`)
-  } catch (error) {
-    const what = `Could not mark ${copy.blueprintId} as the copy of ${request.blueprintId} (ModifyBlueprintAttribute): ${describeError(error)}`
-    if (deps.lifecycle?.needsMarks) {
-      throw new Error(
-        `${what} Its shares were not changed: with "keep-shared" a copy must carry its mark (the build it ` +
-          'belongs to and its time), or no later run could tell which version it is. Allow ' +
-          'lighthouse:ModifyBlueprintAttribute, then run the step again.',
-        { cause: error }
-      )
-    }
-    log.warning(
-      `${what} Its shares are updated all the same; a later run recognises it by name only while no other ` +
-        `image in ${request.region} has that name.`
-    )
-  }
-}
-
-/**
- * Each destination's custom-image quota, side by side. A quota that cannot
- * be read (a CAM policy from before this read, a busy API) is a warning, not
- * a failure: SyncBlueprint itself refuses a full region.
- */
-async function readQuotas(
-  deps: RegionDeps,
-  regions: readonly string[]
-): Promise<Map<string, Quota | undefined>> {
-  const quotas = await Promise.all(
-    regions.map((region) =>
-      deps
-        .apiFor(region)
-        .blueprintQuota()
-        .catch((error: unknown) => {
-          deps.log.warning(
-            `[${region}] Could not read the custom image quota (DescribeGeneralResourceQuotas): ` +
-              `${describeError(error)} Copying anyway.`
-          )
-          return undefined
-        })
-    )
-  )
-  return new Map(regions.map((region, i) => [region, quotas[i]]))
-}
-
-/** A region that failed: its requested accounts not settled there are failed too, with why. */
-function failed(
-  region: string,
-  origin: CopyOrigin | undefined,
-  report: ShareReport,
-  failure: string,
-  request: ShareRequest
-): RegionResult {
-  report.failRemaining(failure, request.revokeAccountIds)
-  return { region, origin, report, failure }
-}
-
-/** What making a region's copy came to: its new ID, or why there is none. */
-type Made = { blueprintId: string } | { failure: string }
-
-/**
- * SyncBlueprint for the regions that lack a copy, 10 a call. A call the API
- * refuses (quota, an unavailable region) is made again one region at a time,
- * so only the region at fault fails, with the code that refused it. Only a
- * NORMAL image can be copied, and the source reads SYNCING while a copy is
- * made: after any call that may have started one, the source is waited for.
- */
-async function makeCopies(
-  deps: RegionDeps,
-  source: CopySource,
-  regions: readonly string[],
-  waitForSource: () => Promise<unknown>
-): Promise<Map<string, Made>> {
-  const made = new Map<string, Made>()
-  const fail = (region: string, error: unknown) =>
-    made.set(region, { failure: `Could not copy the image here: ${describeError(error)}` })
-  let sourceBusy = false
-  const sync = async (batch: readonly string[]) => {
-    if (sourceBusy) await waitForSource()
-    try {
-      await syncRegions(deps, source, batch, made)
-      sourceBusy = true
-    } catch (error) {
-      if (!(error instanceof ApiError)) sourceBusy = true
-      throw error
-    }
-  }
-  for (let start = 0; start < regions.length; start += MAX_REGIONS_PER_SYNC) {
-    const batch = regions.slice(start, start + MAX_REGIONS_PER_SYNC)
-    try {
-      await sync(batch)
-    } catch (error) {
-      if (batch.length > 1 && error instanceof ApiError) {
-        // The API does not say which region it refused: ask for each alone.
-        for (const region of batch) {
-          await sync([region]).catch((alone: unknown) => fail(region, alone))
-        }
-      } else {
-        for (const region of batch) if (!made.has(region)) fail(region, error)
-      }
-    }
-  }
-  // A region SyncBlueprint gave no copy for is a failure too, never a silent gap.
-  for (const region of regions) {
-    if (!made.has(region))
-      made.set(region, { failure: 'SyncBlueprint gave no copy for this region.' })
-  }
-  return made
-}
-
-/**
- * One SyncBlueprint for these regions. It is not idempotent: after a lost
- * answer the copies may exist, so each region is looked at before the
- * regions still without a copy are asked for again.
- */
-async function syncRegions(
-  deps: RegionDeps,
-  source: CopySource,
-  regions: readonly string[],
-  made: Map<string, Made>
-): Promise<void> {
-  const { log, policy, random, clock } = deps
-  const { image } = source
-  let pending = [...regions]
-  await retrying(
-    async () => {
-      if (pending.length === 0) return
-      log.info(
-        `Copying ${image.id} from ${source.region} to ${pending.join(', ')} (SyncBlueprint).`
-      )
-      const copies = await deps.apiFor(source.region).syncBlueprint(image.id, pending)
-      for (const copy of copies) {
-        log.info(`[${copy.region}] The copy is ${copy.blueprintId}.`)
-        made.set(copy.region, { blueprintId: copy.blueprintId })
-      }
-    },
-    (error, attempt) => {
-      if (!(error instanceof TransportError) || attempt >= policy.maxAttempts) return 'give-up'
-      return {
-        waitMs: backoffDelay(attempt, policy, random),
-        before: async () => {
-          log.info(
-            `No answer to SyncBlueprint (${error.detail}); looking for the copies before asking again.`
-          )
-          for (const region of pending) {
-            const search = await findCopy(deps.apiFor(region), region, source)
-            if (search.kind === 'unclear') {
-              // Asking again could make a second copy: leave the region to a re-run, which looks first.
-              made.set(region, {
-                failure: `SyncBlueprint got no answer (${error.detail}), so a copy may exist. ${search.reason} Run the step again: it finds the copy if one was made.`
-              })
-            } else if (search.kind === 'found') {
-              made.set(region, { blueprintId: search.copy.id })
-            }
-          }
-          pending = pending.filter((region) => !made.has(region))
-        }
-      }
-    },
-    clock
-  )
 }

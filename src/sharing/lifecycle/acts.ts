@@ -5,9 +5,16 @@
  * delete whose answer is lost or unclear is settled by reading the image.
  */
 import { ApiError, TransportError, describeError } from '../../cloud/api-errors.js'
+import type { Logger } from '../../common/logger.js'
 import { backoffDelay } from '../../cloud/retry.js'
-import { ShareReport, type CurrentShares } from '../share-report.js'
-import { readCurrentShares, shareBlueprint, type ShareDeps, type ShareRequest } from '../share.js'
+import { RegionRecord, type CurrentShares, type Unreadable } from '../share/region-record.js'
+import {
+  readCurrentShares,
+  shareBlueprint,
+  type ShareDeps,
+  type ShareRequest
+} from '../share/share.js'
+import type { Wanted } from '../targets/target-source.js'
 import type { Deletion, VersionRecord } from './record.js'
 
 /** States of an image on its way out: a delete was accepted. */
@@ -16,12 +23,9 @@ const GOING = ['DELETING', 'DESTROYING']
 /** What every act on a region's versions works with. */
 export interface ActContext {
   identity: string
-  show: ShareReport['show']
   /** Where the image's own share list could not be read: older versions' cannot be either. */
-  unreadable?: CurrentShares & { readable: false }
+  unreadable?: Unreadable
 }
-
-type SharesToTake = Pick<ShareRequest, 'revokeAccountIds' | 'revokeUnlisted' | 'listed'>
 
 /**
  * Takes the shares `what` names, given the version's shares, from a version.
@@ -30,11 +34,11 @@ type SharesToTake = Pick<ShareRequest, 'revokeAccountIds' | 'revokeUnlisted' | '
 async function takeShares(
   deps: ShareDeps,
   request: ShareRequest,
-  record: VersionRecord,
+  version: VersionRecord,
   context: ActContext,
-  what: (shares: CurrentShares) => SharesToTake
+  what: (shares: CurrentShares) => Wanted
 ): Promise<void> {
-  const { image } = record.version
+  const { image } = version.version
   const shares = context.unreadable ?? (await readCurrentShares(deps.api, image.id))
   if (!shares.readable && !context.unreadable && shares.kind === 'denied') {
     // CAM refused this read (the site serves it): the version is left as it is, not guessed at.
@@ -42,27 +46,26 @@ async function takeShares(
       `its share list could not be read (${shares.code}, RequestId ${shares.requestId || 'none'}), so its shares are left as they are`
     )
   }
-  const taking = what(shares)
-  const report = new ShareReport(
-    image.id,
-    request.region,
-    context.identity,
-    taking.revokeAccountIds,
-    context.show
-  )
-  report.dryRun = request.dryRun
-  record.shares = report
+  const wanted = what(shares)
+  const record = new RegionRecord({
+    blueprintId: image.id,
+    region: request.region,
+    identity: context.identity,
+    accountIds: wanted.revoke,
+    dryRun: request.dryRun
+  })
+  version.shares = record
   await shareBlueprint(
-    { ...deps, log: quiet(deps) },
-    { ...request, blueprintId: image.id, accountIds: [], ...taking },
-    report,
+    { ...deps, log: quiet(deps.log) },
+    { ...request, blueprintId: image.id, wanted },
+    record,
     { image: image.state === 'NORMAL' ? image : undefined, shares }
   )
-  const failed = report.failures
+  const failed = record.failures
   if (failed.length > 0) {
     throw new Error(
       `${failed.length} account(s) kept the share: ${failed
-        .map((a) => `${context.show(a.accountId)} (${a.code ?? a.reason ?? 'unknown'})`)
+        .map((a) => `${a.accountId} (${a.code ?? a.reason ?? 'unknown'})`)
         .join(', ')}`
     )
   }
@@ -71,19 +74,19 @@ async function takeShares(
 /**
  * Retires a version: every share where the list can be read; where it cannot
  * (`unreadable`), the shares of the accounts this run knows (listed or
- * revoked), the only ones it can name.
+ * revoked), the only ones it can name. Members' shares too: a version is
+ * retired whoever has it, so no account is kept for being a member.
  */
 export function retire(
   deps: ShareDeps,
   request: ShareRequest,
-  record: VersionRecord,
+  version: VersionRecord,
   context: ActContext
 ): Promise<void> {
-  // A retired version loses every share, members' too: no account is kept for being a member.
-  return takeShares({ ...deps, proveUnlisted: undefined }, request, record, context, (shares) => ({
-    revokeAccountIds: shares.readable
-      ? []
-      : [...new Set([...request.accountIds, ...request.revokeAccountIds])],
+  const { share, revoke } = request.wanted
+  return takeShares(deps, request, version, context, (shares) => ({
+    share: [],
+    revoke: shares.readable ? [] : [...new Set([...share, ...revoke])],
     revokeUnlisted: shares.readable,
     listed: []
   }))
@@ -98,20 +101,22 @@ export function retire(
 export function offboard(
   deps: ShareDeps,
   request: ShareRequest,
-  record: VersionRecord,
+  version: VersionRecord,
   context: ActContext
 ): Promise<void> {
-  return takeShares(deps, request, record, context, (shares) => ({
-    revokeAccountIds: request.revokeAccountIds,
+  const { wanted } = request
+  return takeShares(deps, request, version, context, (shares) => ({
+    share: [],
+    revoke: wanted.revoke,
     // Without the list no unlisted account can be named (revoke-unlisted then stops the step before).
-    revokeUnlisted: request.revokeUnlisted && shares.readable,
-    listed: request.listed ?? request.accountIds
+    revokeUnlisted: wanted.revokeUnlisted && shares.readable,
+    listed: wanted.listed ?? wanted.share,
+    proveUnlisted: wanted.proveUnlisted
   }))
 }
 
 /** A version's plan lines are its own business: the summary and the family line tell what happened. */
-function quiet(deps: ShareDeps): ShareDeps['log'] {
-  const { log } = deps
+function quiet(log: Logger): Logger {
   return { ...log, info: log.debug, group: async (_title, fn) => await fn() }
 }
 

@@ -8,8 +8,9 @@
  */
 import { describeError } from '../../cloud/api-errors.js'
 import type { Blueprint } from '../../cloud/lighthouse.js'
-import type { CurrentShares, ShareReport } from '../share-report.js'
-import type { ShareDeps, ShareRequest } from '../share.js'
+import type { RegionRecord, Unreadable } from '../share/region-record.js'
+import type { ChosenImage } from '../image.js'
+import type { ShareDeps, ShareRequest } from '../share/share.js'
 import { offboard, remove, retire, type ActContext } from './acts.js'
 import { RegionLifecycle, type Deletion, type VersionRecord } from './record.js'
 import { planRegion, rulesOf, type FamilyRule, type LifecycleRule } from './rules.js'
@@ -28,8 +29,8 @@ export class LifecycleError extends Error {
 
 /** Where a region stands when its lifecycle runs. */
 export interface RegionState {
-  /** The image's share report there (its blueprintId is '' where there is no image yet). */
-  report: ShareReport
+  /** The image's record there (its blueprintId is '' where there is no image yet). */
+  record: RegionRecord
   /** Whether the image's shares are in place here (in a dry run: would be); false where the region failed. */
   shared: boolean
   /** The region's custom images as read before any change, where its image is not there (yet); read here otherwise. */
@@ -37,8 +38,6 @@ export interface RegionState {
   /** Why share lists cannot be read here, where the image's own was not read (a copy a dry run would make). */
   unreadable?: Unreadable
 }
-
-type Unreadable = CurrentShares & { readable: false }
 
 export class FamilyLifecycle {
   readonly rules: readonly LifecycleRule[]
@@ -61,6 +60,22 @@ export class FamilyLifecycle {
     this.builds = buildRegion(region, sourceImages)
     this.currentBuilt = buildTimeOf(current)
     this.learn(region, sourceImages)
+  }
+
+  /**
+   * The lifecycle of a run with a family, once the image is chosen (its
+   * region's images read); none without a family, or when the image is not
+   * among its region's custom images (it cannot be shared then either).
+   */
+  static of(
+    rule: FamilyRule | undefined,
+    region: string,
+    image: ChosenImage,
+    identity: string
+  ): FamilyLifecycle | undefined {
+    return rule && image.found
+      ? new FamilyLifecycle(rule, region, image.images, image.found, identity)
+      : undefined
   }
 
   /** A region's custom images as read before any change: its builds count in every region's ranks. */
@@ -94,13 +109,13 @@ export class FamilyLifecycle {
       this.rule.pattern,
       request.dryRun,
       // A copy a dry run would make counts as there: the real run would have made it.
-      this.planIn(request.region, state.report.blueprintId, images, request.dryRun && state.shared)
+      this.planIn(request.region, state.record.blueprintId, images, request.dryRun && state.shared)
     )
     this.records.set(request.region, record)
     this.warnUnknown(record, deps)
     record.skipped = this.holdBack(state, deps)
     const unreadable = this.unreadable(state)
-    const context = { identity: this.identity, show: state.report.show, unreadable }
+    const context = { identity: this.identity, unreadable }
     const failures: string[] = []
     const retired = await this.takeShares(record, deps, request, context, failures)
     await this.deleteRetired(record, retired, deps, request, !unreadable, failures)
@@ -146,10 +161,10 @@ export class FamilyLifecycle {
 
   /** Why no version loses its shares here (a customer must never be left without a version); undefined when they may. */
   private holdBack(state: RegionState, deps: ShareDeps): string | undefined {
-    const failed = state.report.failures.length
+    const failed = state.record.failures.length
     if (state.shared && failed === 0) return undefined
     const why = !state.shared
-      ? state.report.blueprintId
+      ? state.record.blueprintId
         ? 'not every share of this image succeeded here'
         : 'this image is not shared here'
       : `${failed} account(s) did not get this image here, and must not be left without a version`
@@ -178,7 +193,7 @@ export class FamilyLifecycle {
           'this step lists lose them; any other account keeps its share, and no version is deleted.'
       )
     }
-    const offboarding = request.revokeAccountIds.length > 0 || request.revokeUnlisted
+    const offboarding = request.wanted.revoke.length > 0 || request.wanted.revokeUnlisted
     const retired = new Set<VersionRecord>()
     for (const version of record.versions) {
       const { fate, image } = version.version
@@ -270,7 +285,7 @@ export class FamilyLifecycle {
 
   /** Where the image's own share list could not be read, older versions' cannot be either: not asked again. */
   private unreadable(state: RegionState): Unreadable | undefined {
-    const shares = state.report.currentShares
+    const shares = state.record.currentShares
     return shares?.readable === false ? shares : state.unreadable
   }
 

@@ -4,7 +4,7 @@
  * version (with its account), every image deleted, and every version left
  * alone, with why.
  */
-import type { ShareReport } from '../share-report.js'
+import type { RegionRecord } from '../share/region-record.js'
 import type { PlannedVersion } from './rules.js'
 
 /** What became of a version's image. */
@@ -20,7 +20,7 @@ export type Deletion =
 export interface VersionRecord {
   version: PlannedVersion
   /** The version's shares as this run took them; undefined when none was to be taken. */
-  shares?: ShareReport
+  shares?: RegionRecord
   deletion?: Deletion
   /** Why its shares were left as they are, when that needs saying (e.g. a share read that failed). */
   note?: string

@@ -1,94 +1,22 @@
 /**
- * Share targets from a Tencent Cloud organization: every member account, or
- * the members of some units and all their sub-units. Lighthouse shares only
- * with account IDs, so the members are read and the tree is built here: the
- * API's NodeId filter is not documented to include sub-units.
+ * An organization's unit tree as read, and the proof that an account is
+ * outside the selected units: a lookup by its ID, and the units read again.
  */
-import { describeError } from '../cloud/api-errors.js'
-import type { Logger } from '../common/logger.js'
-import type { ProveUnlisted, Unproven } from './share.js'
+import { describeError } from '../../cloud/api-errors.js'
 import type {
   OrganizationApi,
   OrganizationMember,
   OrganizationUnit
-} from '../cloud/organization.js'
+} from '../../cloud/organization.js'
+import type { ProveUnlisted, Unproven } from './target-source.js'
 
-/** Every member, or the units (NodeIds) whose members, sub-units' included, are wanted. */
-export type UnitSelection = 'all' | readonly string[]
-
-export interface OrganizationTargets {
-  /** The members to share with, in the order the API listed them, each with its own unit (maybe a sub-unit of one asked for). */
-  members: OrganizationMember[]
-  /** Whether the image owner's own account was a member and is left out (nobody shares with themselves). */
-  ownerLeftOut: boolean
-  /**
-   * Of accounts about to lose a share for not being among the members, the
-   * ones not proven to have left the organization or the units, each with
-   * why: a read whose pages shifted can miss a member, so each is looked up
-   * by its ID before it loses anything.
-   */
-  proveOutside: ProveUnlisted
-}
-
-/** Reading the organization failed: no share was changed. */
+/** Reading the organization failed, or it has not what the inputs ask: no share was changed. */
 export class OrganizationError extends Error {
   override name = 'OrganizationError'
 }
 
-/**
- * The minimum reads: DescribeOrganization, the members' pages, and (for
- * units) the units' pages beside them.
- */
-export async function findOrganizationTargets(
-  api: OrganizationApi,
-  selection: UnitSelection,
-  ownerAccount: string,
-  log: Logger
-): Promise<OrganizationTargets> {
-  let members: OrganizationMember[]
-  let units: OrganizationUnit[]
-  let rootUnitId: string
-  try {
-    ;({ rootUnitId } = await api.describeOrganization())
-    ;[members, units] = await Promise.all([
-      api.listMembers(),
-      selection === 'all' ? Promise.resolve([]) : api.listUnits()
-    ])
-  } catch (error) {
-    throw new OrganizationError(
-      `Could not read the organization for "organization-units": ${describeError(error)}`,
-      { cause: error }
-    )
-  }
-  const names = new Map(units.map((unit) => [unit.id, unit.name]))
-  const wantedUnits = selection === 'all' ? undefined : subtreeOf(selection, units, rootUnitId)
-  const found = members.filter((m) => !wantedUnits || wantedUnits.has(m.unitId))
-  // The unit's name as the units list has it; NodeName when the units were not read ("all").
-  const targets = found
-    .filter((m) => m.accountId !== ownerAccount)
-    .map((m) => ({ ...m, unitName: names.get(m.unitId) ?? m.unitName }))
-  const ownerLeftOut = targets.length < found.length
-  const where =
-    selection === 'all'
-      ? 'the whole organization'
-      : `unit(s) ${selection.join(', ')} and their sub-units`
-  log.info(
-    `Organization: ${members.length} member(s) in all; ${targets.length} to share with, from ${where}` +
-      (ownerLeftOut ? " (the image owner's own account is a member and is left out)." : '.')
-  )
-  const tree = new UnitTree(units, rootUnitId, wantedUnits)
-  const freshTree = () =>
-    api
-      .listUnits()
-      .then(
-        (fresh) =>
-          new UnitTree(fresh, rootUnitId, subtreeOf(selection as string[], fresh, rootUnitId))
-      )
-  return { members: targets, ownerLeftOut, proveOutside: outsideProver(api, tree, freshTree) }
-}
-
 /** The units as read: which are wanted, and which are known all the way up to the root. */
-class UnitTree {
+export class UnitTree {
   private readonly parents: Map<string, string | undefined>
   private readonly names: Map<string, string>
 
@@ -138,7 +66,7 @@ class UnitTree {
  * a unit the read does not place, or a lookup that failed. Each account is
  * looked up once a run; the units are read again at most once.
  */
-function outsideProver(
+export function outsideProver(
   api: OrganizationApi,
   tree: UnitTree,
   freshTree: () => Promise<UnitTree>
@@ -207,7 +135,7 @@ function outsideProver(
  * The asked-for units and every unit under them. A unit that is not in the
  * tree is an input error, named with the units there are.
  */
-function subtreeOf(
+export function subtreeOf(
   asked: readonly string[],
   units: readonly OrganizationUnit[],
   rootUnitId: string
@@ -239,33 +167,4 @@ function subtreeOf(
     stack.push(...(children.get(id) ?? []))
   }
   return wanted
-}
-
-/** The lists a share request is made of, as far as the organization changes them. */
-interface AccountLists {
-  accountIds: string[]
-  revokeAccountIds: string[]
-  revokeUnlisted: boolean
-}
-
-/**
- * The request with the members added to the accounts that should have the
- * share. A member in revoke-account-ids is left out: naming it there is how
- * one member is kept from the share. With revoke-unlisted, a read that found
- * no member at all would take the share from everyone: refused.
- */
-export function withMembers<T extends AccountLists>(
-  request: T,
-  targets: Pick<OrganizationTargets, 'members'>
-): T {
-  if (request.revokeUnlisted && targets.members.length === 0) {
-    throw new OrganizationError(
-      'Input "revoke-unlisted" is true and the organization read found no member in "organization-units" ' +
-        '(besides the image owner): refusing to take the share from every account not in "account-ids". ' +
-        'Check "organization-units", and that the credentials reading the organization see its members.'
-    )
-  }
-  const revoked = new Set(request.revokeAccountIds)
-  const members = targets.members.map((m) => m.accountId).filter((id) => !revoked.has(id))
-  return { ...request, accountIds: [...new Set([...request.accountIds, ...members])] }
 }

@@ -1,32 +1,12 @@
-/** What a run changes: from the current shares and the inputs, one plan; and how its accounts are shown. */
-import { batches } from '../common/batches.js'
+/** What a run changes: from the current shares and what is wanted, one plan. */
+import { batches } from '../../common/batches.js'
+import type { Wanted } from '../targets/target-source.js'
 
-/** How an account ID is shown in the log and the summary. */
-export type ShowAccount = (accountId: string) => string
-
-/** With mask-account-ids: the first and last few digits only, e.g. 7000****4995. */
-export function accountShower(mask: boolean): ShowAccount {
-  if (!mask) return (accountId) => accountId
-  return (accountId) => {
-    const kept = Math.min(4, Math.floor(accountId.length / 3))
-    return `${accountId.slice(0, kept)}****${accountId.slice(-kept)}`
-  }
-}
+/** What a plan is made from: who should have the share, and who should not. */
+export type WantedAccounts = Pick<Wanted, 'share' | 'revoke' | 'revokeUnlisted' | 'listed'>
 
 /** Share and cancel calls take at most 10 accounts each. */
 const MAX_ACCOUNTS_PER_CALL = 10
-
-/** Which accounts should have the share, and which should not. */
-export interface WantedAccounts {
-  /** Accounts that should have the share. */
-  share: readonly string[]
-  /** Accounts that should not. */
-  revoke: readonly string[]
-  /** Take the share from every account not listed. */
-  revokeUnlisted: boolean
-  /** With revokeUnlisted, the accounts that keep their share: `share` when absent (an older version shares with no one new). */
-  listed?: readonly string[]
-}
 
 /** What a run changes, from the wanted accounts and the current shares. */
 export interface SharePlan {
@@ -96,14 +76,13 @@ export function planSummary(plan: SharePlan): string {
 }
 
 /** The plan as a text table for the log: one account a line, in the order it is acted on. */
-export function planTable(plan: SharePlan, show: ShowAccount = accountShower(false)): string {
-  const listed: [string, string][] = [
+export function planTable(plan: SharePlan): string {
+  const rows: [string, string][] = [
     ...plan.toShare.map((id): [string, string] => [id, 'share']),
     ...plan.alreadyShared.map((id): [string, string] => [id, 'already shared']),
     ...plan.toRevoke.map((id): [string, string] => [id, 'revoke']),
     ...plan.alreadyNotShared.map((id): [string, string] => [id, 'already not shared'])
   ]
-  const rows = listed.map(([id, what]): [string, string] => [show(id), what])
   const width = Math.max('Account'.length, ...rows.map(([id]) => id.length))
   return [['Account', 'Plan'] as const, ...rows]
     .map(([id, what]) => `${id.padEnd(width)}  ${what}`)

@@ -5,9 +5,47 @@
  * Applied where text leaves the step, so no message can forget it; the
  * outputs keep the IDs whole.
  */
-import type { Logger } from '../common/logger.js'
-import { accountShower } from '../sharing/plan.js'
-import type { SummaryWriter } from './report.js'
+import type { Logger } from '../../common/logger.js'
+import { INPUT } from '../inputs/names.js'
+import { wantsMasking } from '../inputs/settings.js'
+import type { Runtime } from '../runtime.js'
+import type { SummaryWriter } from './cells.js'
+
+/** Tells the mask of account IDs read from the API, as they are read. */
+export type Learn = (accountIds: readonly string[]) => void
+
+/**
+ * With mask-account-ids: the runtime whose log, failure and summary go
+ * through the mask, which knows the IDs in the inputs (valid or not) and the
+ * owner's in role-arn from the start; `learn` tells it of others. Without it,
+ * the runtime as it is.
+ */
+export function maskedRuntime(given: Runtime): { runtime: Runtime; learn: Learn } {
+  if (!wantsMasking(given.getInput)) return { runtime: given, learn: () => undefined }
+  const mask = new AccountMask()
+  mask.learnFrom(...[INPUT.accountIds, INPUT.revokeAccountIds, INPUT.roleArn].map(given.getInput))
+  return {
+    runtime: {
+      ...given,
+      log: mask.logger(given.log),
+      setFailed: (message) => given.setFailed(mask.apply(message)),
+      summary: given.summary && mask.summary(given.summary)
+    },
+    learn: (accountIds) => mask.learnFrom(accountIds.join(' '))
+  }
+}
+
+/** How an account ID is shown in the log and the summary. */
+export type ShowAccount = (accountId: string) => string
+
+/** With mask-account-ids: the first and last few digits only, e.g. 7000****4995. */
+export function accountShower(mask: boolean): ShowAccount {
+  if (!mask) return (accountId) => accountId
+  return (accountId) => {
+    const kept = Math.min(4, Math.floor(accountId.length / 3))
+    return `${accountId.slice(0, kept)}****${accountId.slice(-kept)}`
+  }
+}
 
 /** Digit runs that could be an account ID; only known ones are masked, so durations and counts stay. */
 const DIGIT_RUN = /\d{5,20}/g

@@ -1,6 +1,6 @@
 /** The two changes a run makes to the share list, sharing and revoking, and everything that differs between them. */
-import type { CodeKind } from '../cloud/api-errors.js'
-import type { LighthouseApi } from '../cloud/lighthouse.js'
+import type { CodeKind } from '../../cloud/api-errors.js'
+import type { LighthouseApi } from '../../cloud/lighthouse.js'
 
 export type ChangeName = 'share' | 'revoke'
 

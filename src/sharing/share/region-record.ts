@@ -1,8 +1,12 @@
-/** What happened to each account of a region, filled in as the run goes: what the sharing logic records. */
-import { kindOf } from '../cloud/api-errors.js'
+/**
+ * What happened in a region, filled in as the run goes through named
+ * methods, so a run that fails half-way still reports what it did: the
+ * image's state, how its shares were found, each account's result and every
+ * RequestId.
+ */
+import { kindOf } from '../../cloud/api-errors.js'
+import type { Quota } from '../../cloud/lighthouse.js'
 import { CHANGES, type ChangeName } from './change.js'
-import { accountShower, type ShowAccount } from './plan.js'
-import type { Quota } from '../cloud/lighthouse.js'
 
 export type AccountResult =
   | 'shared'
@@ -36,6 +40,8 @@ export type CurrentShares =
   | { readable: true; accounts: string[] }
   | { readable: false; code: string; requestId: string; kind: 'not-served' | 'denied' }
 
+export type Unreadable = CurrentShares & { readable: false }
+
 /** Results that fail the account: refused, failed, or not known to have worked. */
 const FAILED: readonly AccountResult[] = ['failed', 'unknown']
 
@@ -55,36 +61,68 @@ export type CopyOrigin = 'source' | 'made' | 'reused' | 'would-make'
 /** Refused accounts named in the failure or warnings; the rest are in the summary and a log group. */
 const REFUSALS_NAMED = 5
 
-/** Filled in as the run goes, so a run that fails half-way still reports what it did. */
-export class ShareReport {
-  blueprintState = ''
+export interface RegionRecordOptions {
+  /** The image there; '' where there is none (yet). */
+  blueprintId: string
+  region: string
+  /** Who acts, for the summary: never a secret. */
+  identity: string
+  /** The accounts asked about, in order: each starts as not attempted. */
+  accountIds: readonly string[]
   /** A dry run records what it would do: 'shared' and 'revoked' are then the plan. */
-  dryRun = false
-  /** The shares as read, or why they could not be; undefined until they were. */
-  currentShares?: CurrentShares
-  /** The region has no image of this ID: blueprint-ids does not name it. */
-  missing = false
-  /** RequestIds of the share and cancel calls, in order. */
-  readonly requestIds: string[] = []
-  /** With copy-to-regions: how this region's image came to be. */
+  dryRun: boolean
   origin?: CopyOrigin
-  /** The region's custom-image quota, as read before copying there. */
-  quota?: Quota
-  /** With organization-units: where each wanted account came from ("account-ids", a unit); safe to print. */
+  /** Where each wanted account came from ("account-ids", a unit); safe to print. */
   sources?: ReadonlyMap<string, string>
+}
+
+export class RegionRecord {
+  readonly blueprintId: string
+  readonly region: string
+  readonly identity: string
+  readonly dryRun: boolean
+  readonly origin?: CopyOrigin
+  readonly sources?: ReadonlyMap<string, string>
+  private imageState = ''
+  private imageMissing = false
+  private shares?: CurrentShares
+  private regionQuota?: Quota
+  private readonly requests: string[] = []
   private readonly outcomes = new Map<string, AccountOutcome>()
 
-  constructor(
-    readonly blueprintId: string,
-    readonly region: string,
-    readonly identity: string,
-    accountIds: readonly string[],
-    /** How account IDs are shown in the log and the summary (the outputs keep them whole). */
-    readonly show: ShowAccount = accountShower(false)
-  ) {
-    for (const accountId of accountIds) {
+  constructor(options: RegionRecordOptions) {
+    this.blueprintId = options.blueprintId
+    this.region = options.region
+    this.identity = options.identity
+    this.dryRun = options.dryRun
+    this.origin = options.origin
+    this.sources = options.sources
+    for (const accountId of options.accountIds) {
       this.outcomes.set(accountId, { accountId, result: 'not-attempted' })
     }
+  }
+
+  /** The image's state as last read. */
+  recordState(state: string): void {
+    this.imageState = state
+  }
+
+  /** The region has no image of this ID: no output names it. */
+  recordMissing(): void {
+    this.imageMissing = true
+  }
+
+  recordShares(shares: CurrentShares): void {
+    this.shares = shares
+  }
+
+  /** The region's custom-image quota, as read before copying there. */
+  recordQuota(quota: Quota | undefined): void {
+    this.regionQuota ??= quota
+  }
+
+  recordRequestId(requestId: string): void {
+    this.requests.push(requestId)
   }
 
   record(
@@ -112,14 +150,36 @@ export class ShareReport {
     }
   }
 
+  get state(): string {
+    return this.imageState
+  }
+
+  get missing(): boolean {
+    return this.imageMissing
+  }
+
+  /** The shares as read, or why they could not be; undefined until they were. */
+  get currentShares(): CurrentShares | undefined {
+    return this.shares
+  }
+
+  get quota(): Quota | undefined {
+    return this.regionQuota
+  }
+
+  /** RequestIds of the share and cancel calls, in order. */
+  get requestIds(): readonly string[] {
+    return this.requests
+  }
+
   /** How the current shares were found, for the summary; undefined until they were. */
   get sharesFoundBy(): string | undefined {
-    return this.currentShares && sharesFoundBy(this.currentShares)
+    return this.shares && sharesFoundBy(this.shares)
   }
 
   /** The shares could not be read: a dry run's "would share" may be an account that has it. */
   get sharesUnknown(): boolean {
-    return this.currentShares?.readable === false
+    return this.shares?.readable === false
   }
 
   get accounts(): AccountOutcome[] {
@@ -142,7 +202,7 @@ export class ShareReport {
       .map((a) => ({
         change: a.change ?? 'share',
         line:
-          `${this.show(a.accountId)}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
+          `${a.accountId}: ${[a.code, a.reason].filter(Boolean).join(': ')}` +
           (a.requestId ? ` (RequestId ${a.requestId})` : '')
       }))
   }
