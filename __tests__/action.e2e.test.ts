@@ -13,10 +13,9 @@ import {
 } from './helpers/fixtures.js'
 import { ACTION_ENTRY, errorLine, listOutput, runAction } from './helpers/run-action.js'
 import { readableSummary } from './helpers/readable-summary.js'
+import { SHARE } from './helpers/actions.js'
 
 const emulator = emulatorForEachTest()
-
-const SHARE = 'ShareBlueprintAcrossAccounts'
 
 describe('sharing', () => {
   test('shares with new accounts in three calls, skips those that have it, and reports both', async () => {

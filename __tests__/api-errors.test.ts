@@ -3,10 +3,53 @@ import { describe, expect, test } from '@jest/globals'
 import { ApiError, describeError, type RequestContext } from '../src/cloud/api-errors.js'
 import { siteOf } from '../src/cloud/endpoint.js'
 import { parseEndpoint } from '../src/action/inputs/parse.js'
+import { INPUT_TERMS } from '../src/action/inputs/terms.js'
+import { COMMON_CODES } from '../src/cloud/codes/common.js'
+import { DELETE_CODES, LIGHTHOUSE_CODES } from '../src/cloud/codes/lighthouse.js'
+import { ORGANIZATION_CODES } from '../src/cloud/codes/organization.js'
+import { ASSUME_ROLE_CODES, STS_CODES } from '../src/cloud/codes/sts.js'
+import { HINT_TERMS, inTerms } from '../src/cloud/codes/meaning.js'
 
 const lighthouse = (code: string, withRole = false) =>
-  new ApiError('DescribeBlueprints', code, 'message', 'req', 'lighthouse', withRole)
-const sts = (code: string) => new ApiError('AssumeRoleWithWebIdentity', code, 'm', 'req', 'sts')
+  new ApiError('DescribeBlueprints', code, 'message', 'req', 'lighthouse', withRole, {
+    terms: INPUT_TERMS
+  })
+const sts = (code: string) =>
+  new ApiError('AssumeRoleWithWebIdentity', code, 'm', 'req', 'sts', false, { terms: INPUT_TERMS })
+
+const TABLES = {
+  COMMON_CODES,
+  LIGHTHOUSE_CODES,
+  DELETE_CODES,
+  ORGANIZATION_CODES,
+  STS_CODES,
+  ASSUME_ROLE_CODES
+}
+const everyHint = Object.values(TABLES).flatMap((table) =>
+  Object.values(table).flatMap((meaning) => [meaning.hint, meaning.roleHint].filter(Boolean))
+) as string[]
+
+describe('hint terms: the cloud layer names no input, the action names them', () => {
+  test('every {term} in every table is a known term', () => {
+    const used = new Set(
+      everyHint.flatMap((hint) => [...hint.matchAll(/\{(\w+)\}/g)].map(([, t]) => t))
+    )
+    expect(used.size).toBeGreaterThan(10)
+    expect([...used].filter((term) => !Object.hasOwn(HINT_TERMS, term))).toEqual([])
+  })
+
+  test('no hint names an input itself: a quoted input name is always a term', () => {
+    const quoted = everyHint.flatMap((hint) => hint.match(/"[a-z]+(?:-[a-z]+)+"/g) ?? [])
+    expect(quoted).toEqual([])
+  })
+
+  test("without terms a hint says what the thing is; with the action's it names the input", () => {
+    const hint = 'check {image} and {region}'
+    expect(inTerms(hint)).toBe('check the image ID and the region')
+    expect(inTerms(hint, INPUT_TERMS)).toBe('check "blueprint-id" and "region"')
+    expect(inTerms('{unknown} stays')).toBe('{unknown} stays')
+  })
+})
 
 describe('hints', () => {
   test.each(['AuthFailure.TokenFailure', 'UnauthorizedOperation.TokenInvalid'])(
@@ -86,7 +129,11 @@ describe('hints that depend on where the request went', () => {
     code: string,
     context: RequestContext,
     service: 'lighthouse' | 'sts' = 'lighthouse'
-  ) => new ApiError('ShareBlueprintAcrossAccounts', code, 'm', 'req', service, false, context)
+  ) =>
+    new ApiError('ShareBlueprintAcrossAccounts', code, 'm', 'req', service, false, {
+      terms: INPUT_TERMS,
+      ...context
+    })
 
   test.each(['AuthFailure.SecretIdNotFound', 'InvalidParameterValue.AccountIdInvalidAccountArea'])(
     "%s says which site the endpoint is, and names the other site's endpoint",
@@ -124,9 +171,12 @@ describe('hints that depend on where the request went', () => {
 })
 
 describe('the organization and its role', () => {
-  const assumeRole = (code: string) => new ApiError('AssumeRole', code, 'm', 'req', 'sts')
+  const assumeRole = (code: string) =>
+    new ApiError('AssumeRole', code, 'm', 'req', 'sts', false, { terms: INPUT_TERMS })
   const organization = (code: string) =>
-    new ApiError('DescribeOrganizationMembers', code, 'm', 'req', 'organization')
+    new ApiError('DescribeOrganizationMembers', code, 'm', 'req', 'organization', false, {
+      terms: INPUT_TERMS
+    })
 
   test('AssumeRole codes name organization-role-arn, not the OIDC inputs', () => {
     for (const code of ['InternalError.GetRoleError', 'UnauthorizedOperation']) {

@@ -7,12 +7,12 @@
 import { describe, expect, test } from '@jest/globals'
 import { emulatorForEachTest, rootAccounts, shareInputs } from './helpers/fixtures.js'
 import { errorLine, runAction, type ActionResult } from './helpers/run-action.js'
+import { MODIFY } from './helpers/actions.js'
 
 const SOURCE = 'ap-singapore'
 const NAME = 'golden-ubuntu-24.04'
 const OLD = 'lhbp-old00001'
 const NEW = 'lhbp-new00001'
-const MODIFY = 'ModifyBlueprintAttribute'
 const [a, b, c] = rootAccounts(3)
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString()
 

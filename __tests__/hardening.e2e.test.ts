@@ -14,12 +14,8 @@ import {
   emulatorForEachTest
 } from './helpers/fixtures.js'
 import { errorLine, listOutput, runAction, type ActionResult } from './helpers/run-action.js'
+import { SHARE, CANCEL, SHARE_INFO, DESCRIBE, ASSUME } from './helpers/actions.js'
 
-const SHARE = 'ShareBlueprintAcrossAccounts'
-const CANCEL = 'CancelShareBlueprintAcrossAccounts'
-const SHARE_INFO = 'DescribeBlueprintsShareAcrossAccountInfos'
-const DESCRIBE = 'DescribeBlueprints'
-const ASSUME = 'AssumeRoleWithWebIdentity'
 const ROLE_ARN = 'qcs::cam::uin/100000000001:roleName/github-image-sharer'
 const PROVIDER = 'github-actions'
 

@@ -60,3 +60,66 @@ test('index.ts only calls run()', () => {
     "import { run } from './action/main.js'\n\nawait run()"
   )
 })
+
+/** Each module under src/ and the modules it imports (relative imports, type-only ones included). */
+function importGraph(): Map<string, string[]> {
+  return new Map(
+    modulesIn(src).map((file) => [
+      relative(src, file),
+      [...readFileSync(file, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)].map(([, target]) =>
+        relative(src, resolve(dirname(file), `${target}.ts`))
+      )
+    ])
+  )
+}
+
+/** A cycle through the graph, as the modules on it, or undefined. */
+function findCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const done = new Set<string>()
+  const path: string[] = []
+  const visit = (module: string): string[] | undefined => {
+    const at = path.indexOf(module)
+    if (at >= 0) return [...path.slice(at), module]
+    if (done.has(module)) return undefined
+    path.push(module)
+    for (const next of graph.get(module) ?? []) {
+      const cycle = visit(next)
+      if (cycle) return cycle
+    }
+    path.pop()
+    done.add(module)
+    return undefined
+  }
+  for (const module of graph.keys()) {
+    const cycle = visit(module)
+    if (cycle) return cycle
+  }
+  return undefined
+}
+
+test('no import cycle anywhere in src/', () => {
+  const graph = importGraph()
+  expect([...graph.values()].flat().length).toBeGreaterThan(100)
+  expect(findCycle(graph)).toBeUndefined()
+})
+
+test('the cycle check finds a cycle', () => {
+  const graph = new Map([
+    ['a.ts', ['b.ts']],
+    ['b.ts', ['c.ts']],
+    ['c.ts', ['a.ts']]
+  ])
+  expect(findCycle(graph)).toEqual(['a.ts', 'b.ts', 'c.ts', 'a.ts'])
+})
+
+test('main.ts only wires the steps: run() and steps(), no state, no rules of its own', () => {
+  const main = readFileSync(join(src, 'action', 'main.ts'), 'utf8')
+  const declared = [
+    ...main.matchAll(/^(?:export )?(?:async )?(function|class|const|let|var) (\w+)/gm)
+  ]
+  expect(declared.map(([, kind, name]) => `${kind} ${name}`)).toEqual([
+    'function run',
+    'function steps'
+  ])
+  expect(main).not.toMatch(/\blet\b|\bif\b|\bfor\b|\bwhile\b|\?\s/)
+})

@@ -1,4 +1,5 @@
 /** The Organization reader and the unit tree, with a fake API behind them. */
+import { INPUT_TERMS } from '../src/action/inputs/terms.js'
 import { describe, expect, test } from '@jest/globals'
 import { ApiError, TransportError, describeError } from '../src/cloud/api-errors.js'
 import type { ApiResponse } from '../src/cloud/api-transport.js'
@@ -183,7 +184,9 @@ describe('findOrganizationTargets', () => {
             'ResourceNotFound.OrganizationNotExist',
             'no organization',
             'req-1',
-            'organization'
+            'organization',
+            false,
+            { terms: INPUT_TERMS }
           )
         )
     } as unknown as Caller)

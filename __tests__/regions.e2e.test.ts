@@ -2,11 +2,10 @@
 import { describe, expect, test } from '@jest/globals'
 import { BLUEPRINT_ID, emulatorForEachTest, rootAccounts, shareInputs } from './helpers/fixtures.js'
 import { errorLine, listOutput, runAction, type ActionResult } from './helpers/run-action.js'
+import { SYNC, SHARE } from './helpers/actions.js'
 
 const SOURCE = 'ap-singapore'
 const NAME = 'golden-ubuntu-24.04'
-const SYNC = 'SyncBlueprint'
-const SHARE = 'ShareBlueprintAcrossAccounts'
 const accounts = rootAccounts(3)
 
 const emulator = emulatorForEachTest((created) => {

@@ -9,12 +9,9 @@ import {
   emulatorForEachTest
 } from './helpers/fixtures.js'
 import { errorLine, listOutput, runAction } from './helpers/run-action.js'
+import { SHARE, DESCRIBE, SHARE_INFO } from './helpers/actions.js'
 
 const emulator = emulatorForEachTest()
-
-const SHARE = 'ShareBlueprintAcrossAccounts'
-const DESCRIBE = 'DescribeBlueprints'
-const SHARE_INFO = 'DescribeBlueprintsShareAcrossAccountInfos'
 
 describe('waiting for the image', () => {
   test('an image that becomes NORMAL after a few seconds is waited for, then shared', async () => {

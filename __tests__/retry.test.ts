@@ -1,3 +1,4 @@
+import { INPUT_TERMS } from '../src/action/inputs/terms.js'
 import { describe, expect, jest, test } from '@jest/globals'
 import { ApiError, TransportError } from '../src/cloud/api-errors.js'
 import {
@@ -209,7 +210,9 @@ describe('Caller', () => {
 
   describe('STS codes mean what the STS error list says', () => {
     const stsError = (code: string) =>
-      new ApiError('AssumeRoleWithWebIdentity', code, 'message', 'req', 'sts')
+      new ApiError('AssumeRoleWithWebIdentity', code, 'message', 'req', 'sts', false, {
+        terms: INPUT_TERMS
+      })
 
     test.each(['InvalidParameter.OverLimit', 'RequestLimitExceeded'])(
       '%s is a rate limit: retried a second later at the earliest',

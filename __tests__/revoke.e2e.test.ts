@@ -2,11 +2,10 @@
 import { describe, expect, test } from '@jest/globals'
 import { BLUEPRINT_ID, rootAccounts, shareInputs, emulatorForEachTest } from './helpers/fixtures.js'
 import { errorLine, listOutput, runAction } from './helpers/run-action.js'
+import { CANCEL, SHARE } from './helpers/actions.js'
 
 const emulator = emulatorForEachTest()
 
-const CANCEL = 'CancelShareBlueprintAcrossAccounts'
-const SHARE = 'ShareBlueprintAcrossAccounts'
 const WRITES = [SHARE, CANCEL]
 
 describe('revoking', () => {

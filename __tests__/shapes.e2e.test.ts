@@ -6,9 +6,9 @@
 import { describe, expect, test } from '@jest/globals'
 import { BLUEPRINT_ID, emulatorForEachTest, rootAccounts, shareInputs } from './helpers/fixtures.js'
 import { errorLine, listOutput, runAction } from './helpers/run-action.js'
+import { SHARE } from './helpers/actions.js'
 
 const accounts = rootAccounts(2)
-const SHARE = 'ShareBlueprintAcrossAccounts'
 const emulator = emulatorForEachTest((created) => {
   created.addAccounts('root', accounts).addBlueprint({ id: BLUEPRINT_ID, name: 'golden' })
 })

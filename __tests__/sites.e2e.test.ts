@@ -8,10 +8,8 @@ import { describe, expect, test } from '@jest/globals'
 import { BLUEPRINT_ID, emulatorForEachTest, rootAccounts, shareInputs } from './helpers/fixtures.js'
 import { errorLine, listOutput, runAction } from './helpers/run-action.js'
 import type { Site } from './emulator/spec.js'
+import { SHARE, CANCEL, SHARE_INFO as READ } from './helpers/actions.js'
 
-const SHARE = 'ShareBlueprintAcrossAccounts'
-const CANCEL = 'CancelShareBlueprintAcrossAccounts'
-const READ = 'DescribeBlueprintsShareAcrossAccountInfos'
 const accounts = rootAccounts(12)
 const SUB_USER = '300000000001'
 

@@ -1,3 +1,4 @@
+import { INPUT_TERMS } from '../src/action/inputs/terms.js'
 import { describe, expect, jest, test } from '@jest/globals'
 import { ApiError } from '../src/cloud/api-errors.js'
 import type { WebIdentitySettings } from '../src/cloud/credential-provider.js'
@@ -159,7 +160,9 @@ describe('WebIdentityCredentials', () => {
         'InternalError.GetRoleError',
         'Role not found.',
         'req-x',
-        'sts'
+        'sts',
+        false,
+        { terms: INPUT_TERMS }
       )
     )
     await expect(provider.get()).rejects.toThrow(

@@ -27,6 +27,7 @@ import {
   type FamilyScenario,
   type FamilyWorld
 } from './lifecycle.js'
+import { SHARE, CANCEL, SYNC } from '../helpers/actions.js'
 
 const BLUEPRINT_ID = 'lhbp-ch4os001'
 const REGION = 'ap-guangzhou'
@@ -54,9 +55,6 @@ const HOSTILE_MESSAGES = [
   '<img src=x>\r\r[l](https://evil.example)'
 ]
 
-const SHARE = 'ShareBlueprintAcrossAccounts'
-const CANCEL = 'CancelShareBlueprintAcrossAccounts'
-const SYNC = 'SyncBlueprint'
 /** Calls that change something: their answers can be lost after the change. */
 const CHANGES = [SHARE, CANCEL, SYNC, 'DeleteBlueprints']
 /** Where copies go: the source is in ap-guangzhou, so mainland regions only. */

@@ -19,6 +19,7 @@ import type { ConnectionOptions, Transport } from '../cloud/api-transport.js'
 import { withPrefix, type Logger } from '../common/logger.js'
 import { OrganizationError } from '../sharing/targets/organization.js'
 import type { OrganizationAccess } from './inputs/credentials.js'
+import { INPUT_TERMS } from './inputs/terms.js'
 import type { Settings } from './inputs/settings.js'
 import type { Runtime } from './runtime.js'
 
@@ -82,7 +83,11 @@ class Connections {
     private readonly runtime: Runtime
   ) {
     this.limiter = new RateLimiter(REQUESTS_PER_SECOND, runtime.clock)
-    this.options = { language: settings.language, requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS }
+    this.options = {
+      language: settings.language,
+      requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS,
+      terms: INPUT_TERMS
+    }
   }
 
   /** A Caller; with the credentials that sign its requests, it renews them when the API says they expired. */

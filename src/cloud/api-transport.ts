@@ -16,6 +16,7 @@ import {
   ApiError,
   EndpointError,
   TransportError,
+  type HintTerms,
   type RequestContext,
   type Service
 } from './api-errors.js'
@@ -42,6 +43,8 @@ export interface ConnectionOptions {
   requestTimeoutSeconds: number
   /** The proxy to reach the endpoint through (see proxyFor); direct when absent. */
   proxy?: string
+  /** What error hints call the things the caller gave (its inputs). */
+  terms?: HintTerms
 }
 
 export interface TransportOptions extends ConnectionOptions {
@@ -105,7 +108,7 @@ function apiTransport(
   const proxy = options.proxy ? new URL(options.proxy) : undefined
   const agent = proxy && tunnelAgent(url, proxy)
   const where: Where = { endpoint, proxy }
-  const context: RequestContext = { site: siteOf(endpoint), tokenSource }
+  const context: RequestContext = { site: siteOf(endpoint), tokenSource, terms: options.terms }
 
   return async (action, params) => {
     const body = Buffer.from(JSON.stringify(params))

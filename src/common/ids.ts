@@ -19,3 +19,15 @@ const REQUEST_ID = /^[\w-]{1,128}$/
 
 export const isRequestId = (value: unknown): boolean =>
   typeof value === 'string' && REQUEST_ID.test(value)
+
+/** How an account ID is shown in the log and the summary. */
+export type ShowAccount = (accountId: string) => string
+
+/** With mask-account-ids: the first and last few digits only, e.g. 7000****4995. */
+export function accountShower(mask: boolean): ShowAccount {
+  if (!mask) return (accountId) => accountId
+  return (accountId) => {
+    const kept = Math.min(4, Math.floor(accountId.length / 3))
+    return `${accountId.slice(0, kept)}****${accountId.slice(-kept)}`
+  }
+}

@@ -1,7 +1,7 @@
 /** The shapes inputs come in: lists, booleans, choices, counts, seconds, account IDs, endpoints. */
 import { isAccountId } from '../../common/ids.js'
 import { hostnameOf, isLoopback, isTencentCloudHost, type Endpoint } from '../../cloud/endpoint.js'
-import { accountShower, type ShowAccount } from '../report/mask.js'
+import { accountShower, type ShowAccount } from '../../common/ids.js'
 import { INPUT, InputError, named, type InputName } from './names.js'
 
 /**

@@ -3,7 +3,7 @@ import type { Endpoint, Language } from '../../cloud/endpoint.js'
 import type { Logger } from '../../common/logger.js'
 import type { ImageSelector } from '../../sharing/image.js'
 import type { FamilyRule } from '../../sharing/lifecycle/rules.js'
-import { accountShower } from '../report/mask.js'
+import { accountShower } from '../../common/ids.js'
 import {
   readCredentialSettings,
   readOrganizationAccess,
@@ -13,7 +13,6 @@ import {
 import { readImage } from './image.js'
 import { readFamily } from './lifecycle.js'
 import {
-  BOOLEANS,
   parseBoolean,
   parseChoice,
   parseEndpoint,
@@ -22,7 +21,7 @@ import {
 } from './parse.js'
 import { readCopyRegions, readRegion } from './region.js'
 import { readTargets, type TargetSettings } from './targets.js'
-import { INPUT, type GetInput, type Inputs } from './names.js'
+import { INPUT, type Inputs } from './names.js'
 
 export type OnAccountError = 'fail' | 'warn'
 
@@ -87,9 +86,4 @@ export function readSettings(inputs: Inputs, log: Pick<Logger, 'warning' | 'noti
     credentials,
     organization
   }
-}
-
-/** Whether mask-account-ids is on, read before anything else so every line can be masked; an invalid value is refused later. */
-export function wantsMasking(getInput: GetInput): boolean {
-  return BOOLEANS.get(getInput(INPUT.maskAccountIds) || 'false') === true
 }

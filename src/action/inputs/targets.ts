@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { ShowAccount } from '../report/mask.js'
+import type { ShowAccount } from '../../common/ids.js'
 import type { UnitSelection } from '../../sharing/targets/organization.js'
 import { listItems, parseAccountIds, parseBoolean } from './parse.js'
 import { INPUT, InputError, named, type Inputs } from './names.js'

@@ -5,9 +5,10 @@
  * Applied where text leaves the step, so no message can forget it; the
  * outputs keep the IDs whole.
  */
+import { accountShower } from '../../common/ids.js'
 import type { Logger } from '../../common/logger.js'
 import { INPUT } from '../inputs/names.js'
-import { wantsMasking } from '../inputs/settings.js'
+import { wantsMasking } from '../inputs/masking.js'
 import type { Runtime } from '../runtime.js'
 import type { SummaryWriter } from './cells.js'
 
@@ -32,18 +33,6 @@ export function maskedRuntime(given: Runtime): { runtime: Runtime; learn: Learn 
       summary: given.summary && mask.summary(given.summary)
     },
     learn: (accountIds) => mask.learnFrom(accountIds.join(' '))
-  }
-}
-
-/** How an account ID is shown in the log and the summary. */
-export type ShowAccount = (accountId: string) => string
-
-/** With mask-account-ids: the first and last few digits only, e.g. 7000****4995. */
-export function accountShower(mask: boolean): ShowAccount {
-  if (!mask) return (accountId) => accountId
-  return (accountId) => {
-    const kept = Math.min(4, Math.floor(accountId.length / 3))
-    return `${accountId.slice(0, kept)}****${accountId.slice(-kept)}`
   }
 }
 

@@ -11,14 +11,25 @@ import {
   describeError,
   isPerAccountError
 } from '../../cloud/api-errors.js'
-import { backoffDelay, retrying, type NextAttempt } from '../../cloud/retry.js'
+import type { LighthouseApi } from '../../cloud/lighthouse.js'
+import { backoffDelay, retrying, type NextAttempt, type RetryPolicy } from '../../cloud/retry.js'
+import type { Clock } from '../../common/clock.js'
+import type { Logger } from '../../common/logger.js'
 import type { Change } from './change.js'
 import type { AccountResult, RegionRecord } from './region-record.js'
-import type { ShareDeps } from './share.js'
+
+/** The collaborators a batch calls on. */
+export interface BatchDeps {
+  api: LighthouseApi
+  clock: Clock
+  random: () => number
+  policy: RetryPolicy
+  log: Logger
+}
 
 /** What every batch of one change works with. */
 export interface BatchContext {
-  deps: ShareDeps
+  deps: BatchDeps
   change: Change
   blueprintId: string
   record: RegionRecord

@@ -1,12 +1,10 @@
 /** Bringing one image's shares to what is wanted: wait for the image, read the shares, plan, share, then revoke. */
 import { ApiError } from '../../cloud/api-errors.js'
 import type { Blueprint, LighthouseApi } from '../../cloud/lighthouse.js'
-import type { RetryPolicy } from '../../cloud/retry.js'
-import type { Clock } from '../../common/clock.js'
 import type { Logger } from '../../common/logger.js'
 import type { Wanted } from '../targets/target-source.js'
 import { waitForNormal, type WaitSchedule } from '../wait.js'
-import { applyBatch, type BatchContext } from './batches.js'
+import { applyBatch, type BatchContext, type BatchDeps } from './batches.js'
 import { REVOKE, SHARE } from './change.js'
 import {
   accountBatches,
@@ -18,12 +16,7 @@ import {
 } from './plan.js'
 import type { CurrentShares, RegionRecord, Unreadable } from './region-record.js'
 
-export interface ShareDeps {
-  api: LighthouseApi
-  clock: Clock
-  random: () => number
-  policy: RetryPolicy
-  log: Logger
+export interface ShareDeps extends BatchDeps {
   waitSchedule?: WaitSchedule
 }
 
