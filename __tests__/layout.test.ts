@@ -10,6 +10,7 @@ import { expect, test } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
 
 const LAYERS = ['common', 'cloud', 'sharing', 'action']
 const src = fileURLToPath(new URL('../src/', import.meta.url))
@@ -122,4 +123,49 @@ test('main.ts only wires the steps: run() and steps(), no state, no rules of its
     'function steps'
   ])
   expect(main).not.toMatch(/\blet\b|\bif\b|\bfor\b|\bwhile\b|\?\s/)
+})
+
+/** The guide: a module a newcomer reads in one sitting, a function seen on one screen (give or take). */
+const MAX_FILE_LINES = 350
+const MAX_FUNCTION_LINES = 70
+
+/** Every function in a file longer than `limit` lines, as "file:line name length". */
+function longFunctions(file: string, text: string, limit: number): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)
+  const lineOf = (pos: number) => source.getLineAndCharacterOfPosition(pos).line + 1
+  const found: string[] = []
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+      const length = lineOf(node.getEnd()) - lineOf(node.getStart()) + 1
+      const named =
+        node.name ?? (ts.isVariableDeclaration(node.parent) ? node.parent.name : undefined)
+      if (length > limit)
+        found.push(
+          `${file}:${lineOf(node.getStart())} ${named?.getText() ?? '(anonymous)'} ${length}`
+        )
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  return found
+}
+
+test(`no file in src/ over ${MAX_FILE_LINES} lines, no function over ${MAX_FUNCTION_LINES}`, () => {
+  const modules = modulesIn(src).map((file) => ({
+    file: relative(src, file),
+    text: readFileSync(file, 'utf8')
+  }))
+  expect(
+    modules.filter(({ text }) => text.split('\n').length > MAX_FILE_LINES).map((m) => m.file)
+  ).toEqual([])
+  expect(
+    modules.flatMap(({ file, text }) => longFunctions(file, text, MAX_FUNCTION_LINES))
+  ).toEqual([])
+})
+
+test('the size check sees a long function', () => {
+  const body = Array.from({ length: 80 }, (_, i) => `  const v${i} = ${i}`).join('\n')
+  expect(longFunctions('x.ts', `function long() {\n${body}\n}\n`, MAX_FUNCTION_LINES)).toEqual([
+    'x.ts:1 long 82'
+  ])
 })

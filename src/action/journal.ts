@@ -4,7 +4,7 @@
  * records, the organization's members.
  */
 import type { FamilyLifecycle } from '../sharing/lifecycle/lifecycle.js'
-import type { RegionResult } from '../sharing/regions.js'
+import type { RegionResult } from '../sharing/regions/regions.js'
 import type { RegionRecord } from '../sharing/share/region-record.js'
 import { RegionRecords, type RecordDefaults } from '../sharing/share/region-records.js'
 import type { ResolvedTargets } from '../sharing/targets/target-source.js'

@@ -1,7 +1,7 @@
 /** The step, as the steps of a run: settings, connect, the image, the targets, every region, and the end. */
 import { FamilyLifecycle } from '../sharing/lifecycle/lifecycle.js'
 import { chooseImage } from '../sharing/image.js'
-import { shareInRegions } from '../sharing/regions.js'
+import { shareInRegions } from '../sharing/regions/regions.js'
 import { resolveTargets } from '../sharing/targets/target-source.js'
 import { conclude, describeFailure } from './conclude.js'
 import { connect } from './connect.js'

@@ -86,21 +86,11 @@ const PAGE_SIZE = 100
 const ACCOUNT_FILTER_SIZE = 5
 
 export function createLighthouseApi(caller: Caller): LighthouseApi {
-  /** One image's shares: a share of any other image in the answer makes it no answer. */
-  const readShareInfos = (blueprintId: string, params: object) =>
-    caller.call(
-      'DescribeBlueprintsShareAcrossAccountInfos',
-      { BlueprintIds: [blueprintId], ...params },
-      { read: (response) => readShareInfoPage(response, blueprintId) }
-    )
+  return { ...imageReads(caller), ...shareCalls(caller), ...imageChanges(caller) }
+}
 
-  const changeShares = (action: string, blueprintId: string, accountIds: readonly string[]) =>
-    caller.call(
-      action,
-      { BlueprintId: blueprintId, AccountIds: accountIds },
-      { retryLostAnswers: false, read: (response) => response.RequestId }
-    )
-
+/** Reading images: one by ID, or every custom image of the region. */
+function imageReads(caller: Caller): Pick<LighthouseApi, 'describeBlueprint' | 'listCustomImages'> {
   /** Every page of an image list, each image once, agreeing with TotalCount. */
   const describeAll = (params: object): Promise<Blueprint[]> =>
     readAllPages(
@@ -133,25 +123,40 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
       return images
         .filter((b) => b.type === 'PRIVATE')
         .sort((x, y) => (y.createdAt || 0) - (x.createdAt || 0))
-    },
+    }
+  }
+}
 
-    async syncBlueprint(blueprintId, regions) {
-      return caller.call(
-        'SyncBlueprint',
-        { BlueprintId: blueprintId, DestinationRegions: regions },
-        { retryLostAnswers: false, read: (response) => readCopies(response, regions) }
-      )
-    },
+/** An image's shares: read them, find some, share, cancel. */
+function shareCalls(
+  caller: Caller
+): Pick<
+  LighthouseApi,
+  'listSharedAccounts' | 'findSharedAccounts' | 'shareBlueprint' | 'cancelShare'
+> {
+  /** One image's shares: a share of any other image in the answer makes it no answer. */
+  const readShareInfos = (blueprintId: string, params: object) =>
+    caller.call(
+      'DescribeBlueprintsShareAcrossAccountInfos',
+      { BlueprintIds: [blueprintId], ...params },
+      { read: (response) => readShareInfoPage(response, blueprintId) }
+    )
 
-    async listSharedAccounts(blueprintId) {
-      const shares = await readAllPages(
+  const changeShares = (action: string, blueprintId: string, accountIds: readonly string[]) =>
+    caller.call(
+      action,
+      { BlueprintId: blueprintId, AccountIds: accountIds },
+      { retryLostAnswers: false, read: (response) => response.RequestId }
+    )
+
+  return {
+    listSharedAccounts: (blueprintId) =>
+      readAllPages(
         'DescribeBlueprintsShareAcrossAccountInfos',
         PAGE_SIZE,
         (offset) => readShareInfos(blueprintId, { Offset: offset, Limit: PAGE_SIZE }),
         (accountId) => accountId
-      )
-      return shares
-    },
+      ),
 
     async findSharedAccounts(blueprintId, accountIds) {
       const found: string[] = []
@@ -168,7 +173,21 @@ export function createLighthouseApi(caller: Caller): LighthouseApi {
     shareBlueprint: (blueprintId, accountIds) =>
       changeShares('ShareBlueprintAcrossAccounts', blueprintId, accountIds),
     cancelShare: (blueprintId, accountIds) =>
-      changeShares('CancelShareBlueprintAcrossAccounts', blueprintId, accountIds),
+      changeShares('CancelShareBlueprintAcrossAccounts', blueprintId, accountIds)
+  }
+}
+
+/** Changing images: copy, mark, delete, and the quota copies count against. */
+function imageChanges(
+  caller: Caller
+): Pick<LighthouseApi, 'syncBlueprint' | 'setDescription' | 'deleteBlueprint' | 'blueprintQuota'> {
+  return {
+    syncBlueprint: (blueprintId, regions) =>
+      caller.call(
+        'SyncBlueprint',
+        { BlueprintId: blueprintId, DestinationRegions: regions },
+        { retryLostAnswers: false, read: (response) => readCopies(response, regions) }
+      ),
 
     setDescription: (blueprintId, description) =>
       caller.call(
