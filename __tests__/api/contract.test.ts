@@ -1,0 +1,164 @@
+/**
+ * Both sides held to Tencent's spec: the facts taken from Tencent's api.json
+ * (contract/tencent-spec.json) cover what the action calls, and the checks
+ * the emulator runs on every request and answer refuse what the spec does not
+ * allow. Every end-to-end test then fails on a stray request or answer (see
+ * emulatorForEachTest).
+ */
+import { describe, expect, test } from '@jest/globals'
+import { readdirSync, readFileSync } from 'node:fs'
+import {
+  SPEC,
+  checkRequest,
+  checkResponse,
+  codesOf,
+  mayAnswer,
+  servesAction
+} from '../emulator/spec.js'
+
+/** Every action name the action's source sends, found where it is named in a call. */
+function actionsInSource(): string[] {
+  const dir = new URL('../../src/', import.meta.url)
+  const names = new Set<string>()
+  const walk = (folder: URL) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(new URL(`${entry.name}/`, folder))
+      else if (entry.name.endsWith('.ts')) {
+        const text = readFileSync(new URL(entry.name, folder), 'utf8')
+        for (const m of text.matchAll(/call(?:<[^>]+>)?\(\s*'([A-Z]\w+)'/g)) names.add(m[1])
+        for (const m of text.matchAll(/(?:changeShares|readShareInfos|readAll)\(\s*'([A-Z]\w+)'/g))
+          names.add(m[1])
+      }
+    }
+  }
+  walk(dir)
+  return [...names].sort()
+}
+
+describe("the facts of Tencent's spec", () => {
+  test('name their source and date, for both sites', () => {
+    for (const site of ['china', 'international'] as const) {
+      expect(SPEC.sites[site].source).toMatch(
+        /^TencentCloud\/tencentcloud-cli(-intl-en)? at commit [0-9a-f]{40} \(\d{4}-\d{2}-\d{2}\)/
+      )
+    }
+  })
+
+  test('cover every action the source sends, and its error codes', () => {
+    const sent = actionsInSource()
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        'AssumeRoleWithWebIdentity',
+        'DescribeBlueprints',
+        'ShareBlueprintAcrossAccounts'
+      ])
+    )
+    // Tencent lists no codes of its own for GetCallerIdentity: it answers the common ones only.
+    const onlyCommonCodes = ['GetCallerIdentity']
+    for (const action of sent) {
+      const service = ['AssumeRole', 'AssumeRoleWithWebIdentity', 'GetCallerIdentity'].includes(
+        action
+      )
+        ? 'sts'
+        : action.startsWith('DescribeOrganization')
+          ? 'organization'
+          : 'lighthouse'
+      expect([action, servesAction('china', service, action)]).toEqual([action, true])
+      expect([action, servesAction('international', service, action)]).toEqual([
+        action,
+        service !== 'lighthouse' || action !== 'DescribeBlueprintsShareAcrossAccountInfos'
+      ])
+      const listed = SPEC.errorCodes.perAction[action]?.length ?? 0
+      expect([action, listed > 0 || onlyCommonCodes.includes(action)]).toEqual([action, true])
+    }
+  })
+
+  test('the international site has no share-list read; the China site has it', () => {
+    const read = 'DescribeBlueprintsShareAcrossAccountInfos'
+    expect(servesAction('china', 'lighthouse', read)).toBe(true)
+    expect(servesAction('international', 'lighthouse', read)).toBe(false)
+    expect(SPEC.sites.international.services.lighthouse.missing).toEqual([read])
+  })
+})
+
+describe('the request check', () => {
+  test('refuses an unknown parameter, a missing one and a wrong type, as the API would', () => {
+    const share = (params: Record<string, unknown>) =>
+      checkRequest('china', 'lighthouse', 'ShareBlueprintAcrossAccounts', params)?.code
+    expect(share({ BlueprintId: 'lhbp-6jc6l8yb', AccountIds: ['200000000001'] })).toBeUndefined()
+    expect(share({ BlueprintId: 'lhbp-6jc6l8yb', AccountIds: ['2'], Force: true })).toBe(
+      'UnknownParameter'
+    )
+    expect(share({ BlueprintId: 'lhbp-6jc6l8yb' })).toBe('MissingParameter')
+    expect(share({ BlueprintId: 'lhbp-6jc6l8yb', AccountIds: '200000000001' })).toBe(
+      'InvalidParameter'
+    )
+  })
+
+  test('holds the limits the spec states in prose', () => {
+    const ids = Array.from({ length: 11 }, (_, i) => String(200000000001 + i))
+    expect(
+      checkRequest('china', 'lighthouse', 'CancelShareBlueprintAcrossAccounts', {
+        BlueprintId: 'lhbp-6jc6l8yb',
+        AccountIds: ids
+      })?.code
+    ).toBe('InvalidParameterValue.LimitExceeded')
+    expect(
+      checkRequest('china', 'lighthouse', 'DescribeBlueprintsShareAcrossAccountInfos', {
+        BlueprintIds: ['lhbp-6jc6l8yb'],
+        Filters: [{ Name: 'account-id', Values: ids.slice(0, 6) }]
+      })?.code
+    ).toBe('InvalidParameterValue')
+    expect(
+      checkRequest('china', 'lighthouse', 'DescribeBlueprints', {
+        BlueprintIds: ['lhbp-6jc6l8yb'],
+        Filters: [{ Name: 'blueprint-type', Values: ['PRIVATE'] }]
+      })?.code
+    ).toBe('InvalidParameter.ParameterConflict')
+    expect(
+      checkRequest('international', 'lighthouse', 'ModifyBlueprintAttribute', {
+        BlueprintId: 'lhbp-6jc6l8yb',
+        Description: 'x'.repeat(61)
+      })?.code
+    ).toBe('InvalidParameterValue.TooLong')
+  })
+})
+
+describe('the answer check', () => {
+  test('finds a member the site does not answer, a wrong type and a time in another format', () => {
+    const blueprint = {
+      BlueprintId: 'lhbp-6jc6l8yb',
+      BlueprintShared: true,
+      CreatedTime: '2026-11-01T00:00:00.000Z'
+    }
+    const problems = checkResponse('international', 'lighthouse', 'DescribeBlueprints', {
+      TotalCount: '1',
+      BlueprintSet: [blueprint],
+      RequestId: 'x'
+    })
+    expect(problems).toEqual([
+      expect.stringContaining('TotalCount is not a int64'),
+      expect.stringContaining("BlueprintShared is not in the international spec's Blueprint"),
+      expect.stringContaining('CreatedTime is not a datetime_iso')
+    ])
+    expect(
+      checkResponse('china', 'lighthouse', 'DescribeBlueprints', {
+        TotalCount: 1,
+        BlueprintSet: [{ ...blueprint, CreatedTime: null }],
+        RequestId: 'x'
+      })
+    ).toEqual([])
+  })
+
+  test('allows each action only the codes Tencent lists for it, and the common ones', () => {
+    expect(
+      mayAnswer('CancelShareBlueprintAcrossAccounts', 'UnsupportedOperation.BlueprintHasNotShared')
+    ).toBe(true)
+    expect(
+      mayAnswer('ShareBlueprintAcrossAccounts', 'UnsupportedOperation.BlueprintHasNotShared')
+    ).toBe(false)
+    expect(mayAnswer('AssumeRoleWithWebIdentity', 'ResourceNotFound.IdentityNotExist')).toBe(false)
+    expect(mayAnswer('DescribeBlueprints', 'InvalidAction')).toBe(true)
+    expect(codesOf('AssumeRoleWithWebIdentity')).toContain('InternalError.GetRoleError')
+  })
+})
