@@ -268,8 +268,7 @@ const output = {
   limits: LIMITS,
   errorCodes: {
     source:
-      "The per-action error code lists Tencent ships with its SDKs (tencentcloud-sdk-go, client.go and errors.go, August 2026), and API 3.0's common error codes",
-    perAction: codes.perAction,
+      "API 3.0's common error codes (the per-action lists and their descriptions are in tencent-codes.json, from scripts/code-facts.ts)",
     common: codes.common
   }
 }

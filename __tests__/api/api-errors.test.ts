@@ -135,22 +135,28 @@ describe('hints that depend on where the request went', () => {
       ...context
     })
 
-  test.each(['AuthFailure.SecretIdNotFound', 'InvalidParameterValue.AccountIdInvalidAccountArea'])(
-    "%s says which site the endpoint is, and names the other site's endpoint",
-    (code) => {
-      expect(withContext(code, { site: intl }).hint).toContain(
-        "The endpoint is the international site's (lighthouse.intl.tencentcloudapi.com); an account of the China site needs lighthouse.tencentcloudapi.com."
-      )
-      expect(withContext(code, { site: china }).hint).toContain(
-        'an account of the international site needs lighthouse.intl.tencentcloudapi.com'
-      )
-    }
-  )
+  test("AuthFailure.SecretIdNotFound suggests the other site's host as a thing to try, not a rule", () => {
+    expect(withContext('AuthFailure.SecretIdNotFound', { site: intl }).hint).toContain(
+      "If that is right, try the China site's host, lighthouse.tencentcloudapi.com (the endpoint was lighthouse.intl.tencentcloudapi.com)."
+    )
+    expect(withContext('AuthFailure.SecretIdNotFound', { site: china }).hint).toContain(
+      "try the international site's host, lighthouse.intl.tencentcloudapi.com"
+    )
+    expect(withContext('AuthFailure.SecretIdNotFound', { site: intl }).hint).not.toMatch(/needs/)
+  })
 
-  test("a role STS cannot get names the other site's STS host", () => {
+  test("the account-area code is about the account's site, whatever the endpoint: no host is named", () => {
+    for (const site of [intl, china]) {
+      const hint = withContext('InvalidParameterValue.AccountIdInvalidAccountArea', { site }).hint
+      expect(hint).toContain('only within one site')
+      expect(hint).not.toContain('tencentcloudapi.com')
+    }
+  })
+
+  test("a role STS cannot get suggests the other site's STS host to try", () => {
     const sts = siteOf(parseEndpoint('sts.intl.tencentcloudapi.com'))
     expect(withContext('InternalError.GetRoleError', { site: sts }, 'sts').hint).toContain(
-      'needs sts.tencentcloudapi.com'
+      "try the China site's host, sts.tencentcloudapi.com"
     )
   })
 

@@ -55,6 +55,24 @@ describe('telling copies apart', () => {
     expect(emulator.blueprint(NEW).description).toBeNull()
   }, 30_000)
 
+  test('a mark refused with "retry later" (ModifyResourcesAttributeFailed) is written on the next attempt', async () => {
+    emulator.inject(MODIFY, {
+      kind: 'error',
+      code: 'FailedOperation.ModifyResourcesAttributeFailed'
+    })
+
+    const result = await copyStep(NEW, [a])
+
+    expect(errorLine(result)).toBe('')
+    const copy = copyOf(result)
+    expect(emulator.callsTo(MODIFY).map((call) => call.outcome)).toEqual([
+      'FailedOperation.ModifyResourcesAttributeFailed',
+      undefined
+    ])
+    expect(emulator.blueprint(copy).description).toBe(markOf(NEW))
+    expect(emulator.sharesOf(copy)).toEqual([a])
+  }, 30_000)
+
   test("a re-run of an older build with revoke-unlisted never touches the newer build's copy", async () => {
     const newer = await copyStep(NEW, [a, b])
     const newCopy = copyOf(newer)

@@ -146,6 +146,24 @@ describe('GitHub OIDC', () => {
     })
   })
 
+  test.each([
+    'qcs::cam::uin/100000000001:roleName/image-sharer',
+    'qcs::cam::uin/100000000001:role/4611686018427397919',
+    'qcs::cam::uin/100000000001:role/tencentcloudServiceRole/4611686018427397920',
+    'qcs::cam::uin/100000000001:role/tencentcloudServiceRoleName/testServiceRoleName'
+  ])('takes every RoleArn form AssumeRole documents: %s', (roleArn) => {
+    const settings = read({ ...ROLE, 'role-arn': roleArn }, OIDC_ENV)
+    expect(settings.kind === 'web-identity' && settings.settings.roleArn).toBe(roleArn)
+  })
+
+  test.each([
+    'qcs::cam::uin/100000000001:role/tencentcloudServiceRole/name-not-id',
+    'qcs::cam::uin/100000000001:role/otherPrefix/4611686018427397920',
+    'qcs::cam::uin/:roleName/x'
+  ])('refuses a RoleArn of no documented form: %s', (roleArn) => {
+    expect(() => read({ ...ROLE, 'role-arn': roleArn }, OIDC_ENV)).toThrow('is not a CAM role ARN')
+  })
+
   test('takes the session name, duration, audience and STS endpoint given', () => {
     const settings = read(
       {

@@ -206,3 +206,30 @@ test("credentials whose ExpiredTime is already past on the runner's clock are as
   expect(emulator.callsTo('ShareBlueprintAcrossAccounts')).toHaveLength(3)
   expect(emulator.callsTo('AssumeRoleWithWebIdentity')).toHaveLength(1)
 })
+
+test('STS busy (ServiceUnavailable) is retried: the step signs in on the next attempt', async () => {
+  emulator.addAccounts('root', rootAccounts(2)).addBlueprint({ id: BLUEPRINT_ID })
+  emulator.inject('AssumeRoleWithWebIdentity', { kind: 'error', code: 'ServiceUnavailable' })
+
+  const result = await runAction(oidcInputs(), emulator.idTokenVariables)
+
+  expect(errorLine(result)).toBe('')
+  expect(emulator.callsTo('AssumeRoleWithWebIdentity').map((c) => c.outcome)).toEqual([
+    'ServiceUnavailable',
+    undefined
+  ])
+  expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual(rootAccounts(2))
+})
+
+test('a slow sign-in does not age the request it was for: the time is taken after the credentials', async () => {
+  emulator.addAccounts('root', rootAccounts(2)).addBlueprint({ id: BLUEPRINT_ID })
+  // A window of one second stands for Tencent's five minutes; STS takes two and a half to answer.
+  emulator.signatureWindowSeconds = 1
+  emulator.inject('AssumeRoleWithWebIdentity', { kind: 'delay', ms: 2500 })
+
+  const result = await runAction(oidcInputs(), emulator.idTokenVariables)
+
+  expect(errorLine(result)).toBe('')
+  expect(emulator.calls.filter((c) => c.outcome === 'AuthFailure.SignatureExpire')).toEqual([])
+  expect(emulator.sharesOf(BLUEPRINT_ID)).toEqual(rootAccounts(2))
+})

@@ -41,6 +41,8 @@ export interface EmulatedCredential {
   accountUin?: string
   /** Temporary credentials stop working at this time (ms). */
   expiresAt?: number
+  /** Temporary credentials: the STS call that issued them (a token given by hand: none). */
+  issuedBy?: 'AssumeRole' | 'AssumeRoleWithWebIdentity'
 }
 
 /** A Lighthouse action's answer, from its parameters and the request's region. */
@@ -54,6 +56,8 @@ export abstract class AuthenticatingServer extends ApiServer {
   /** The organization the accounts are in; none (every account outside any) until a test makes one. */
   organization?: OrganizationEmulator
   private readonly credentials = new Map<string, EmulatedCredential>()
+  /** How far a request's timestamp may be from the emulator's clock: five minutes, as Tencent documents. */
+  signatureWindowSeconds = 300
 
   /** Lighthouse's actions, by name. */
   protected abstract readonly handlers: Record<string, Handler>
@@ -117,6 +121,14 @@ export abstract class AuthenticatingServer extends ApiServer {
         return this.organization.answer(action, params, account)
       }
       if (action === 'GetCallerIdentity') {
+        // Tencent documents it for long-term keys and AssumeRole's credentials only; other temporary keys are refused.
+        const credential = this.credentials.get(record.secretId ?? '')
+        if (credential?.token !== undefined && credential.issuedBy !== 'AssumeRole') {
+          throw new ApiFailure(
+            'InvalidParameter.AccessKeyNotSupport',
+            'This type of key is not supported.'
+          )
+        }
         return {
           Arn: `qcs::cam::uin/${account}:uin/${account}`,
           AccountId: account,
@@ -126,7 +138,7 @@ export abstract class AuthenticatingServer extends ApiServer {
         }
       }
       const { credential, response } = this.identity.assumeRoleWithCredentials(params, account)
-      this.addCredential({ ...credential, accountUin: credential.accountUin })
+      this.addCredential({ ...credential, issuedBy: 'AssumeRole' })
       return response as Params
     } catch (error) {
       if (error instanceof OrganizationFailure || error instanceof StsFailure) {
@@ -151,7 +163,7 @@ export abstract class AuthenticatingServer extends ApiServer {
     this.checkAgainstSpec('sts', 'AssumeRoleWithWebIdentity', params)
     try {
       const { credential, response } = this.identity.assumeRole(params)
-      this.addCredential({ ...credential, accountUin: credential.accountUin })
+      this.addCredential({ ...credential, issuedBy: 'AssumeRoleWithWebIdentity' })
       return response as Params
     } catch (error) {
       if (error instanceof StsFailure) throw new ApiFailure(error.code, error.message)
@@ -191,7 +203,8 @@ export abstract class AuthenticatingServer extends ApiServer {
     const verdict = verifyRequest(
       { method: 'POST', path: url.pathname, query: url.search.slice(1), headers, body },
       (secretId) => this.credentials.get(secretId)?.secretKey,
-      Math.floor(Date.now() / 1000)
+      Math.floor(Date.now() / 1000),
+      this.signatureWindowSeconds
     )
     if (!verdict.ok) throw new ApiFailure(verdict.code, verdict.message)
     // The SDK names the service by the host's first label, "127" for a loopback address: only a named one is checked.

@@ -39,12 +39,22 @@ interface Limit {
 interface SpecFacts {
   sites: Record<Site, { source: string; services: Record<SpecService, ServiceFacts> }>
   limits: Limit[]
-  errorCodes: { perAction: Record<string, string[]>; common: string[] }
+  errorCodes: { common: string[] }
 }
 
 export const SPEC: SpecFacts = JSON.parse(
   readFileSync(new URL('../contract/tencent-spec.json', import.meta.url), 'utf8')
 ) as SpecFacts
+
+/** Tencent's per-action code lists and each code's description (scripts/code-facts.ts). */
+export interface CodeFacts {
+  perAction: Record<string, string[]>
+  descriptions: Record<SpecService, Record<string, string>>
+}
+
+export const CODES: CodeFacts = JSON.parse(
+  readFileSync(new URL('../contract/tencent-codes.json', import.meta.url), 'utf8')
+) as CodeFacts
 
 /** A request the real API would refuse: the code it would answer, and why. */
 export interface Refusal {
@@ -58,7 +68,7 @@ export function servesAction(site: Site, service: SpecService, action: string): 
 
 /** The codes an action can answer: its own list and the common codes. */
 export function codesOf(action: string): readonly string[] {
-  return [...(SPEC.errorCodes.perAction[action] ?? []), ...SPEC.errorCodes.common]
+  return [...(CODES.perAction[action] ?? []), ...SPEC.errorCodes.common]
 }
 
 export function mayAnswer(action: string, code: string): boolean {

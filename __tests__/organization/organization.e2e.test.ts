@@ -255,6 +255,102 @@ describe('the organization role', () => {
   })
 })
 
+describe('STS answers for the organization role', () => {
+  const oidcRole = `qcs::cam::uin/${OWNER_UIN}:roleName/github-image-sharer`
+  const oidcStep = () => {
+    emulator.identity
+      .addProvider('github-actions')
+      .addRole({ arn: oidcRole, providerId: 'github-actions', subject: '*' })
+      .addTrustingRole({ arn: ROLE, trustedAccounts: [OWNER_UIN] })
+    emulator.organization = organization(MANAGEMENT)
+    return orgStep(
+      {
+        'secret-id': '',
+        'secret-key': '',
+        'role-arn': oidcRole,
+        'oidc-provider-id': 'github-actions',
+        'organization-units': 'all',
+        'organization-role-arn': ROLE
+      },
+      emulator.idTokenVariables
+    )
+  }
+
+  test('ServiceUnavailable on AssumeRole is retried, and the members are shared', async () => {
+    emulator.inject('AssumeRole', { kind: 'error', code: 'ServiceUnavailable' })
+
+    const result = await oidcStep()
+
+    expect(errorLine(result)).toBe('')
+    expect(emulator.callsTo('AssumeRole').map((c) => c.outcome)).toEqual([
+      'ServiceUnavailable',
+      undefined
+    ])
+    expect(listOutput(result, 'organization-account-ids')).toHaveLength(9)
+  })
+
+  test("AuthFailure.TokenFailure on AssumeRole renews the step's own OIDC credentials, then assumes the role", async () => {
+    emulator.inject('AssumeRole', { kind: 'error', code: 'AuthFailure.TokenFailure' })
+
+    const result = await oidcStep()
+
+    expect(errorLine(result)).toBe('')
+    expect(emulator.callsTo('AssumeRoleWithWebIdentity')).toHaveLength(2)
+    expect(emulator.callsTo('AssumeRole').map((c) => c.outcome)).toEqual([
+      'AuthFailure.TokenFailure',
+      undefined
+    ])
+    expect(listOutput(result, 'organization-account-ids')).toHaveLength(9)
+  })
+})
+
+describe("a session token GetCallerIdentity does not take (a web identity's, given as keys)", () => {
+  /** Temporary keys of the owner's account, as a web identity issues them, passed in as inputs. */
+  const tokenKeys = () => {
+    emulator.addCredential({
+      secretId: 'AKIDwebIdentityTemporary01',
+      secretKey: 'webIdentityTemporarySecret',
+      token: 'web-identity-session-token',
+      issuedBy: 'AssumeRoleWithWebIdentity'
+    })
+    return {
+      'secret-id': 'AKIDwebIdentityTemporary01',
+      'secret-key': 'webIdentityTemporarySecret',
+      'session-token': 'web-identity-session-token'
+    }
+  }
+
+  test('the organization names the owner as its management account: it is left out, the members shared', async () => {
+    emulator.organization = organization(OWNER_UIN)
+
+    const result = await orgStep({ ...tokenKeys(), 'organization-units': 'all' })
+
+    expect(errorLine(result)).toBe('')
+    expect(emulator.callsTo('GetCallerIdentity').map((c) => c.outcome)).toEqual([
+      'InvalidParameter.AccessKeyNotSupport'
+    ])
+    expect(emulator.sharesOf(BLUEPRINT_ID).sort()).toEqual(
+      [...prod, ...prodEu, ...testing, ...atRoot].sort()
+    )
+  })
+
+  test('read through the organization role, the owner cannot be told: the step stops before any share, saying why', async () => {
+    emulator.identity.addTrustingRole({ arn: ROLE, trustedAccounts: [OWNER_UIN] })
+    emulator.organization = organization(MANAGEMENT).addMembers({ uin: OWNER_UIN, unit: TEST })
+
+    const result = await orgStep({
+      ...tokenKeys(),
+      'organization-units': 'all',
+      'organization-role-arn': ROLE
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(errorLine(result)).toContain('InvalidParameter.AccessKeyNotSupport')
+    expect(errorLine(result)).toContain('"role-arn"')
+    expect(changeCalls()).toEqual([])
+  })
+})
+
 describe('what stops the step before any share call', () => {
   test.each<{ what: string; setUp: () => unknown; inputs: Record<string, string>; said: string[] }>(
     [

@@ -7,7 +7,7 @@
  */
 import { describeError } from '../cloud/api-errors.js'
 import { AssumedRoleCredentials } from '../cloud/assumed-role.js'
-import { callerAccount } from '../cloud/caller-identity.js'
+import { ownAccount } from '../cloud/caller-identity.js'
 import { staticCredentials, type CredentialProvider } from '../cloud/credential-provider.js'
 import type { Endpoint } from '../cloud/endpoint.js'
 import { createLighthouseApi, type LighthouseApi } from '../cloud/lighthouse.js'
@@ -19,6 +19,7 @@ import type { ConnectionOptions, Transport } from '../cloud/api-transport.js'
 import { withPrefix, type Logger } from '../common/logger.js'
 import { OrganizationError } from '../sharing/targets/organization.js'
 import type { OrganizationAccess } from './inputs/credentials.js'
+import { INPUT, named } from './inputs/names.js'
 import { INPUT_TERMS } from './inputs/terms.js'
 import type { Settings } from './inputs/settings.js'
 import type { Runtime } from './runtime.js'
@@ -170,15 +171,23 @@ class Connections {
       api: learningMembers(api, learn),
       ownerAccount: async () => {
         if (known) return known
-        try {
-          return await callerAccount(sts)
-        } catch (error) {
-          throw new OrganizationError(
-            "Could not learn the image owner's account, which is left out of the organization's members " +
-              `(STS GetCallerIdentity): ${describeError(error)}`,
-            { cause: error }
-          )
-        }
+        const owner = await ownAccount(sts, access.role ? undefined : api).catch(
+          (error: unknown) => {
+            throw new OrganizationError(
+              "Could not learn the image owner's account, which is left out of the organization's members " +
+                `(STS GetCallerIdentity): ${describeError(error)}`,
+              { cause: error }
+            )
+          }
+        )
+        if (owner) return owner
+        throw new OrganizationError(
+          "Could not learn the image owner's account, which is left out of the organization's members: " +
+            'STS GetCallerIdentity does not take these temporary credentials (InvalidParameter.AccessKeyNotSupport; ' +
+            'Tencent documents it for long-term keys and AssumeRole credentials), and the organization does not ' +
+            `name them its management account. Use long-term keys, or GitHub OIDC with ${named(INPUT.roleArn)}, ` +
+            'whose ARN names the account.'
+        )
       }
     }
   }

@@ -7,7 +7,7 @@ export type { CodeKind, HintTerms, Service } from './codes/meaning.js'
 
 /** What a hint may name about where the request went: the site, and where the session token came from. */
 export interface RequestContext {
-  /** The site of the endpoint, and the same service's endpoint on the other site. */
+  /** The site the endpoint's host is named for, and the same service's host named for the other site. */
   site?: { name: 'China' | 'international'; host: string; other: { name: string; host: string } }
   /** Where a session token of API keys came from: input "session-token" or the variable it was read from. */
   tokenSource?: string
@@ -54,10 +54,8 @@ export class ApiError extends Error {
     const hint = text && inTerms(text, tokenSource ? { ...terms, token: tokenSource } : terms)
     const { site } = this.context
     if (!hint || !meaning.otherSite || !site) return hint
-    return (
-      `${hint} The endpoint is the ${site.name} site's (${site.host}); an account of the ` +
-      `${site.other.name} site needs ${site.other.host}.`
-    )
+    // Which host serves which site's accounts is not something Tencent documents: a thing to try, no more.
+    return `${hint} If that is right, try the ${site.other.name} site's host, ${site.other.host} (the endpoint was ${site.host}).`
   }
 }
 

@@ -112,6 +112,8 @@ function apiTransport(
 
   return async (action, params) => {
     const body = Buffer.from(JSON.stringify(params))
+    // The credentials first (a renewal may take a while, with retries), then the time, as Tencent's SDKs do.
+    const credentials = signing && (await signing())
     const timestamp = Math.floor(Date.now() / 1000)
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
@@ -121,8 +123,8 @@ function apiTransport(
       'X-TC-Timestamp': String(timestamp),
       'X-TC-Language': language
     }
-    if (signing) {
-      const { secretId, secretKey, sessionToken } = await signing()
+    if (credentials) {
+      const { secretId, secretKey, sessionToken } = credentials
       headers.Authorization = signer.sign3({
         method: 'POST',
         url: url.href,

@@ -15,6 +15,8 @@ export interface Organization {
   rootUnitId: string
   /** Whether the reading credentials are the management account's. */
   isManager: boolean
+  /** The management account (HostUin), when the answer names one of the form of an account ID. */
+  managementAccount?: string
 }
 
 export interface OrganizationUnit {
@@ -94,7 +96,12 @@ function readOrganization(response: ApiResponse): Organization {
   if (!rootUnitId || typeof response.IsManager !== 'boolean') {
     throw new TransportError('DescribeOrganization', 'an answer without RootNodeId and IsManager')
   }
-  return { rootUnitId, isManager: response.IsManager }
+  const host = Number.isSafeInteger(response.HostUin) ? String(response.HostUin) : undefined
+  return {
+    rootUnitId,
+    isManager: response.IsManager,
+    managementAccount: host && isAccountId(host) ? host : undefined
+  }
 }
 
 function readPage<T>(

@@ -33,7 +33,12 @@ const KEY_VARIABLES = [
 ] as const
 
 /** A role by name, or by its numeric role ID as the STS documentation shows it. */
-const ROLE_ARN = /^qcs::cam::uin\/[0-9]+:(roleName\/[\w+=,.@-]{1,128}|role\/[0-9]{1,32})$/
+/**
+ * The forms AssumeRole's RoleArn documents: a role by name or ID, and a
+ * service role by ID (tencentcloudServiceRole/) or name (tencentcloudServiceRoleName/).
+ */
+const ROLE_ARN =
+  /^qcs::cam::uin\/[0-9]+:(roleName\/[\w+=,.@-]{1,128}|role\/[0-9]{1,32}|role\/tencentcloudServiceRole\/[0-9]{1,32}|role\/tencentcloudServiceRoleName\/[\w+=,.@-]{1,128})$/
 /** STS's rule for RoleSessionName. */
 const SESSION_NAME = /^[\w+=,.@-]{2,128}$/
 const MAX_DURATION_SECONDS = 43_200
@@ -192,7 +197,8 @@ function readRoleArn(inputs: Inputs, name: InputName, example: string): string {
   if (roleArn && !ROLE_ARN.test(roleArn)) {
     throw new InputError(
       `Input ${named(name)} is not a CAM role ARN: "${roleArn}". Expected ` +
-        `qcs::cam::uin/<${example}>:roleName/<role name> or qcs::cam::uin/<account ID>:role/<role ID>.`
+        `qcs::cam::uin/<${example}>:roleName/<role name> or qcs::cam::uin/<${example}>:role/<role ID> ` +
+        '(a service role: role/tencentcloudServiceRole/<role ID> or role/tencentcloudServiceRoleName/<role name>).'
     )
   }
   return roleArn

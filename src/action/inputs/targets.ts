@@ -113,7 +113,7 @@ function readOrganizationUnits(inputs: Inputs): UnitSelection | undefined {
     throw new InputError(
       `Input ${units} has ${invalid.length === 1 ? 'a value that is not a unit ID' : 'values that are not unit IDs'}: ` +
         `${invalid.map((item) => `"${item}"`).join(', ')}. Give "all", or the IDs (NodeId, digits) of ` +
-        'organization units, as Organization > Members shows them or tccli organization DescribeOrganizationNodes lists them.'
+        'organization units, as Organization > Members shows them or tccli organization DescribeOrganizationNodes --Limit 50 --Offset 0 lists them.'
     )
   }
   return items

@@ -11,9 +11,10 @@ export const COMMON_CODES: Record<string, CodeMeaning> = {
     kind: 'transient',
     hint: `The service is unavailable right now; ${ASK_AGAIN} later.`
   },
+  // "Operation failed", nothing more: Tencent does not say a retry helps.
   FailedOperation: {
     kind: 'permanent',
-    hint: `The API could not complete the operation; ${ASK_AGAIN}.`
+    hint: 'The API could not complete the operation and gave no reason: give the RequestId to Tencent Cloud support.'
   },
   ActionOffline: {
     kind: 'not-served',

@@ -5,6 +5,11 @@ import { ASK_AGAIN, type CodeMeaning } from './meaning.js'
 /** Lighthouse (2020-03-24) and the common codes of API 3.0; a code not listed is looked up by its family. */
 export const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
   ...COMMON_CODES,
+  // "Command not found": an internal error no retry can change.
+  'InternalError.InvalidCommandNotFound': {
+    kind: 'permanent',
+    hint: 'The API could not find a command it needs for this call: give the RequestId to Tencent Cloud support.'
+  },
   // DescribeBlueprints: "query failed, try again later".
   'FailedOperation.DescribeBlueprintsFailed': {
     kind: 'transient',
@@ -34,10 +39,10 @@ export const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
     kind: 'image-state',
     hint: `The image is not NORMAL right now; ${ASK_AGAIN} when it is.`
   },
+  // "The image may not be shared with an account of another site": the account's site, whatever the endpoint.
   'InvalidParameterValue.AccountIdInvalidAccountArea': {
     kind: 'per-account',
-    hint: 'The account is on the other site (China vs international): images can only be shared within one site.',
-    otherSite: true
+    hint: "The account was opened on the other site (China vs international) than the image's owner: Tencent Cloud shares images only within one site, whatever the endpoint."
   },
   'InvalidParameterValue.AccountIdSameWithUin': {
     kind: 'per-account',
@@ -93,9 +98,10 @@ export const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
       '(with keep-images) lighthouse:DeleteBlueprints, and (to read the shares where the site offers it) ' +
       'lighthouse:DescribeBlueprintsShareAcrossAccountInfos in CAM.'
   },
+  // "The image is in use; the operation is not supported": not a wait, and not said to pass.
   'UnsupportedOperation.BlueprintOccupied': {
     kind: 'permanent',
-    hint: `The image is in use by another operation; ${ASK_AGAIN} later.`
+    hint: 'Tencent Cloud says the image is in use and its sharing cannot change now: check in the console what uses it.'
   },
   'AuthFailure.UnauthorizedOperation': {
     kind: 'denied',
@@ -150,6 +156,11 @@ export const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
   'ResourceNotFound.BlueprintNotFound': {
     kind: 'permanent',
     hint: 'No such custom image: it was deleted, or is not a custom image.'
+  },
+  // "Changing the resource's attributes failed, please try again later".
+  'FailedOperation.ModifyResourcesAttributeFailed': {
+    kind: 'transient',
+    hint: `Changing the image's description failed on the API side; ${ASK_AGAIN} later.`
   },
   'FailedOperation.DestroyResourcesFailed': {
     kind: 'transient',

@@ -34,7 +34,7 @@ export type CodeKind =
 export interface CodeMeaning {
   kind: CodeKind
   hint?: string
-  /** Usually means an account of the other site (China vs international): the hint then names both endpoints. */
+  /** May mean the keys belong to the other site: the hint then suggests that site's host, as a thing to try. */
   otherSite?: boolean
   /** The hint when the credentials are a role's (GitHub OIDC), where there are no keys or token to check. */
   roleHint?: string

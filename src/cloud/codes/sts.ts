@@ -1,8 +1,10 @@
 /** STS (2018-08-13): the web identity call the step signs in with, and AssumeRole for the organization's role. */
+import { COMMON_CODES } from './common.js'
 import { ASK_AGAIN, type CodeMeaning } from './meaning.js'
 
 /** STS (2018-08-13): the codes Tencent lists for AssumeRoleWithWebIdentity, and the common ones. */
 export const STS_CODES: Record<string, CodeMeaning> = {
+  ...COMMON_CODES,
   RequestLimitExceeded: {
     kind: 'rate-limited',
     hint: `Too many requests to STS: ${ASK_AGAIN} in a moment.`

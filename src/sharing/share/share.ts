@@ -77,8 +77,8 @@ export function unlistedNeedsTheList(
 ): UnlistedNeedsListError {
   const allow =
     shares.kind === 'not-served'
-      ? "This site's API does not serve that read (the international site's spec does not list it); the China " +
-        'site (endpoint lighthouse.tencentcloudapi.com) does.'
+      ? "The endpoint's API does not serve that read (the international site's spec does not list it, the China " +
+        "site's does): try endpoint lighthouse.tencentcloudapi.com, where the account can use it."
       : 'Allow lighthouse:DescribeBlueprintsShareAcrossAccountInfos in the CAM policy of these credentials.'
   return new UnlistedNeedsListError(
     `Input "revoke-unlisted" needs the current share list, and it cannot be read: ` +

@@ -1,0 +1,52 @@
+/**
+ * Every `tccli <service> <Action> --Param …` command that src/ can print or
+ * the README shows, with the parameters it gives. A command in src/ is read
+ * up to the end of its template or string; in the README, with its
+ * continuation lines (a trailing backslash, or a wrapped line that goes on
+ * with --).
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export interface TccliCommand {
+  where: string
+  service: string
+  action: string
+  given: string[]
+}
+
+const COMMAND =
+  /tccli ([a-z]+) ([A-Z][a-z]+[A-Z]\w*)([^`'\n\\]*(?:(?:\\\n|\n\s*(?=--))[^`\n\\]*)*)/g
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? filesUnder(join(folder, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(folder, entry.name)]
+        : []
+  )
+}
+
+/** src/ templates join a command over lines with `' +`: the pieces are put back together first. */
+const joined = (text: string) => text.replace(/` \+\n\s*`|' \+\n\s*'|` \+\n\s*'|' \+\n\s*`/g, '')
+
+export function tccliCommands(root: URL): TccliCommand[] {
+  const dir = fileURLToPath(root)
+  const sources = [
+    ...filesUnder(join(dir, 'src')).map((file) => ({
+      where: file.slice(dir.length),
+      text: joined(readFileSync(file, 'utf8'))
+    })),
+    { where: 'README.md', text: readFileSync(join(dir, 'README.md'), 'utf8') }
+  ]
+  return sources.flatMap(({ where, text }) =>
+    [...text.matchAll(COMMAND)].map(([, service, action, rest]) => ({
+      where,
+      service,
+      action,
+      given: [...rest.matchAll(/--(\w+)/g)].map(([, name]) => name)
+    }))
+  )
+}
