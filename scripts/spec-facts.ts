@@ -46,23 +46,38 @@ const ACTIONS = {
 } as const
 
 /**
- * Limits the specs state in prose, each with the China site's words, which
- * are checked to be there, so a limit here is never a guess.
+ * Limits the specs state in prose, each with the China site's words and, where
+ * the international spec states it too, that spec's words; both are checked
+ * to be there, so a limit here is never a guess, and one the international
+ * spec does not state applies to the China site only.
  */
-const LIMITS = [
+const LIMITS: {
+  service: keyof typeof ACTIONS
+  action: string
+  parameter: string
+  maxItems?: number
+  maxValue?: number
+  maxLength?: number
+  exclusiveWith?: string
+  quote: string
+  intlQuote?: string
+  inActionDocument?: boolean
+}[] = [
   {
     service: 'lighthouse',
     action: 'ShareBlueprintAcrossAccounts',
     parameter: 'AccountIds',
     maxItems: 10,
-    quote: '账号个数取值最大为10'
+    quote: '账号个数取值最大为10',
+    intlQuote: 'The maximum number of accounts is 10.'
   },
   {
     service: 'lighthouse',
     action: 'CancelShareBlueprintAcrossAccounts',
     parameter: 'AccountIds',
     maxItems: 10,
-    quote: '账号个数取值最大为10'
+    quote: '账号个数取值最大为10',
+    intlQuote: 'The maximum number of accounts is 10.'
   },
   {
     service: 'lighthouse',
@@ -76,28 +91,32 @@ const LIMITS = [
     action: 'DescribeBlueprints',
     parameter: 'Limit',
     maxValue: 100,
-    quote: '最大值为 100'
+    quote: '最大值为 100',
+    intlQuote: 'Maximum value: 100.'
   },
   {
     service: 'lighthouse',
     action: 'DescribeBlueprints',
     parameter: 'Filters',
     maxItems: 10,
-    quote: 'Filters 的上限为 10'
+    quote: 'Filters 的上限为 10',
+    intlQuote: 'up to 10 `Filters`'
   },
   {
     service: 'lighthouse',
     action: 'DescribeBlueprints',
     parameter: 'Filters[].Values',
     maxItems: 100,
-    quote: 'Filter.Values 的上限为 100'
+    quote: 'Filter.Values 的上限为 100',
+    intlQuote: 'up to 100 `Filter.Values`'
   },
   {
     service: 'lighthouse',
     action: 'DescribeBlueprints',
     parameter: 'Filters',
     exclusiveWith: 'BlueprintIds',
-    quote: '参数不支持同时指定 BlueprintIds'
+    quote: '参数不支持同时指定 BlueprintIds',
+    intlQuote: '`BlueprintIds` and `Filters` cannot be specified at the same time.'
   },
   {
     service: 'lighthouse',
@@ -126,6 +145,7 @@ const LIMITS = [
     parameter: 'DestinationRegions',
     maxItems: 10,
     quote: '最多10个地域',
+    intlQuote: 'Up to 10 regions are supported.',
     inActionDocument: true
   },
   {
@@ -133,35 +153,40 @@ const LIMITS = [
     action: 'ModifyBlueprintAttribute',
     parameter: 'Description',
     maxLength: 60,
-    quote: '最大长度60'
+    quote: '最大长度60',
+    intlQuote: 'up to 60 characters'
   },
   {
     service: 'lighthouse',
     action: 'ModifyBlueprintAttribute',
     parameter: 'BlueprintName',
     maxLength: 60,
-    quote: '最大长度60'
+    quote: '最大长度60',
+    intlQuote: 'up to 60 characters'
   },
   {
     service: 'sts',
     action: 'AssumeRoleWithWebIdentity',
     parameter: 'DurationSeconds',
     maxValue: 43200,
-    quote: '43200'
+    quote: '43200',
+    intlQuote: 'Maximum value: 43,200s.'
   },
   {
     service: 'organization',
     action: 'DescribeOrganizationNodes',
     parameter: 'Limit',
     maxValue: 50,
-    quote: '限制数目。最大50'
+    quote: '限制数目。最大50',
+    intlQuote: 'Maximum value: `50`.'
   },
   {
     service: 'organization',
     action: 'DescribeOrganizationMembers',
     parameter: 'Limit',
     maxValue: 50,
-    quote: '取值范围：1~50'
+    quote: '取值范围：1~50',
+    intlQuote: 'Value range: 1-50.'
   }
 ]
 
@@ -170,6 +195,7 @@ interface Member {
   type: string
   member: string
   required?: boolean
+  output_required?: boolean
   value_allowed_null?: boolean
   document: string
 }
@@ -198,6 +224,7 @@ function siteFacts(repo: string, name: string) {
         type: m.type,
         member: m.member,
         ...(m.required ? { required: true } : {}),
+        ...(m.output_required ? { outputRequired: true } : {}),
         ...(m.value_allowed_null ? { nullable: true } : {})
       }))
       for (const m of spec.objects[objectName].members) visit(m.member)
@@ -230,19 +257,29 @@ function siteFacts(repo: string, name: string) {
 const china = siteFacts(chinaRepo, 'TencentCloud/tencentcloud-cli')
 const international = siteFacts(intlRepo, 'TencentCloud/tencentcloud-cli-intl-en')
 
-for (const limit of LIMITS) {
-  const spec = china.specs[limit.service]
+/** The prose a limit is stated in: its parameter's document, or its action's. */
+function limitText(spec: ApiSpec, limit: (typeof LIMITS)[number]): string | undefined {
   const action = spec.actions[limit.action]
+  if (!action) return undefined
   const parameter = limit.parameter.split('[')[0]
-  const text = limit.inActionDocument
+  return limit.inActionDocument
     ? action.document
-    : (spec.objects[action.input].members.find((m) => m.name === parameter)?.document ?? '')
-  if (!text.includes(limit.quote)) {
+    : spec.objects[action.input].members.find((m) => m.name === parameter)?.document
+}
+
+const limits = LIMITS.map(({ intlQuote, ...limit }) => {
+  if (!limitText(china.specs[limit.service], limit)?.includes(limit.quote)) {
     throw new Error(
       `${limit.action}.${limit.parameter}: the China spec no longer says "${limit.quote}".`
     )
   }
-}
+  if (intlQuote && !limitText(international.specs[limit.service], limit)?.includes(intlQuote)) {
+    throw new Error(
+      `${limit.action}.${limit.parameter}: the international spec no longer says "${intlQuote}".`
+    )
+  }
+  return { ...limit, sites: intlQuote ? ['china', 'international'] : ['china'] }
+})
 
 /** The code tables of the error-code list: "### Action" then rows "| `Code` | description |". */
 function errorCodes(markdown: string) {
@@ -265,7 +302,7 @@ const output = {
     "Facts of Tencent Cloud's published API specs for the actions this project uses, " +
     'written by scripts/spec-facts.ts. Do not edit by hand: run the script again.',
   sites: { china: china.facts, international: international.facts },
-  limits: LIMITS,
+  limits,
   errorCodes: {
     source:
       "API 3.0's common error codes (the per-action lists and their descriptions are in tencent-codes.json, from scripts/code-facts.ts)",

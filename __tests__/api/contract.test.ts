@@ -123,9 +123,40 @@ describe('the request check', () => {
   })
 })
 
+test('a limit only the China spec states (BlueprintIds at most 100) holds on the China site only', () => {
+  const ids = Array.from({ length: 101 }, (_, i) => `lhbp-${String(i).padStart(8, '0')}`)
+  expect(
+    checkRequest('china', 'lighthouse', 'DescribeBlueprints', { BlueprintIds: ids })?.code
+  ).toMatch(/^InvalidParameterValue/)
+  expect(
+    checkRequest('international', 'lighthouse', 'DescribeBlueprints', { BlueprintIds: ids })
+  ).toBeUndefined()
+  expect(SPEC.limits.find((l) => l.parameter === 'BlueprintIds')?.sites).toEqual(['china'])
+})
+
 describe('the answer check', () => {
+  /** A Blueprint with every member the site's spec marks output_required, of the right type. */
+  const completeBlueprint = (site: 'china' | 'international') =>
+    Object.fromEntries(
+      SPEC.sites[site].services.lighthouse.objects.Blueprint.filter((m) => m.outputRequired).map(
+        (m) => [
+          m.name,
+          m.type === 'list'
+            ? []
+            : m.type === 'int'
+              ? 1
+              : m.type === 'bool'
+                ? true
+                : m.member === 'datetime_iso'
+                  ? '2026-11-01T00:00:00Z'
+                  : 'x'
+        ]
+      )
+    )
+
   test('finds a member the site does not answer, a wrong type and a time in another format', () => {
     const blueprint = {
+      ...completeBlueprint('international'),
       BlueprintId: 'lhbp-6jc6l8yb',
       BlueprintShared: true,
       CreatedTime: '2026-11-01T00:00:00.000Z'
@@ -135,18 +166,40 @@ describe('the answer check', () => {
       BlueprintSet: [blueprint],
       RequestId: 'x'
     })
-    expect(problems).toEqual([
-      expect.stringContaining('TotalCount is not a int64'),
-      expect.stringContaining("BlueprintShared is not in the international spec's Blueprint"),
-      expect.stringContaining('CreatedTime is not a datetime_iso')
-    ])
+    expect(problems).toHaveLength(3)
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('TotalCount is not a int64'),
+        expect.stringContaining("BlueprintShared is not in the international spec's Blueprint"),
+        expect.stringContaining('CreatedTime is not a datetime_iso')
+      ])
+    )
     expect(
       checkResponse('china', 'lighthouse', 'DescribeBlueprints', {
         TotalCount: 1,
-        BlueprintSet: [{ ...blueprint, CreatedTime: null }],
+        BlueprintSet: [{ ...completeBlueprint('china'), CreatedTime: null }],
         RequestId: 'x'
       })
     ).toEqual([])
+  })
+
+  test('finds a member the spec marks output_required that an answer lacks', () => {
+    const { ImageUrl, ...lacking } = completeBlueprint('china')
+    expect(ImageUrl).toBeDefined()
+    expect(
+      checkResponse('china', 'lighthouse', 'DescribeBlueprints', {
+        TotalCount: 1,
+        BlueprintSet: [lacking],
+        RequestId: 'x'
+      })
+    ).toEqual([
+      expect.stringContaining(
+        "BlueprintSet.0.ImageUrl is missing: the china spec's Blueprint always has it"
+      )
+    ])
+    expect(
+      SPEC.sites.china.services.lighthouse.objects.Blueprint.filter((m) => m.outputRequired).length
+    ).toBeGreaterThan(15)
   })
 
   test('allows each action only the codes Tencent lists for it, and the common ones', () => {

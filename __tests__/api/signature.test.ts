@@ -82,6 +82,47 @@ describe('TC3-HMAC-SHA256 verifier', () => {
     })
   })
 
+  test('accepts host:port signed as sent, as tccli and the Python SDK sign it, and no other port', () => {
+    const onPort = {
+      ...EXAMPLE,
+      headers: { ...EXAMPLE.headers, host: 'cvm.tencentcloudapi.com:8443' }
+    }
+    const request = signed(onPort)
+    expect(verifyRequest(request, lookup, EXAMPLE_TIMESTAMP)).toEqual({
+      ok: true,
+      secretId,
+      service: 'cvm'
+    })
+    const movedPort = {
+      ...request,
+      headers: { ...request.headers, host: 'cvm.tencentcloudapi.com:9443' }
+    }
+    expect(verifyRequest(movedPort, lookup, EXAMPLE_TIMESTAMP)).toMatchObject({
+      ok: false,
+      code: 'AuthFailure.SignatureFailure'
+    })
+  })
+
+  test('reads header values in lower case, as the algorithm says, whatever case they are sent in', () => {
+    const lower = signed(
+      { ...EXAMPLE, headers: { ...EXAMPLE.headers, 'x-tc-action': 'describeinstances' } },
+      ['content-type', 'host', 'x-tc-action']
+    )
+    const mixed = {
+      ...lower,
+      headers: {
+        ...lower.headers,
+        'content-type': 'Application/JSON; charset=UTF-8',
+        'x-tc-action': 'DescribeInstances'
+      }
+    }
+    expect(verifyRequest(mixed, lookup, EXAMPLE_TIMESTAMP)).toEqual({
+      ok: true,
+      secretId,
+      service: 'cvm'
+    })
+  })
+
   test('builds canonical headers from whatever SignedHeaders names', () => {
     const request = signed(
       { ...EXAMPLE, headers: { ...EXAMPLE.headers, 'x-tc-action': 'describeinstances' } },

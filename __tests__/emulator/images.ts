@@ -182,6 +182,18 @@ export abstract class LighthouseImages extends AuthenticatingServer {
         PlatformType: 'LINUX_UNIX',
         OsName: 'Ubuntu Server 22.04 LTS 64bit',
         CreatedTime: b.createdTime,
+        // The members the spec marks output_required, as a custom image has them.
+        DisplayTitle: b.name,
+        DisplayVersion: '22.04 LTS',
+        ImageUrl: '',
+        RequiredSystemDiskSize: 20,
+        RequiredMemorySize: 1,
+        SupportAutomationTools: true,
+        ImageId: '',
+        CommunityUrl: '',
+        GuideUrl: '',
+        SceneIdSet: [],
+        DockerVersion: null,
         // Only the China site's spec has these two.
         ...(international ? {} : { BlueprintShared: b.shares.size > 0, Tags: [] })
       }))

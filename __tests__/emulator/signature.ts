@@ -35,10 +35,11 @@ const sha256Hex = (data: string | Buffer): string => createHash('sha256').update
 const hmac = (key: string | Buffer, data: string): Buffer =>
   createHmac('sha256', key).update(data).digest()
 
+/** Tencent's CanonicalHeaders: each signed header as name:value, both lower case and trimmed, sorted by name. */
 export function canonicalRequest(request: RequestToSign, signedHeaders: readonly string[]): string {
   const headers = [...signedHeaders]
     .sort()
-    .map((name) => `${name}:${(request.headers[name] ?? '').trim()}\n`)
+    .map((name) => `${name}:${(request.headers[name] ?? '').trim().toLowerCase()}\n`)
     .join('')
   return [
     request.method,
@@ -94,9 +95,11 @@ export type Verdict =
   { ok: true; secretId: string; service: string } | { ok: false; code: string; message: string }
 
 /**
- * Checks a request the way the API gateway does. The service name is taken
- * from the credential scope, and `host` is the Host header without a port:
- * the real endpoints listen on 443, so a signer never sees one.
+ * Checks a request the way Tencent's published algorithm says. The service
+ * name is taken from the credential scope; `host` is the Host header as sent
+ * (tccli and the Python SDK sign host:port) or without its port (the Node
+ * SDK signs the URL's hostname): the real endpoints listen on 443, where the
+ * two are the same.
  */
 export function verifyRequest(
   request: RequestToSign,
@@ -134,14 +137,19 @@ export function verifyRequest(
   if (secretKey === undefined) {
     return fail('AuthFailure.SecretIdNotFound', 'The SecretId is not found.')
   }
-  const headers = { ...request.headers, host: (request.headers['host'] ?? '').replace(/:\d+$/, '') }
-  const expected = signature(
-    secretKey,
-    timestamp,
-    auth.service,
-    canonicalRequest({ ...request, headers }, auth.signedHeaders)
+  // The Host as sent (tccli and the Python SDK sign host:port), or without its port (the Node SDK signs the hostname).
+  const sent = request.headers['host'] ?? ''
+  const hosts = [...new Set([sent, sent.replace(/:\d+$/, '')])]
+  const matches = hosts.some(
+    (host) =>
+      signature(
+        secretKey,
+        timestamp,
+        auth.service,
+        canonicalRequest({ ...request, headers: { ...request.headers, host } }, auth.signedHeaders)
+      ) === auth.signature
   )
-  if (expected !== auth.signature) {
+  if (!matches) {
     return fail('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.')
   }
   return { ok: true, secretId: auth.secretId, service: auth.service }

@@ -16,6 +16,8 @@ interface SpecMember {
   /** The item type of a list, the object name of an object, or the scalar's finer type (datetime_iso, int64...). */
   member: string
   required?: boolean
+  /** An answer always has it (api.json's output_required). */
+  outputRequired?: boolean
   nullable?: boolean
 }
 
@@ -34,6 +36,8 @@ interface Limit {
   maxValue?: number
   maxLength?: number
   exclusiveWith?: string
+  /** The sites whose spec states the limit: one the international spec does not state holds on the China site only. */
+  sites: Site[]
 }
 
 interface SpecFacts {
@@ -161,10 +165,11 @@ export function checkRequest(
   }
   const request = facts.actions[action]?.request
   if (!request) return { code: 'InvalidAction', message: `The action ${action} does not exist.` }
-  return walk(request, params, '') ?? checkLimits(service, action, params)
+  return walk(request, params, '') ?? checkLimits(site, service, action, params)
 }
 
 function checkLimits(
+  site: Site,
   service: SpecService,
   action: string,
   params: Record<string, unknown>
@@ -172,7 +177,10 @@ function checkLimits(
   const tooMany = mayAnswer(action, 'InvalidParameterValue.LimitExceeded')
     ? 'InvalidParameterValue.LimitExceeded'
     : 'InvalidParameterValue'
-  for (const limit of SPEC.limits.filter((l) => l.service === service && l.action === action)) {
+  const stated = SPEC.limits.filter(
+    (l) => l.service === service && l.action === action && l.sites.includes(site)
+  )
+  for (const limit of stated) {
     const [name, inner] = limit.parameter.split('[].')
     const values = inner
       ? ((params[name] as Record<string, unknown>[] | undefined) ?? []).map((f) => f[inner])
@@ -252,6 +260,13 @@ export function checkResponse(
         else problems.push(`${where} is not an object`)
       } else if (!scalarFits(member, item)) {
         problems.push(`${where} is not a ${member.member}: ${JSON.stringify(item)}`)
+      }
+    }
+    for (const member of members) {
+      if (member.outputRequired && !Object.hasOwn(value, member.name)) {
+        problems.push(
+          `${action} ${path}${member.name} is missing: the ${site} spec's ${objectName} always has it`
+        )
       }
     }
   }
