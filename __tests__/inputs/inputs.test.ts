@@ -23,6 +23,7 @@ describe('readShareInputs', () => {
       revokeAccountIds: [],
       revokeUnlisted: false,
       dryRun: false,
+      failOnDrift: false,
       region: 'ap-guangzhou',
       endpoint: {
         protocol: 'https://',
@@ -35,6 +36,18 @@ describe('readShareInputs', () => {
       maskAccountIds: false,
       copyToRegions: []
     })
+  })
+
+  test('fail-on-drift goes with dry-run, and is refused without it, naming both inputs', () => {
+    const read = (given: Record<string, string>) =>
+      readShareInputs(inputs({ ...valid, ...given }), {}, jest.fn())
+    expect(read({ 'dry-run': 'true', 'fail-on-drift': 'true' }).failOnDrift).toBe(true)
+    expect(() => read({ 'fail-on-drift': 'true' })).toThrow(
+      'Input "fail-on-drift" is "true" and "dry-run" is not true'
+    )
+    expect(() => read({ 'dry-run': 'true', 'fail-on-drift': 'yes please' })).toThrow(
+      '"fail-on-drift"'
+    )
   })
 
   test('takes the region from TENCENTCLOUD_REGION when the input is empty', () => {

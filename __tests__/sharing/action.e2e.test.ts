@@ -51,6 +51,7 @@ describe('sharing', () => {
       'retired-blueprint-ids': '{}',
       'deleted-blueprint-ids': '{}',
       'older-versions': '{}',
+      changed: 'true',
       'blueprint-ids': JSON.stringify({ [REGION]: BLUEPRINT_ID }),
       regions: JSON.stringify({
         [REGION]: {

@@ -8,7 +8,9 @@ import { bounded } from '../common/untrusted.js'
 import type { Logger } from '../common/logger.js'
 import { CHANGES } from '../sharing/share/change.js'
 import { moreRefusals, namedRefusals, type RegionRecord } from '../sharing/share/region-record.js'
+import { INPUT, named } from './inputs/names.js'
 import type { Journal } from './journal.js'
+import { driftLine, driftOf, hasDrift } from './report/drift.js'
 import { setOutputs, type RunOutcome } from './report/outputs.js'
 import { accountLines, accountsGroupTitle, summaryRows, writeSummary } from './report/summary.js'
 import type { Runtime } from './runtime.js'
@@ -25,16 +27,14 @@ export async function conclude(
   const records = journal.regions
   let failed = failure ?? regionFailures(journal)
   if (records.length > 0) {
+    const outcome = {
+      records,
+      families: journal.families,
+      organizationAccountIds: journal.organizationAccountIds
+    }
     failed = await applyRefusalPolicy(records, journal.onAccountError, failed, runtime.log)
-    await publish(
-      {
-        records,
-        families: journal.families,
-        organizationAccountIds: journal.organizationAccountIds
-      },
-      failed,
-      runtime
-    )
+    failed ??= journal.failOnDrift ? driftFailure(outcome) : undefined
+    await publish(outcome, failed, runtime)
   }
   // An annotation stays short: the summary and the log hold the rest.
   if (failed) runtime.setFailed(bounded(failed, FAILURE_LIMIT))
@@ -47,6 +47,13 @@ export function describeFailure(error: unknown, log: Logger): string {
     log.debug(`Caused by: ${describeError(cause)}`)
   }
   return describeError(error)
+}
+
+/** With fail-on-drift: the step fails when the dry run's plan would change anything, saying what in one line. */
+function driftFailure(outcome: RunOutcome): string | undefined {
+  const drift = driftOf(outcome)
+  if (!hasDrift(drift)) return undefined
+  return `Drift: ${driftLine(drift)} (${named(INPUT.failOnDrift)} is true; the job summary shows the whole plan).`
 }
 
 /** The step's failure when regions failed: one region's as it is; with several, each region and why. */

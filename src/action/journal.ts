@@ -46,6 +46,11 @@ export class Journal {
     this.regionResults = results
   }
 
+  /** With dry-run: whether a plan that would change anything fails the step. */
+  get failOnDrift(): boolean {
+    return this.read?.failOnDrift ?? false
+  }
+
   get onAccountError(): 'fail' | 'warn' {
     return this.read?.onAccountError ?? 'fail'
   }

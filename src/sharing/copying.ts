@@ -169,23 +169,26 @@ async function syncRegions(
  * in another region is written on. A copy that cannot be marked is still
  * shared, with a warning; but not where a lifecycle rule would have to date
  * it later (`required`): its region then fails before its shares change.
+ * Resolves to whether the copy was written on (in a dry run: would be), or
+ * may have been (an answer that never came).
  */
 export async function markCopy(
   deps: CopyingDeps,
   copy: { region: string; blueprintId: string },
   source: CopySource,
   options: { dryRun: boolean; required: boolean; log: Logger }
-): Promise<void> {
+): Promise<boolean> {
   if (copy.region === source.region) throw new Error('The source image is never written on.')
   const { log } = options
   const marker = copyMarker(source.image.id, source.region, source.builtAt)
   if (options.dryRun) {
     log.info(`Dry run: ${copy.blueprintId} would be marked "${marker}" (its description).`)
-    return
+    return true
   }
   try {
     await deps.apiFor(copy.region).setDescription(copy.blueprintId, marker)
     log.info(`Marked ${copy.blueprintId} as the copy: its description is now "${marker}".`)
+    return true
   } catch (error) {
     const what = `Could not mark ${copy.blueprintId} as the copy of ${source.image.id} (ModifyBlueprintAttribute): ${describeError(error)}`
     if (options.required) {
@@ -200,5 +203,6 @@ export async function markCopy(
       `${what} Its shares are updated all the same; a later run recognises it by name only while no other ` +
         `image in ${source.region} has that name.`
     )
+    return error instanceof TransportError
   }
 }

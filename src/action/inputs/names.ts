@@ -16,6 +16,7 @@ export const INPUT = {
   revokeAccountIds: 'revoke-account-ids',
   revokeUnlisted: 'revoke-unlisted',
   dryRun: 'dry-run',
+  failOnDrift: 'fail-on-drift',
   region: 'region',
   roleArn: 'role-arn',
   oidcProviderId: 'oidc-provider-id',
@@ -40,6 +41,7 @@ export type InputName = (typeof INPUT)[keyof typeof INPUT]
 export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   [INPUT.revokeUnlisted]: 'false',
   [INPUT.dryRun]: 'false',
+  [INPUT.failOnDrift]: 'false',
   [INPUT.maskAccountIds]: 'false',
   [INPUT.roleDurationSeconds]: '3600',
   [INPUT.oidcAudience]: 'sts.tencentcloudapi.com',

@@ -21,7 +21,7 @@ import {
 } from './parse.js'
 import { readCopyRegions, readRegion } from './region.js'
 import { readTargets, type TargetSettings } from './targets.js'
-import { INPUT, type Inputs } from './names.js'
+import { INPUT, InputError, named, type Inputs } from './names.js'
 
 export type OnAccountError = 'fail' | 'warn'
 
@@ -34,6 +34,8 @@ export interface Settings {
   targets: TargetSettings
   /** Read and plan, but change nothing. */
   dryRun: boolean
+  /** With dry-run: fail when the plan would change anything. */
+  failOnDrift: boolean
   region: string
   /** Regions to copy the image to and share every copy in; never the image's own region. */
   copyToRegions: string[]
@@ -56,6 +58,7 @@ export function readSettings(inputs: Inputs, log: Pick<Logger, 'warning' | 'noti
   const maskAccountIds = parseBoolean(inputs.value(INPUT.maskAccountIds), INPUT.maskAccountIds)
   const targets = readTargets(inputs, accountShower(maskAccountIds))
   const dryRun = parseBoolean(inputs.value(INPUT.dryRun), INPUT.dryRun)
+  const failOnDrift = readFailOnDrift(inputs, dryRun)
   const region = readRegion(inputs, log.warning)
   const endpoint = parseEndpoint(inputs.value(INPUT.endpoint))
   warnIfNotTencentCloud(endpoint, 'every signed request goes there', log.warning)
@@ -76,6 +79,7 @@ export function readSettings(inputs: Inputs, log: Pick<Logger, 'warning' | 'noti
     family,
     targets,
     dryRun,
+    failOnDrift,
     region,
     copyToRegions,
     endpoint,
@@ -86,4 +90,17 @@ export function readSettings(inputs: Inputs, log: Pick<Logger, 'warning' | 'noti
     credentials,
     organization
   }
+}
+
+/** fail-on-drift checks a plan: it is only read with dry-run, where nothing changes. */
+function readFailOnDrift(inputs: Inputs, dryRun: boolean): boolean {
+  const value = inputs.value(INPUT.failOnDrift)
+  const failOnDrift = parseBoolean(value, INPUT.failOnDrift)
+  if (failOnDrift && !dryRun) {
+    throw new InputError(
+      `Input ${named(INPUT.failOnDrift)} is "${value}" and ${named(INPUT.dryRun)} is not true: ` +
+        'fail-on-drift checks what a dry run would change; set dry-run: true with it (a run that changes things has nothing left to drift).'
+    )
+  }
+  return failOnDrift
 }

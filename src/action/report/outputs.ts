@@ -8,6 +8,7 @@
 import { isAccountId, isBlueprintId, isRequestId } from '../../common/ids.js'
 import type { RegionLifecycle, VersionRecord } from '../../sharing/lifecycle/record.js'
 import type { RegionRecord } from '../../sharing/share/region-record.js'
+import { driftOf, hasDrift } from './drift.js'
 
 /** What a run leaves for the outputs: each region's record (the source's first), and its family's. */
 export interface RunOutcome {
@@ -53,6 +54,7 @@ export function setOutputs(
   setOutput('blueprint-state', records[0]?.state ?? '')
   setOutput('blueprint-id', isBlueprintId(records[0]?.blueprintId) ? records[0].blueprintId : '')
   setFamilyOutputs(outcome.families, setOutput)
+  setOutput('changed', String(hasDrift(driftOf(outcome))))
   const withImage = records.filter((r) => isBlueprintId(r.blueprintId) && !r.missing)
   setOutput(
     'blueprint-ids',

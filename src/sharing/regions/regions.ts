@@ -88,12 +88,14 @@ async function shareIn(
         image: ready,
         shares: isSource ? source.shares : undefined,
         beforePlan: target.mark
-          ? () =>
-              markCopy(deps, target, source.copy, {
+          ? async () => {
+              const options = {
                 dryRun: request.dryRun,
                 required: deps.lifecycle?.needsMarks ?? false,
                 log
-              })
+              }
+              if (await markCopy(deps, target, source.copy, options)) record.recordMark()
+            }
           : undefined,
         unchanged: isSource
           ? undefined

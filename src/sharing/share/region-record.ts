@@ -87,6 +87,7 @@ export class RegionRecord {
   private imageMissing = false
   private shares?: CurrentShares
   private regionQuota?: Quota
+  private copyMarked = false
   private readonly requests: string[] = []
   private readonly outcomes = new Map<string, AccountOutcome>()
 
@@ -119,6 +120,11 @@ export class RegionRecord {
   /** The region's custom-image quota, as read before copying there. */
   recordQuota(quota: Quota | undefined): void {
     this.regionQuota ??= quota
+  }
+
+  /** The copy's mark was written (in a dry run: would be), or may have been. */
+  recordMark(): void {
+    this.copyMarked = true
   }
 
   recordRequestId(requestId: string): void {
@@ -165,6 +171,10 @@ export class RegionRecord {
 
   get quota(): Quota | undefined {
     return this.regionQuota
+  }
+
+  get marked(): boolean {
+    return this.copyMarked
   }
 
   /** RequestIds of the share and cancel calls, in order. */
