@@ -24,7 +24,9 @@ const SERVICES = {
       'SyncBlueprint',
       'DeleteBlueprints',
       'ModifyBlueprintAttribute',
-      'DescribeGeneralResourceQuotas'
+      'DescribeGeneralResourceQuotas',
+      'DescribeImagesToShare',
+      'ModifyImageSharePermission'
     ]
   },
   sts: {

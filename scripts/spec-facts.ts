@@ -32,7 +32,9 @@ const ACTIONS = {
       'SyncBlueprint',
       'ModifyBlueprintAttribute',
       'DeleteBlueprints',
-      'DescribeGeneralResourceQuotas'
+      'DescribeGeneralResourceQuotas',
+      'DescribeImagesToShare',
+      'ModifyImageSharePermission'
     ]
   },
   sts: {

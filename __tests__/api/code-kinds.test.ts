@@ -17,8 +17,9 @@ import { CODES } from '../emulator/spec.js'
 /** The kinds the Caller asks again (after a wait, a backoff, or the image's NORMAL). */
 const RETRIED: readonly CodeKind[] = ['transient', 'rate-limited', 'image-busy', 'image-state']
 
-/** Tencent's words for "try again (later)". */
+/** Tencent's words for "try again (later)"; "do this, then retry" is advice to fix something, not to wait. */
 const SAYS_RETRY = /稍后|重试|再试/
+const FIX_THEN_RETRY = /请[^，。]*后进行重试/
 /**
  * What can pass on a retry: Tencent says so, or the cause is passing (busy,
  * in progress, a state, a rate limit, a timeout), or a service behind the API
@@ -61,7 +62,10 @@ describe("each code's kind agrees with Tencent's description", () => {
 
   test('a code Tencent says to retry is retried', () => {
     const notRetried = listed.filter(
-      (c) => SAYS_RETRY.test(c.description) && !RETRIED.includes(c.kind)
+      (c) =>
+        SAYS_RETRY.test(c.description) &&
+        !FIX_THEN_RETRY.test(c.description) &&
+        !RETRIED.includes(c.kind)
     )
     expect(notRetried.map((c) => `${c.action} ${c.code} (${c.kind}): ${c.description}`)).toEqual([])
   })
@@ -80,6 +84,10 @@ describe("each code's kind agrees with Tencent's description", () => {
       false
     )
     expect(SAYS_RETRY.test('变更资源属性失败，请稍后重新操作。')).toBe(true)
+    expect(FIX_THEN_RETRY.test('获取角色授权失败，请授予 Lighthouse 相关角色后进行重试。')).toBe(
+      true
+    )
+    expect(FIX_THEN_RETRY.test('变更资源属性失败，请稍后重新操作。')).toBe(false)
   })
 
   test('STS answers the common codes as every service does: busy is retried, expired is renewed', () => {

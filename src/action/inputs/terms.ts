@@ -4,6 +4,8 @@ import { INPUT, named } from './names.js'
 
 export const INPUT_TERMS: Required<HintTerms> = {
   image: named(INPUT.blueprintId),
+  // No input takes a CVM image yet: named for what it is.
+  cvmImage: 'the CVM image ID',
   region: named(INPUT.region),
   copyRegions: named(INPUT.copyToRegions),
   accounts: named(INPUT.accountIds),

@@ -5,6 +5,48 @@ import { ASK_AGAIN, type CodeMeaning } from './meaning.js'
 /** Lighthouse (2020-03-24) and the common codes of API 3.0; a code not listed is looked up by its family. */
 export const LIGHTHOUSE_CODES: Record<string, CodeMeaning> = {
   ...COMMON_CODES,
+  // Making a blueprint from a CVM image (DescribeImagesToShare, ModifyImageSharePermission).
+  'ResourceNotFound.ImageIdNotFound': {
+    kind: 'permanent',
+    hint: 'No such CVM image in this region: check {cvmImage} and {region} (each region has its own image IDs).'
+  },
+  'InvalidParameterValue.InvalidImageIdMalformed': {
+    kind: 'permanent',
+    hint: 'The CVM image ID is malformed; it looks like img-xxxxxxxx: check {cvmImage}.'
+  },
+  'UnsupportedOperation.ImageAlreadyShared': {
+    kind: 'permanent',
+    hint: 'The CVM image is shared to Lighthouse already: its blueprint is the own custom image whose ImageId is this image.'
+  },
+  'UnsupportedOperation.ImageUnableToShare': {
+    kind: 'permanent',
+    hint:
+      'Tencent Cloud says the CVM image cannot be shared to Lighthouse: it must be a NORMAL custom image, not imported, ' +
+      'not a whole-machine image, with cloud-init, of a platform and OS Lighthouse supports.'
+  },
+  // "The image is occupied by another operation ... please try again later".
+  'UnsupportedOperation.ImageOccupied': {
+    kind: 'image-busy',
+    hint: `Another operation is using the CVM image; ${ASK_AGAIN} when it is done.`
+  },
+  'ResourceInUse.ImageInUse': {
+    kind: 'permanent',
+    hint: 'Tencent Cloud says the CVM image is in use and cannot be shared now: check in the console what uses it.'
+  },
+  // "The service role does not exist, add it to the account".
+  'ResourceNotFound.RoleNotFound': {
+    kind: 'permanent',
+    hint:
+      "Lighthouse's service role does not exist in this account: authorize Lighthouse in the console (the " +
+      'service authorization it asks for the first time its images are used), which creates the role in CAM.'
+  },
+  // "Getting the role's authorization failed: grant Lighthouse the role, then retry" (after the fix, not by waiting).
+  'UnsupportedOperation.AssumeRoleFailed': {
+    kind: 'permanent',
+    hint:
+      "Lighthouse could not use its service role: check in CAM > Roles that the role Lighthouse's service " +
+      'authorization created still exists with its policy, or authorize Lighthouse again in its console.'
+  },
   // "Command not found": an internal error no retry can change.
   'InternalError.InvalidCommandNotFound': {
     kind: 'permanent',

@@ -48,6 +48,7 @@ export const ASK_AGAIN = 'run the step again'
  */
 export const HINT_TERMS = {
   image: 'the image ID',
+  cvmImage: 'the CVM image ID',
   region: 'the region',
   copyRegions: 'the regions to copy to',
   accounts: 'the accounts to share with',
