@@ -3,7 +3,12 @@ import { describeError } from '../../cloud/api-errors.js'
 import type { Blueprint } from '../../cloud/lighthouse.js'
 import { type CopySource } from '../copies.js'
 import { buildTimeOf } from '../lifecycle/versions.js'
-import { readCurrentShares, unlistedNeedsTheList, waitForRecordedImage } from '../share/share.js'
+import {
+  UnlistedNeedsListError,
+  readCurrentShares,
+  unlistedNeedsTheList,
+  waitForRecordedImage
+} from '../share/share.js'
 import {
   runLifecycle,
   type RegionDeps,
@@ -26,7 +31,8 @@ export async function sourceFailed(
     failure: error
   })
   const why = [describeError(error), family].filter(Boolean).join(' ')
-  record.failRemaining(why, request.wanted.revoke)
+  // revoke-unlisted without the share list stops before any change: no account is failed by it.
+  if (!(error instanceof UnlistedNeedsListError)) record.failRemaining(why, request.wanted.revoke)
   return { region, origin: 'source', record, failure: why }
 }
 
@@ -50,11 +56,12 @@ export async function readySource(deps: RegionDeps, request: RegionsRequest): Pr
     image: ready,
     region,
     builtAt: deps.lifecycle?.currentBuilt ?? buildTimeOf(ready),
-    // Other images of the source's name in its region: read once, and only if needed.
+    // Other images of the source's name in its region: read once, only if needed, and then (not
+    // earlier, from the list the image was chosen by): a build of that name may have appeared since.
     namesakes: () =>
-      (namesakes ??= (
-        image.images.length > 0 ? Promise.resolve(image.images) : api.listCustomImages()
-      ).then((all) => all.filter((i) => i.nameAsGiven === ready.nameAsGiven && i.id !== ready.id)))
+      (namesakes ??= api
+        .listCustomImages()
+        .then((all) => all.filter((i) => i.nameAsGiven === ready.nameAsGiven && i.id !== ready.id)))
   }
   return { copy, shares, waitFor }
 }
