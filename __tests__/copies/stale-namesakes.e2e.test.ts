@@ -19,15 +19,13 @@ const [a] = rootAccounts(1)
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString()
 
 const emulator = emulatorForEachTest((created) => {
-  created
-    .addAccounts('root', [a])
-    .addBlueprint({
-      id: B1,
-      region: SOURCE,
-      name: NAME,
-      createdTime: hoursAgo(1),
-      state: 'CREATING'
-    })
+  created.addAccounts('root', [a]).addBlueprint({
+    id: B1,
+    region: SOURCE,
+    name: NAME,
+    createdTime: hoursAgo(1),
+    state: 'CREATING'
+  })
 })
 
 test('a copy of another build that appears while the chosen image is awaited is not taken for its copy', async () => {
