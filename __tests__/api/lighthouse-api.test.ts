@@ -77,6 +77,7 @@ describe('describeBlueprint', () => {
     emulator.setBlueprintState(BLUEPRINT_ID, 'SYNCING')
     await expect(api.describeBlueprint(BLUEPRINT_ID)).resolves.toEqual({
       createdTime: '2026-11-01T00:00:00Z',
+      imageId: '',
       id: BLUEPRINT_ID,
       state: 'SYNCING',
       type: 'PRIVATE',

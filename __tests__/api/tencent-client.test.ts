@@ -26,6 +26,7 @@ const emulator = emulatorForEachTest((created) => {
   created.addAccounts('root', [account]).addBlueprint({ id: BLUEPRINT_ID })
   created.organization = new OrganizationEmulator(OWNER_UIN).addMembers({ uin: account })
   created.identity.addTrustingRole({ arn: ROLE, trustedAccounts: [OWNER_UIN] })
+  created.addCvmImage({ id: 'img-packer01', name: 'golden' })
 })
 
 /** Tencent's client for a service and version, to the emulator's host:port over http. */

@@ -32,6 +32,8 @@ export interface EmulatedBlueprint {
   description: string | null
   /** The image SyncBlueprint made this one from: the truth a test checks the action's guesses against. */
   copiedFrom?: string
+  /** The CVM image ModifyImageSharePermission made this one from ('' for any other). */
+  imageId?: string
   /** How many accounts the image may be shared with. */
   shareQuota: number
   /** Account ID → time the share was made. */
@@ -77,6 +79,7 @@ export abstract class LighthouseImages extends AuthenticatingServer {
       name: blueprint.name ?? blueprint.id,
       description: blueprint.description ?? null,
       shareQuota: blueprint.shareQuota ?? 10_000,
+      ...(blueprint.imageId ? { imageId: blueprint.imageId } : {}),
       shares
     })
     for (const account of blueprint.sharedWith ?? []) this.rootAccounts.add(account)
@@ -189,7 +192,7 @@ export abstract class LighthouseImages extends AuthenticatingServer {
         RequiredSystemDiskSize: 20,
         RequiredMemorySize: 1,
         SupportAutomationTools: true,
-        ImageId: '',
+        ImageId: b.imageId ?? '',
         CommunityUrl: '',
         GuideUrl: '',
         SceneIdSet: [],

@@ -8,7 +8,8 @@
 import { MAINLAND_REGIONS, LIGHTHOUSE_REGIONS as REGIONS } from '../../src/cloud/regions.js'
 import { randomUUID } from 'node:crypto'
 import type { Handler } from './auth.js'
-import { LighthouseImages, type EmulatedBlueprint } from './images.js'
+import { checkCvmImageId, imageAnswer, type EmulatedCvmImage } from './cvm-images.js'
+import { DEFAULT_REGION, LighthouseImages, type EmulatedBlueprint } from './images.js'
 import {
   accountIdFilter,
   apiTime,
@@ -33,7 +34,83 @@ export class LighthouseEmulator extends LighthouseImages {
     SyncBlueprint: (p, region) => this.syncBlueprint(p, region),
     ModifyBlueprintAttribute: (p, region) => this.modifyBlueprintAttribute(p, region),
     DeleteBlueprints: (p, region) => this.deleteBlueprints(p, region),
-    DescribeGeneralResourceQuotas: (p, region) => this.describeQuotas(p, region)
+    DescribeGeneralResourceQuotas: (p, region) => this.describeQuotas(p, region),
+    DescribeImagesToShare: (p, region) => this.describeImagesToShare(p, region),
+    ModifyImageSharePermission: (p, region) => this.modifyImageSharePermission(p, region)
+  }
+
+  /** CVM custom images, by ID, in their regions. */
+  readonly cvmImages = new Map<string, EmulatedCvmImage>()
+  /** Whether the account has Lighthouse's service role (ModifyImageSharePermission needs it). */
+  lighthouseServiceRole = true
+
+  addCvmImage(image: Partial<EmulatedCvmImage> & { id: string }): this {
+    this.cvmImages.set(image.id, {
+      region: DEFAULT_REGION,
+      name: image.id,
+      state: 'NORMAL',
+      shareable: true,
+      unshareableReason: '',
+      sharedToLighthouse: false,
+      ...image
+    })
+    return this
+  }
+
+  /** DescribeImagesToShare: the account's CVM images in the region, as Lighthouse sees them. */
+  private describeImagesToShare(params: Params, region: string): Params {
+    const ids = optionalStringList(params, 'ImageIds', 100)
+    for (const id of ids ?? []) checkCvmImageId(id)
+    const { offset, limit } = paging(params)
+    const matching = [...this.cvmImages.values()].filter(
+      (image) => image.region === region && (!ids || ids.includes(image.id))
+    )
+    return {
+      TotalCount: matching.length,
+      ImageSet: matching.slice(offset, offset + limit).map(imageAnswer)
+    }
+  }
+
+  /**
+   * ModifyImageSharePermission SHARE: the CVM image becomes a custom image
+   * of Lighthouse with its ImageId. The spec does not say the new image's
+   * name or first state: it is played the least convenient way, a name that
+   * is not the CVM image's (its ID) and CREATING for copyMs.
+   */
+  private modifyImageSharePermission(params: Params, region: string): Params {
+    const id = checkCvmImageId(params.ImageId)
+    const image = this.cvmImages.get(id)
+    if (!image || image.region !== region) {
+      throw new ApiFailure('ResourceNotFound.ImageIdNotFound', `The image ${id} does not exist.`)
+    }
+    if (!this.lighthouseServiceRole) {
+      throw new ApiFailure('ResourceNotFound.RoleNotFound', 'The service role does not exist.')
+    }
+    if (params.Permission === 'CANCEL') {
+      image.sharedToLighthouse = false
+      return { BlueprintId: null }
+    }
+    if (image.sharedToLighthouse) {
+      throw new ApiFailure(
+        'UnsupportedOperation.ImageAlreadyShared',
+        'The image is shared already.'
+      )
+    }
+    if (!image.shareable || image.state !== 'NORMAL') {
+      throw new ApiFailure('UnsupportedOperation.ImageUnableToShare', 'The image cannot be shared.')
+    }
+    image.sharedToLighthouse = true
+    const blueprintId = `lhbp-${randomUUID().replace(/-/g, '').slice(0, 8)}`
+    this.addBlueprint({
+      id: blueprintId,
+      region,
+      name: id,
+      state: 'CREATING',
+      imageId: id,
+      createdTime: apiTime(new Date())
+    })
+    this.setBlueprintState(blueprintId, 'NORMAL', this.copyMs)
+    return { BlueprintId: blueprintId }
   }
 
   /**

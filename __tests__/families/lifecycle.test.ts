@@ -35,6 +35,7 @@ const image = (
   description: '',
   createdAt: NOW - daysAgo * DAY,
   createdTime: apiTimeOf(NOW - daysAgo * DAY),
+  imageId: '',
   ...more
 })
 /** A copy made `daysAgo`, marked as of `source` (its build time in the mark, unless `old`). */

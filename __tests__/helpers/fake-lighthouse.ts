@@ -21,6 +21,19 @@ export class FakeLighthouse implements LighthouseApi {
   readonly cancelCalls: string[][] = []
   private requestCount = 0
 
+  /** The share logic never converts a CVM image: a test that reached these would be wrong. */
+  describeImageToShare(): Promise<undefined> {
+    return Promise.reject(new Error('FakeLighthouse does not convert CVM images.'))
+  }
+
+  setName(): Promise<string> {
+    return Promise.reject(new Error('FakeLighthouse does not rename images.'))
+  }
+
+  shareImageToLighthouse(): Promise<{ requestId: string }> {
+    return Promise.reject(new Error('FakeLighthouse does not convert CVM images.'))
+  }
+
   async describeBlueprint(): Promise<Blueprint | undefined> {
     this.calls.push('describe')
     const state = this.states.length > 1 ? this.states.shift()! : this.states[0]
@@ -33,7 +46,8 @@ export class FakeLighthouse implements LighthouseApi {
           nameAsGiven: 'golden',
           description: '',
           createdAt: 0,
-          createdTime: '1970-01-01T00:00:00Z'
+          createdTime: '1970-01-01T00:00:00Z',
+          imageId: ''
         }
       : undefined
   }

@@ -23,6 +23,7 @@ export function readShareInputs(
   return {
     blueprintId: image.id ?? '',
     ...(image.name !== undefined ? { blueprintName: image.name } : {}),
+    ...(image.cvmImage !== undefined ? { imageId: image.cvmImage } : {}),
     accountIds: targets.listed,
     revokeAccountIds: targets.revoke,
     revokeUnlisted: targets.revokeUnlisted,

@@ -50,6 +50,44 @@ describe('readShareInputs', () => {
     )
   })
 
+  describe('image-id', () => {
+    const read = (imageId: string, more: Record<string, string> = {}) =>
+      readShareInputs(
+        inputs({ ...valid, 'blueprint-id': '', 'image-id': imageId, ...more }),
+        {},
+        jest.fn()
+      )
+
+    test("takes a CVM image ID, or the entry for region of Packer's artifact ID", () => {
+      expect(read('img-0rh2x8e6').imageId).toBe('img-0rh2x8e6')
+      expect(read('ap-shanghai:img-aaaa1111, ap-guangzhou:img-bbbb2222').imageId).toBe(
+        'img-bbbb2222'
+      )
+    })
+
+    test.each([
+      ['lhbp-6jc6l8yb', 'has "lhbp-6jc6l8yb", which is not one'],
+      ['ap-guangzhou:img-x', 'has "ap-guangzhou:img-x", which is not one'],
+      [
+        'ap-shanghai:img-aaaa1111',
+        '("ap-shanghai:img-aaaa1111") has no image for "region" ap-guangzhou'
+      ],
+      [
+        'ap-guangzhou:img-aaaa1111,ap-guangzhou:img-bbbb2222',
+        '("ap-guangzhou:img-aaaa1111,ap-guangzhou:img-bbbb2222") has more than one image for "region"'
+      ],
+      ['img-aaaa1111,img-bbbb2222', 'lists 2 images, not all with a region']
+    ])('refuses %s, naming the input and the value', (value, said) => {
+      expect(() => read(value)).toThrow(`Input "image-id" ${said}`)
+    })
+
+    test('is one of three: with blueprint-id it is an input error naming both', () => {
+      expect(() => read('img-0rh2x8e6', { 'blueprint-id': 'lhbp-6jc6l8yb' })).toThrow(
+        'Inputs "blueprint-id" and "image-id" are both set ("lhbp-6jc6l8yb", "img-0rh2x8e6"): give one.'
+      )
+    })
+  })
+
   test('takes the region from TENCENTCLOUD_REGION when the input is empty', () => {
     const read = readShareInputs(
       inputs({ ...valid, region: '' }),

@@ -30,7 +30,8 @@ export async function conclude(
     const outcome = {
       records,
       families: journal.families,
-      organizationAccountIds: journal.organizationAccountIds
+      organizationAccountIds: journal.organizationAccountIds,
+      conversion: journal.conversion
     }
     failed = await applyRefusalPolicy(records, journal.onAccountError, failed, runtime.log)
     failed ??= journal.failOnDrift ? driftFailure(outcome) : undefined

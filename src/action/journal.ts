@@ -3,6 +3,7 @@
  * whatever step failed: the settings, the regions' records, the family's
  * records, the organization's members.
  */
+import type { Conversion } from '../sharing/conversion.js'
 import type { FamilyLifecycle } from '../sharing/lifecycle/lifecycle.js'
 import type { RegionResult } from '../sharing/regions/regions.js'
 import type { RegionRecord } from '../sharing/share/region-record.js'
@@ -16,11 +17,22 @@ export class Journal {
   private family?: FamilyLifecycle
   private targets?: ResolvedTargets
   private regionResults?: readonly RegionResult[]
+  private cvm?: Conversion
 
   /** The settings are read: what the run was asked to do. */
   settings(settings: Settings): Settings {
     this.read = settings
     return settings
+  }
+
+  /** With image-id: the blueprint made from the CVM image, found, or (a dry run) to be made. */
+  converted<T extends { conversion?: Conversion }>(result: T): T {
+    this.cvm = result.conversion
+    return result
+  }
+
+  get conversion(): Conversion | undefined {
+    return this.cvm
   }
 
   /** The targets are resolved: who should have the share. */

@@ -1,5 +1,6 @@
 /** The step, as the steps of a run: settings, connect, the image, the targets, every region, and the end. */
 import { FamilyLifecycle } from '../sharing/lifecycle/lifecycle.js'
+import { blueprintFor } from '../sharing/conversion.js'
 import { chooseImage } from '../sharing/image.js'
 import { shareInRegions } from '../sharing/regions/regions.js'
 import { resolveTargets } from '../sharing/targets/target-source.js'
@@ -36,10 +37,16 @@ async function steps(runtime: Runtime, journal: Journal, learn: Learn): Promise<
   const settings = journal.settings(readSettings(inputs, log))
   learn(settings.targets.listed)
   const clients = connect(settings, runtime, learn)
+  const { clock, random, waitSchedule, retryPolicy: policy } = runtime
+  const api = clients.apiFor(settings.region)
+  // A CVM image is made a blueprint first (or found as the one made before); a dry run makes none.
+  const { selector } = journal.converted(
+    await blueprintFor({ api, clock, log, waitSchedule }, settings.image, settings)
+  )
   // The image first: one read, and a name that finds none stops the step before the organization is read.
   const image = await chooseImage(
-    clients.apiFor(settings.region),
-    settings.image,
+    api,
+    selector,
     { region: settings.region, familyPattern: settings.family?.pattern },
     log
   )
@@ -61,7 +68,6 @@ async function steps(runtime: Runtime, journal: Journal, learn: Learn): Promise<
     dryRun: settings.dryRun,
     sources: wanted.sources
   })
-  const { clock, random, waitSchedule, retryPolicy: policy } = runtime
   const results = await shareInRegions(
     { clock, random, log, waitSchedule, policy, apiFor: clients.apiFor, records, lifecycle },
     {

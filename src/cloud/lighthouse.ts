@@ -3,13 +3,14 @@
  * member against Tencent's spec: an answer that does not fit is no answer
  * (a TransportError, retried like one), never a crash or a false "not found".
  */
-import { TransportError } from './api-errors.js'
-import { isAccountId, isBlueprintId } from '../common/ids.js'
+import { isAccountId, isBlueprintId, isCvmImageId } from '../common/ids.js'
 import { batches } from '../common/batches.js'
 import type { Caller } from './retry.js'
 import type { ApiResponse } from './api-transport.js'
 import { OUTSIDE_TEXT_LIMIT, bounded, neutralize } from '../common/untrusted.js'
 import { parseApiTime } from '../common/times.js'
+import { countOf, listOf, membersOf, unreadable } from './answers.js'
+import { imageConversion, type ImageConversionApi } from './image-conversion.js'
 import { readAllPages } from './pages.js'
 
 export interface Blueprint {
@@ -31,6 +32,8 @@ export interface Blueprint {
   createdAt: number
   /** CreatedTime as the API gave it ('' for null), safe to print: the summary shows a malformed one as it is. */
   createdTime: string
+  /** The CVM image it was made from (ModifyImageSharePermission); '' for any other image. */
+  imageId: string
 }
 
 /** A copy SyncBlueprint started: its region and its new ID there. */
@@ -39,7 +42,7 @@ export interface Copy {
   blueprintId: string
 }
 
-export interface LighthouseApi {
+export interface LighthouseApi extends ImageConversionApi {
   /** The image, or undefined when the region has no image with that ID. */
   describeBlueprint(blueprintId: string): Promise<Blueprint | undefined>
   /**
@@ -66,6 +69,8 @@ export interface LighthouseApi {
   syncBlueprint(blueprintId: string, regions: readonly string[]): Promise<Copy[]>
   /** Sets an image's description (60 characters at most); the same call twice does no harm. */
   setDescription(blueprintId: string, description: string): Promise<string>
+  /** Sets an image's name (60 characters at most); the same call twice does no harm. */
+  setName(blueprintId: string, name: string): Promise<string>
   /**
    * Deletes one custom image; resolves to the RequestId. Sent once: after any
    * failure the caller reads the image (and its shares) before sending again.
@@ -86,7 +91,12 @@ const PAGE_SIZE = 100
 const ACCOUNT_FILTER_SIZE = 5
 
 export function createLighthouseApi(caller: Caller): LighthouseApi {
-  return { ...imageReads(caller), ...shareCalls(caller), ...imageChanges(caller) }
+  return {
+    ...imageReads(caller),
+    ...shareCalls(caller),
+    ...imageChanges(caller),
+    ...imageConversion(caller)
+  }
 }
 
 /** Reading images: one by ID, or every custom image of the region. */
@@ -180,7 +190,10 @@ function shareCalls(
 /** Changing images: copy, mark, delete, and the quota copies count against. */
 function imageChanges(
   caller: Caller
-): Pick<LighthouseApi, 'syncBlueprint' | 'setDescription' | 'deleteBlueprint' | 'blueprintQuota'> {
+): Pick<
+  LighthouseApi,
+  'syncBlueprint' | 'setDescription' | 'setName' | 'deleteBlueprint' | 'blueprintQuota'
+> {
   return {
     syncBlueprint: (blueprintId, regions) =>
       caller.call(
@@ -193,6 +206,13 @@ function imageChanges(
       caller.call(
         'ModifyBlueprintAttribute',
         { BlueprintId: blueprintId, Description: description },
+        { read: (response) => response.RequestId }
+      ),
+
+    setName: (blueprintId, name) =>
+      caller.call(
+        'ModifyBlueprintAttribute',
+        { BlueprintId: blueprintId, BlueprintName: name },
         { read: (response) => response.RequestId }
       ),
 
@@ -228,28 +248,6 @@ function readBlueprintQuota(response: ApiResponse): Quota {
 }
 
 /** An item of a list in an answer, as its members; anything but an object has none. */
-function membersOf(item: unknown): Record<string, unknown> {
-  return typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {}
-}
-
-/** The answer does not fit the spec: read as no answer at all. */
-function unreadable(action: string, what: string): TransportError {
-  return new TransportError(action, `an answer that cannot be read: ${what}`)
-}
-
-function listOf(action: string, response: ApiResponse, member: string): unknown[] {
-  const value = response[member]
-  if (!Array.isArray(value)) throw unreadable(action, `${member} is not a list`)
-  return value
-}
-
-function countOf(action: string, response: ApiResponse): number {
-  const total = response.TotalCount
-  if (!Number.isInteger(total) || (total as number) < 0)
-    throw unreadable(action, 'TotalCount is not a count')
-  return total as number
-}
-
 function readBlueprintPage(response: ApiResponse): { items: Blueprint[]; total: number } {
   const action = 'DescribeBlueprints'
   return {
@@ -278,7 +276,8 @@ function toBlueprint(action: string, item: unknown): Blueprint {
     nameAsGiven: text('BlueprintName', ''),
     description: text('Description', ''),
     createdAt: parseApiTime(created),
-    createdTime: neutralize(bounded(created, OUTSIDE_TEXT_LIMIT.name))
+    createdTime: neutralize(bounded(created, OUTSIDE_TEXT_LIMIT.name)),
+    imageId: isCvmImageId(text('ImageId', '')) ? text('ImageId', '') : ''
   }
 }
 

@@ -3,6 +3,13 @@
 /** A Lighthouse image ID, e.g. lhbp-6jc6l8yb. */
 const BLUEPRINT_ID = /^lhbp-[a-z0-9]{8}$/
 
+/** A CVM image ID, e.g. img-0rh2x8e6 (what Packer's tencentcloud-cvm builder makes). */
+const CVM_IMAGE_ID = /^img-[a-z0-9]{8}$/
+
+/** Whether a value (an input, or a member of an answer) is a CVM image ID. */
+export const isCvmImageId = (value: unknown): boolean =>
+  typeof value === 'string' && CVM_IMAGE_ID.test(value)
+
 /** A root account ID (UIN): digits, no leading zero, 5 to 20 of them. */
 const ACCOUNT_ID = /^[1-9][0-9]{4,19}$/
 

@@ -7,11 +7,28 @@ import type { Blueprint, LighthouseApi } from '../cloud/lighthouse.js'
 import type { Logger } from '../common/logger.js'
 import { inFamily, newestNamed } from './lifecycle/versions.js'
 
-/** The image as the inputs name it: by ID, or by name. */
-export type ImageSelector = { id: string; name?: undefined } | { name: string; id?: undefined }
+interface NoSelector {
+  id?: undefined
+  name?: undefined
+  cvmImage?: undefined
+  plannedFrom?: undefined
+}
+
+/**
+ * The image as the inputs name it: by ID, by name, or as the CVM image it
+ * is to be made from; after that step, a blueprint that a dry run would make.
+ */
+export type ImageSelector =
+  | (Omit<NoSelector, 'id'> & { id: string })
+  | (Omit<NoSelector, 'name'> & { name: string })
+  | (Omit<NoSelector, 'cvmImage'> & { cvmImage: string })
+  | (Omit<NoSelector, 'plannedFrom'> & { plannedFrom: string })
 
 export interface ChosenImage {
+  /** '' for a blueprint a dry run would make (planned). */
   id: string
+  /** The CVM image a dry run would make the blueprint from: there is none to read yet. */
+  planned?: string
   /** The image as read in its region's list (by name, or with a family); absent when the list was not read. */
   found?: Blueprint
   /** The region's custom images, when read: what a family ranks its versions by. */
@@ -35,6 +52,10 @@ export async function chooseImage(
   log: Logger
 ): Promise<ChosenImage> {
   const { region, familyPattern } = context
+  if (selector.plannedFrom !== undefined)
+    return { id: '', images: [], planned: selector.plannedFrom }
+  if (selector.cvmImage !== undefined)
+    throw new Error('A CVM image is made a blueprint before it is chosen.')
   if (selector.id !== undefined && familyPattern === undefined) {
     return { id: selector.id, images: [] }
   }

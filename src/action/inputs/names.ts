@@ -6,6 +6,7 @@
 export const INPUT = {
   blueprintId: 'blueprint-id',
   blueprintName: 'blueprint-name',
+  imageId: 'image-id',
   family: 'family',
   keepShared: 'keep-shared',
   keepImages: 'keep-images',

@@ -53,13 +53,14 @@ export interface Settings {
 
 /** What to do and with what credentials; an input error names the input and the value. */
 export function readSettings(inputs: Inputs, log: Pick<Logger, 'warning' | 'notice'>): Settings {
-  const image = readImage(inputs)
+  // The region first: image-id's Packer artifact names an image per region.
+  const region = readRegion(inputs, log.warning)
+  const image = readImage(inputs, region)
   const family = readFamily(inputs, image)
   const maskAccountIds = parseBoolean(inputs.value(INPUT.maskAccountIds), INPUT.maskAccountIds)
   const targets = readTargets(inputs, accountShower(maskAccountIds))
   const dryRun = parseBoolean(inputs.value(INPUT.dryRun), INPUT.dryRun)
   const failOnDrift = readFailOnDrift(inputs, dryRun)
-  const region = readRegion(inputs, log.warning)
   const endpoint = parseEndpoint(inputs.value(INPUT.endpoint))
   warnIfNotTencentCloud(endpoint, 'every signed request goes there', log.warning)
   const language = parseChoice(inputs.value(INPUT.language), INPUT.language, LANGUAGES)

@@ -4,8 +4,7 @@ import { INPUT, named } from './names.js'
 
 export const INPUT_TERMS: Required<HintTerms> = {
   image: named(INPUT.blueprintId),
-  // No input takes a CVM image yet: named for what it is.
-  cvmImage: 'the CVM image ID',
+  cvmImage: named(INPUT.imageId),
   region: named(INPUT.region),
   copyRegions: named(INPUT.copyToRegions),
   accounts: named(INPUT.accountIds),

@@ -5,6 +5,7 @@
  * something (an answer that never came). The `changed` output and
  * fail-on-drift's one line both come from here.
  */
+import type { Conversion } from '../../sharing/conversion.js'
 import type { RegionLifecycle } from '../../sharing/lifecycle/record.js'
 import type { RegionRecord } from '../../sharing/share/region-record.js'
 
@@ -12,9 +13,12 @@ import type { RegionRecord } from '../../sharing/share/region-record.js'
 export interface Changes {
   records: readonly RegionRecord[]
   families: readonly RegionLifecycle[]
+  conversion?: Conversion
 }
 
 export interface Drift {
+  /** The CVM image a blueprint is (would be) made from. */
+  converted?: string
   /** Accounts that gain (would gain) the share of the image, in any region. */
   gain: string[]
   /** Accounts that lose (would lose) it. */
@@ -38,7 +42,9 @@ export function driftOf(outcome: Changes): Drift {
   ]
   const perRegion = (count: (family: RegionLifecycle) => number) =>
     new Map(families.map((f) => [f.region, count(f)] as const).filter(([, n]) => n > 0))
+  const how = outcome.conversion?.how
   return {
+    converted: how === 'made' || how === 'planned' ? outcome.conversion?.imageId : undefined,
     gain: accounts('shared'),
     lose: accounts('revoked'),
     copies: records
@@ -57,6 +63,7 @@ export function hasDrift(drift: Drift): boolean {
   return (
     drift.gain.length + drift.lose.length + drift.copies.length + drift.marks.length > 0 ||
     drift.retired.size + drift.deleted.size > 0 ||
+    drift.converted !== undefined ||
     drift.unsure > 0
   )
 }
@@ -71,6 +78,7 @@ export function driftLine(drift: Drift): string {
       ([region, n]) => `${plural(n, 'old version', 'old versions')} would ${what} in ${region}`
     )
   const parts = [
+    ...(drift.converted ? [`a blueprint would be made from CVM image ${drift.converted}`] : []),
     ...(drift.gain.length
       ? [`${plural(drift.gain.length, 'account', 'accounts')} would gain the share`]
       : []),

@@ -8,6 +8,7 @@
 import { isAccountId, isBlueprintId, isRequestId } from '../../common/ids.js'
 import type { RegionLifecycle, VersionRecord } from '../../sharing/lifecycle/record.js'
 import type { RegionRecord } from '../../sharing/share/region-record.js'
+import type { Conversion } from '../../sharing/conversion.js'
 import { driftOf, hasDrift } from './drift.js'
 
 /** What a run leaves for the outputs: each region's record (the source's first), and its family's. */
@@ -17,6 +18,8 @@ export interface RunOutcome {
   families: readonly RegionLifecycle[]
   /** The organization's members found with organization-units; empty without it. */
   organizationAccountIds: readonly string[]
+  /** With image-id: what became of the CVM image. */
+  conversion?: Conversion
 }
 
 /** The accounts of a record that failed: refused, failed, or not known to have worked. */

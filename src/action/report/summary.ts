@@ -71,6 +71,8 @@ export async function writeSummary(
   summary.addTable(
     several ? runRows(source, run) : [...imageRows(source, false), ...runRows(source, run)]
   )
+  const converted = conversionLine(outcome.conversion)
+  if (converted) summary.addRaw(`<p>${escapeHtml(converted)}</p>`, true)
   if (source.dryRun && !failure) {
     summary.addRaw('<p>A dry run: every read was made, and no share was changed.</p>', true)
   }
@@ -91,6 +93,16 @@ export async function writeSummary(
     )
   }
   await summary.write()
+}
+
+/** Which CVM image the blueprint came from (image-id). */
+function conversionLine(conversion: RunOutcome['conversion']): string | undefined {
+  if (!conversion) return undefined
+  const { imageId, blueprintId, how } = conversion
+  if (how === 'planned') return `A blueprint would be made from CVM image ${imageId}.`
+  return how === 'made'
+    ? `${blueprintId} was made from CVM image ${imageId} by this run.`
+    : `${blueprintId} is the blueprint made earlier from CVM image ${imageId}.`
 }
 
 function headingOf(records: readonly RegionRecord[], failure: string | undefined): string {

@@ -28,6 +28,7 @@ export async function shareInRegions(
   deps: RegionDeps,
   request: RegionsRequest
 ): Promise<RegionResult[]> {
+  if (request.image.planned !== undefined) return plannedBlueprint(deps, request)
   const source = await readySource(deps, request).catch((error: unknown) => {
     // One region alone fails as a region (its older versions still offboarded); with copies, nothing can be copied.
     if (request.copyTo.length > 0) throw error
@@ -113,4 +114,24 @@ async function shareIn(
   const failure = await runLifecycle(deps, request, record, { shared: true, log })
   await done()
   return { region, origin, record, failure }
+}
+
+/**
+ * A dry run with a blueprint still to be made from a CVM image: there is no
+ * image to read, so each region is planned as the real run would find it, a
+ * new image (a copy too) that every listed account would get. The family's
+ * plan needs the new image's build: it is made on the real run.
+ */
+function plannedBlueprint(deps: RegionDeps, request: RegionsRequest): RegionResult[] {
+  const regions = [request.region, ...request.copyTo]
+  deps.log.info(
+    `Dry run: the new blueprint would be shared with ${request.wanted.share.length} account(s)` +
+      (request.copyTo.length > 0 ? `, and copied to ${request.copyTo.join(', ')}.` : '.')
+  )
+  return regions.map((region) => {
+    const record = deps.records.open(region, '', 'would-make')
+    record.record(request.wanted.share, 'shared')
+    record.record(request.wanted.revoke, 'not-shared')
+    return { region, origin: 'would-make' as const, record }
+  })
 }
