@@ -5,7 +5,7 @@ import { createHash, createHmac } from 'node:crypto'
 
 const env = process.env
 const endpoint = new URL(env.FLOOR_ENDPOINT)
-const blueprintId = env.FLOOR_BLUEPRINT_ID
+let blueprintId = env.FLOOR_BLUEPRINT_ID
 const accountIds = env.FLOOR_ACCOUNT_IDS.split(',')
 
 const sha256 = (text) => createHash('sha256').update(text).digest('hex')
@@ -40,6 +40,25 @@ async function call(action, params) {
   const { Response: answer } = await response.json()
   if (answer.Error) throw new Error(`${action}: ${answer.Error.Code}: ${answer.Error.Message}`)
   return answer
+}
+
+// From a CVM image: the blueprint made before, else a check and the conversion.
+if (env.FLOOR_IMAGE_ID) {
+  const { BlueprintSet } = await call('DescribeBlueprints', {
+    Filters: [{ Name: 'blueprint-type', Values: ['PRIVATE'] }],
+    Limit: 100
+  })
+  const made = BlueprintSet.find((image) => image.ImageId === env.FLOOR_IMAGE_ID)
+  if (made) blueprintId = made.BlueprintId
+  else {
+    const { ImageSet } = await call('DescribeImagesToShare', { ImageIds: [env.FLOOR_IMAGE_ID] })
+    if (!ImageSet[0]?.IsShareable) throw new Error(`${env.FLOOR_IMAGE_ID} cannot be shared`)
+    const converted = await call('ModifyImageSharePermission', {
+      ImageId: env.FLOOR_IMAGE_ID,
+      Permission: 'SHARE'
+    })
+    blueprintId = converted.BlueprintId
+  }
 }
 
 // Wait for NORMAL, reading at most once a second.

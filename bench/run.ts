@@ -44,6 +44,8 @@ interface Scenario {
   copyTo?: string[]
   /** The accounts are the members of this many units (one a sub-unit), given as organization-units. */
   organizationUnits?: number
+  /** image-id: the image is a CVM image made a blueprint first (ready at once, as the floor finds it too). */
+  fromImage?: boolean
 }
 
 const SCENARIOS: Scenario[] = [
@@ -68,8 +70,11 @@ const SCENARIOS: Scenario[] = [
     accounts: 1,
     alreadyShared: 0,
     normalAfterMs: 5000
-  }
+  },
+  { id: 9, name: 'from a CVM image, 10 accounts', accounts: 10, alreadyShared: 0, fromImage: true }
 ]
+/** The CVM image of scenario 9. */
+const CVM_IMAGE = 'img-b3nchcvm'
 
 /** copy-to-regions, run against each other rather than the floor: 4 copies cost at most 1.25× one. */
 const COPY_SOURCE = 'ap-singapore'
@@ -123,6 +128,16 @@ function minimumCalls(scenario: Scenario): Record<string, number> {
       [MODIFY]: scenario.copyTo.length,
       [SHARE_INFO]: regions,
       [SHARE]: regions * Math.ceil(scenario.accounts / 10)
+    }
+  }
+  if (scenario.fromImage) {
+    // The list that finds a blueprint made before, one check, one conversion, one read of the new image.
+    return {
+      [DESCRIBE]: 2,
+      DescribeImagesToShare: 1,
+      ModifyImageSharePermission: 1,
+      [SHARE_INFO]: 1,
+      [SHARE]: Math.ceil(scenario.accounts / 10)
     }
   }
   const lighthouse = {
@@ -189,15 +204,19 @@ async function runOnce(
   const emulator = new LighthouseEmulator()
   emulator.latencyMs = latencyMs
   const accounts = accountIds(scenario.accounts)
-  emulator
-    .addCredential(CREDENTIALS)
-    .addAccounts('root', accounts)
-    .addBlueprint({
+  emulator.addCredential(CREDENTIALS).addAccounts('root', accounts)
+  if (scenario.fromImage) {
+    emulator.addCvmImage({ id: CVM_IMAGE, region: REGION })
+    emulator.nextConvertedIds.push(BLUEPRINT_ID)
+    emulator.copyMs = 0
+  } else {
+    emulator.addBlueprint({
       id: BLUEPRINT_ID,
       region: scenario.copyTo ? COPY_SOURCE : REGION,
       state: scenario.normalAfterMs ? 'SYNCING' : 'NORMAL',
       sharedWith: accounts.slice(0, scenario.alreadyShared)
     })
+  }
   if (scenario.organizationUnits) {
     emulator.organization = organizationOf(emulator.ownerUin, accounts, scenario.organizationUnits)
   }
@@ -212,7 +231,7 @@ async function runOnce(
     }
     if (program === 'action') {
       const inputs = {
-        'blueprint-id': BLUEPRINT_ID,
+        ...(scenario.fromImage ? { 'image-id': CVM_IMAGE } : { 'blueprint-id': BLUEPRINT_ID }),
         'account-ids': scenario.organizationUnits ? '' : accounts.join(','),
         'organization-units': topUnits(scenario).join(','),
         region: scenario.copyTo ? COPY_SOURCE : REGION,
@@ -233,6 +252,7 @@ async function runOnce(
         FLOOR_SECRET_KEY: CREDENTIALS.secretKey,
         FLOOR_REGION: REGION,
         FLOOR_BLUEPRINT_ID: BLUEPRINT_ID,
+        FLOOR_IMAGE_ID: scenario.fromImage ? CVM_IMAGE : '',
         FLOOR_ACCOUNT_IDS: accounts.join(',')
       })
     }

@@ -56,7 +56,9 @@ const HOSTILE_MESSAGES = [
 ]
 
 /** Calls that change something: their answers can be lost after the change. */
-const CHANGES = [SHARE, CANCEL, SYNC, 'DeleteBlueprints']
+const CHANGES = [SHARE, CANCEL, SYNC, 'DeleteBlueprints', 'ModifyImageSharePermission']
+/** With image-id: the CVM image the blueprint is (or was) made from. */
+const CVM_IMAGE = 'img-ch4oscvm'
 /** Where copies go: the source is in ap-guangzhou, so mainland regions only. */
 const COPY_REGIONS = ['ap-shanghai', 'ap-beijing']
 
@@ -106,6 +108,8 @@ export interface Scenario {
   family: FamilyScenario | undefined
   /** Evidence the irreversible acts must not take for more than it is (see chaos/lifecycle.ts). */
   evidence: EvidenceScenario
+  /** image-id: the image comes from a CVM image, its blueprint made by an earlier run, or by this one. */
+  cvm: { made: boolean } | undefined
 }
 
 /** With a family the image is named FAMILY_NAME, a version of FAMILY_PATTERN. */
@@ -205,8 +209,9 @@ export function drawScenario(seed: number): Scenario {
     organization: chance(0.3) ? drawOrganization(next, pick, some) : undefined,
     // Drawn after organizations, likewise.
     family: chance(0.3) ? drawFamily(next, some) : undefined,
-    // Drawn last, likewise.
-    evidence: drawEvidence(chance)
+    // Drawn after organizations, families and evidence, likewise.
+    evidence: drawEvidence(chance),
+    cvm: chance(0.25) ? { made: chance(0.5) } : undefined
   }
   const { organization, evidence, family } = scenario
   if (family && evidence.keepMore) {
@@ -217,6 +222,12 @@ export function drawScenario(seed: number): Scenario {
   if (family && evidence.copyFamily && scenario.copyTo.length === 0) {
     scenario.copyTo = [...COPY_REGIONS]
   }
+  // Not with a family or an organization: the seeds that catch their faults keep their calls, and so their faults.
+  if (family || organization) scenario.cvm = undefined
+  // A blueprint this run makes has no shares yet: not in a dry run, which would make none.
+  const { cvm } = scenario
+  if (cvm && !cvm.made && scenario.dryRun) cvm.made = true
+  if (cvm && !cvm.made) scenario.initial = []
   if (organization && evidence.swap && evidence.unlistedSwap) scenario.revokeUnlisted = true
   if (organization && evidence.swap) {
     // 50 more members, with the share already, in a unit the step shares with: two pages of members, so
@@ -414,13 +425,26 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
     .addAccounts('root', ROOTS)
     .addAccounts('sub', ['400000000001'])
     .addAccounts('other-site', ['500000000001'])
-    .addBlueprint({
+  const { cvm } = scenario
+  if (cvm) {
+    emulator.addCvmImage({
+      id: CVM_IMAGE,
+      region: REGION,
+      name: family ? FAMILY_NAME : scenario.name,
+      sharedToLighthouse: cvm.made
+    })
+    emulator.nextConvertedIds.push(BLUEPRINT_ID)
+  }
+  if (!cvm || cvm.made) {
+    emulator.addBlueprint({
       id: BLUEPRINT_ID,
       name: family ? FAMILY_NAME : scenario.name,
       sharedWith: scenario.initial,
       state: scenario.syncingForMs ? 'SYNCING' : 'NORMAL',
-      createdTime: apiTime(new Date(created))
+      createdTime: apiTime(new Date(created)),
+      ...(cvm ? { imageId: CVM_IMAGE } : {})
     })
+  }
   if (otherBuild) {
     const other = otherBuild
     const otherCreated = created + (other.newer ? 600_000 : -600_000)
@@ -512,11 +536,11 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
     return fault && fault.kind !== 'delay' ? fault : (answered(action) ?? fault)
   }
   await emulator.start()
-  if (scenario.syncingForMs)
+  if (scenario.syncingForMs && (!cvm || cvm.made))
     emulator.setBlueprintState(BLUEPRINT_ID, 'NORMAL', scenario.syncingForMs)
 
   const inputs: Record<string, string> = {
-    'blueprint-id': BLUEPRINT_ID,
+    ...(cvm ? { 'image-id': CVM_IMAGE } : { 'blueprint-id': BLUEPRINT_ID }),
     region: REGION,
     endpoint: emulator.endpoint,
     'account-ids': scenario.share.join(','),
@@ -557,6 +581,7 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
             `${id}, not a copy of the image nor an older version, had its shares changed or was deleted`
         ),
       ...checkDeletes(scenario, emulator),
+      ...checkConversions(scenario, emulator, recorded),
       ...(family && world ? checkFamily(scenario, family, world, emulator, recorded) : []),
       ...(family ? checkMarks(scenario, emulator, created) : [])
     ]
@@ -585,6 +610,28 @@ export async function runScenario(scenario: Scenario): Promise<string[]> {
     await emulator.stop()
     await collector.stop()
   }
+}
+
+/** At most one blueprint of a CVM image, ever; none made when an earlier run had made it; the output names it. */
+function checkConversions(
+  scenario: Scenario,
+  emulator: LighthouseEmulator,
+  recorded: Recorded
+): string[] {
+  if (!scenario.cvm) return []
+  const made = emulator.conversions.filter((id) => id === CVM_IMAGE).length
+  // Its copies in other regions may carry the same ImageId (the spec does not say): the source region counts.
+  const blueprints = emulator.blueprintsIn(REGION).filter((b) => b.imageId === CVM_IMAGE)
+  const output = recorded.outputs['blueprint-id']
+  return [
+    ...(made > (scenario.cvm.made ? 0 : 1)
+      ? [`${CVM_IMAGE} was made a blueprint ${made} time(s)`]
+      : []),
+    ...(blueprints.length > 1
+      ? [`${CVM_IMAGE} has ${blueprints.length} blueprints in ${REGION}`]
+      : []),
+    ...(output && output !== BLUEPRINT_ID ? [`blueprint-id is ${output}, not ${BLUEPRINT_ID}`] : [])
+  ]
 }
 
 /** An image's shares, sorted and joined; 'deleted' when it is gone. */
@@ -744,7 +791,9 @@ function checkInvariants(
       .blueprintsIn(region)
       .filter((b) => b.copiedFrom === BLUEPRINT_ID && b.state !== 'SYNCING_FAILED')
     expect(images.length <= 1, `[${region}] ${images.length} copies of the image`)
-    const image = region === REGION ? BLUEPRINT_ID : images[0]?.id
+    // From a CVM image, the blueprint exists only once this run (or an earlier one) made it.
+    const source = [...emulator.allBlueprints()].some((b) => b.id === BLUEPRINT_ID)
+    const image = region === REGION ? (source ? BLUEPRINT_ID : undefined) : images[0]?.id
     const outputs = perRegion[region] ?? {}
     checkRegion(
       scenario,

@@ -33,14 +33,15 @@ const blueprintsOf = (imageId: string) =>
   [...emulator.allBlueprints()].filter((image) => image.imageId === imageId)
 
 describe('from a CVM image', () => {
-  test('makes one blueprint, waits for it, names it as the CVM image, and shares it', async () => {
+  test('makes one blueprint, waits for it, and shares it, without renaming it', async () => {
     const result = await cvmStep()
 
     expect(errorLine(result)).toBe('')
     const [made] = blueprintsOf(IMAGE)
     expect(blueprintsOf(IMAGE)).toHaveLength(1)
     expect(result.outputs['blueprint-id']).toBe(made.id)
-    expect(made.name).toBe(NAME)
+    expect(made.name).toBe(IMAGE)
+    expect(emulator.callsTo('ModifyBlueprintAttribute')).toEqual([])
     expect(emulator.sharesOf(made.id).sort()).toEqual([a, b])
     expect(result.outputs.changed).toBe('true')
     expect(emulator.callsTo('DescribeImagesToShare')).toHaveLength(1)
@@ -104,7 +105,7 @@ describe('from a CVM image', () => {
     )
   })
 
-  test('with copy-to-regions and family: copied, and the older version retired', async () => {
+  test('with copy-to-regions and family: named as the CVM image, copied, and the older version retired', async () => {
     emulator.addBlueprint({
       id: 'lhbp-w48build',
       name: 'golden-ubuntu-2026-w48',
@@ -123,6 +124,7 @@ describe('from a CVM image', () => {
     expect(Object.keys(copies)).toEqual(['ap-guangzhou', 'ap-shanghai'])
     expect(emulator.sharesOf(copies['ap-shanghai']).sort()).toEqual([a, b])
     expect(emulator.sharesOf('lhbp-w48build')).toEqual([])
+    expect(emulator.blueprint(result.outputs['blueprint-id']).name).toBe(NAME)
   }, 30_000)
 })
 

@@ -43,6 +43,10 @@ export class LighthouseEmulator extends LighthouseImages {
   readonly cvmImages = new Map<string, EmulatedCvmImage>()
   /** Whether the account has Lighthouse's service role (ModifyImageSharePermission needs it). */
   lighthouseServiceRole = true
+  /** IDs the next blueprints made from CVM images get, in turn (random when none is left). */
+  readonly nextConvertedIds: string[] = []
+  /** Every CVM image made a blueprint, in order: the truth "never two blueprints of one image" is checked on. */
+  readonly conversions: string[] = []
 
   addCvmImage(image: Partial<EmulatedCvmImage> & { id: string }): this {
     this.cvmImages.set(image.id, {
@@ -100,7 +104,9 @@ export class LighthouseEmulator extends LighthouseImages {
       throw new ApiFailure('UnsupportedOperation.ImageUnableToShare', 'The image cannot be shared.')
     }
     image.sharedToLighthouse = true
-    const blueprintId = `lhbp-${randomUUID().replace(/-/g, '').slice(0, 8)}`
+    this.conversions.push(id)
+    const blueprintId =
+      this.nextConvertedIds.shift() ?? `lhbp-${randomUUID().replace(/-/g, '').slice(0, 8)}`
     this.addBlueprint({
       id: blueprintId,
       region,

@@ -41,7 +41,7 @@ export class ConversionError extends Error {
 export async function blueprintFor(
   deps: ConversionDeps,
   selector: ImageSelector,
-  request: { region: string; dryRun: boolean; waitTimeoutSeconds: number }
+  request: { region: string; dryRun: boolean; waitTimeoutSeconds: number; familyPattern?: string }
 ): Promise<{ selector: ImageSelector; conversion?: Conversion }> {
   if (selector.cvmImage === undefined) return { selector }
   // The step made the image itself: wait-timeout-seconds 0 (meant for a given image) does not refuse the wait.
@@ -55,7 +55,7 @@ export async function blueprintFor(
     deps.log.info(`${earlier.id} is the blueprint an earlier run made from CVM image ${imageId}.`)
     const image = await usable(deps, earlier.id, context, imageId)
     return {
-      selector: { id: image.id },
+      selector: { id: image.id, ready: image },
       conversion: { imageId, how: 'found', blueprintId: image.id }
     }
   }
@@ -67,7 +67,7 @@ export async function blueprintFor(
   const made = await convert(deps, imageId)
   const image = await usable(deps, made.blueprintId, context, imageId, cvm)
   return {
-    selector: { id: image.id },
+    selector: { id: image.id, ready: image },
     conversion: { imageId, how: 'made', ...made, blueprintId: image.id }
   }
 }
@@ -153,11 +153,14 @@ async function convert(
   }
 }
 
-/** The blueprint NORMAL (a new one reads CREATING at first), named as the CVM image is. */
+/**
+ * The blueprint NORMAL (a new one reads CREATING at first); with a family,
+ * named as the CVM image is, so that the family's pattern matches it.
+ */
 async function usable(
   deps: ConversionDeps,
   blueprintId: string,
-  context: { region: string; dryRun: boolean; waitSeconds: number },
+  context: { region: string; dryRun: boolean; waitSeconds: number; familyPattern?: string },
   imageId: string,
   cvm?: CvmImage
 ): Promise<Blueprint> {
@@ -170,10 +173,11 @@ async function usable(
     onState: () => undefined,
     schedule: deps.waitSchedule
   })
+  if (context.familyPattern === undefined) return image
   const source = cvm ?? (await deps.api.describeImageToShare(imageId))
   const name = source?.nameAsGiven.slice(0, 60)
   if (!source || !name || name === image.nameAsGiven || context.dryRun) return image
-  // The blueprint's name is not documented: it is given the CVM image's, which a family matches.
+  // The blueprint's name is not documented: it is given the CVM image's (Packer's image_name), which the family matches.
   await deps.api.setName(blueprintId, name)
   deps.log.info(`Named ${blueprintId} after its CVM image: "${source.name}".`)
   return { ...image, name: source.name, nameAsGiven: name }

@@ -19,7 +19,10 @@ interface NoSelector {
  * is to be made from; after that step, a blueprint that a dry run would make.
  */
 export type ImageSelector =
-  | (Omit<NoSelector, 'id'> & { id: string })
+  | (Omit<NoSelector, 'id'> & {
+      id: string
+      /** Read NORMAL just now (a blueprint this run made or found). */ ready?: Blueprint
+    })
   | (Omit<NoSelector, 'name'> & { name: string })
   | (Omit<NoSelector, 'cvmImage'> & { cvmImage: string })
   | (Omit<NoSelector, 'plannedFrom'> & { plannedFrom: string })
@@ -57,7 +60,7 @@ export async function chooseImage(
   if (selector.cvmImage !== undefined)
     throw new Error('A CVM image is made a blueprint before it is chosen.')
   if (selector.id !== undefined && familyPattern === undefined) {
-    return { id: selector.id, images: [] }
+    return { id: selector.id, found: selector.ready, images: [] }
   }
   const images = await api.listCustomImages()
   if (selector.name !== undefined) {
