@@ -41,6 +41,16 @@ export async function conclude(
   if (failed) runtime.setFailed(bounded(failed, FAILURE_LIMIT))
 }
 
+/**
+ * An error that escaped the run's own handling (the runner's output file
+ * cannot be written, say): the step ends with one line that names it, its
+ * stack at debug level, never the bundle's source as Node would print it.
+ */
+export function escaped(error: unknown, runtime: Pick<Runtime, 'log' | 'setFailed'>): void {
+  if (error instanceof Error && error.stack) runtime.log.debug(error.stack)
+  runtime.setFailed(`The step failed unexpectedly: ${bounded(describeError(error), FAILURE_LIMIT)}`)
+}
+
 /** The failure in one line for the annotation; its causes at debug level. */
 export function describeFailure(error: unknown, log: Logger): string {
   // What led to it, for step debug logging: the message says what to do, this says why.

@@ -4,7 +4,7 @@ import { blueprintFor } from '../sharing/conversion.js'
 import { chooseImage } from '../sharing/image.js'
 import { shareInRegions } from '../sharing/regions/regions.js'
 import { resolveTargets } from '../sharing/targets/target-source.js'
-import { conclude, describeFailure } from './conclude.js'
+import { conclude, describeFailure, escaped } from './conclude.js'
 import { connect } from './connect.js'
 import { maskSecrets } from './inputs/credentials.js'
 import { Inputs } from './inputs/names.js'
@@ -25,7 +25,7 @@ export async function run(given: Runtime = actionsRuntime()): Promise<void> {
     () => undefined,
     (error: unknown) => describeFailure(error, runtime.log)
   )
-  await conclude(journal, failure, runtime)
+  await conclude(journal, failure, runtime).catch((error: unknown) => escaped(error, runtime))
 }
 
 /** The steps of a run, in order, each result a const the next takes; the journal keeps what to report. */
