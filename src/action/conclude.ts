@@ -36,6 +36,8 @@ export async function conclude(
     failed = await applyRefusalPolicy(records, journal.onAccountError, failed, runtime.log)
     failed ??= journal.failOnDrift ? driftFailure(outcome) : undefined
     await publish(outcome, failed, runtime)
+  } else if (failed) {
+    failed = withConversion(failed, journal.conversion, runtime)
   }
   // An annotation stays short: the summary and the log hold the rest.
   if (failed) runtime.setFailed(bounded(failed, FAILURE_LIMIT))
@@ -65,6 +67,23 @@ function driftFailure(outcome: RunOutcome): string | undefined {
   const drift = driftOf(outcome)
   if (!hasDrift(drift)) return undefined
   return `Drift: ${driftLine(drift)} (${named(INPUT.failOnDrift)} is true; the job summary shows the whole plan).`
+}
+
+/**
+ * The step stopped before any region was reached, but after a blueprint was
+ * made from (or found for) the CVM image: the failure and the outputs say so.
+ */
+function withConversion(
+  failure: string,
+  conversion: Journal['conversion'],
+  runtime: Pick<Runtime, 'setOutput'>
+): string {
+  const { blueprintId, imageId, how } = conversion ?? {}
+  if (!blueprintId) return failure
+  runtime.setOutput('blueprint-id', blueprintId)
+  runtime.setOutput('changed', String(how === 'made'))
+  const what = how === 'made' ? 'was made from' : 'is the blueprint of'
+  return `${failure} (${blueprintId} ${what} CVM image ${imageId} before the step stopped; a re-run uses it.)`
 }
 
 /** The step's failure when regions failed: one region's as it is; with several, each region and why. */
