@@ -12,32 +12,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-
-const SERVICES = {
-  lighthouse: {
-    folder: 'tencentcloud/lighthouse/v20200324',
-    actions: [
-      'ShareBlueprintAcrossAccounts',
-      'CancelShareBlueprintAcrossAccounts',
-      'DescribeBlueprintsShareAcrossAccountInfos',
-      'DescribeBlueprints',
-      'SyncBlueprint',
-      'DeleteBlueprints',
-      'ModifyBlueprintAttribute',
-      'DescribeGeneralResourceQuotas',
-      'DescribeImagesToShare',
-      'ModifyImageSharePermission'
-    ]
-  },
-  sts: {
-    folder: 'tencentcloud/sts/v20180813',
-    actions: ['AssumeRoleWithWebIdentity', 'AssumeRole', 'GetCallerIdentity']
-  },
-  organization: {
-    folder: 'tencentcloud/organization/v20210331',
-    actions: ['DescribeOrganization', 'DescribeOrganizationMembers', 'DescribeOrganizationNodes']
-  }
-} as const
+import { ACTIONS } from './services.js'
 
 const repo = process.argv[2]
 if (!repo) {
@@ -70,7 +45,8 @@ function descriptions(errors: string): Map<string, string> {
 
 const perAction: Record<string, string[]> = {}
 const described: Record<string, Record<string, string>> = {}
-for (const [service, { folder, actions }] of Object.entries(SERVICES)) {
+for (const [service, { version, actions }] of Object.entries(ACTIONS)) {
+  const folder = `tencentcloud/${service}/${version}`
   const lists = codesPerAction(readFileSync(join(repo, folder, 'client.go'), 'utf8'))
   const texts = descriptions(readFileSync(join(repo, folder, 'errors.go'), 'utf8'))
   described[service] = {}

@@ -11,6 +11,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { ACTIONS } from './services.js'
 
 const [chinaRepo, intlRepo, codesFile] = process.argv.slice(2)
 if (!chinaRepo || !intlRepo || !codesFile) {
@@ -19,33 +20,6 @@ if (!chinaRepo || !intlRepo || !codesFile) {
   )
   process.exit(2)
 }
-
-/** The actions this project calls (or its emulator answers), by service and version. */
-const ACTIONS = {
-  lighthouse: {
-    version: 'v20200324',
-    actions: [
-      'DescribeBlueprints',
-      'DescribeBlueprintsShareAcrossAccountInfos',
-      'ShareBlueprintAcrossAccounts',
-      'CancelShareBlueprintAcrossAccounts',
-      'SyncBlueprint',
-      'ModifyBlueprintAttribute',
-      'DeleteBlueprints',
-      'DescribeGeneralResourceQuotas',
-      'DescribeImagesToShare',
-      'ModifyImageSharePermission'
-    ]
-  },
-  sts: {
-    version: 'v20180813',
-    actions: ['AssumeRoleWithWebIdentity', 'AssumeRole', 'GetCallerIdentity']
-  },
-  organization: {
-    version: 'v20210331',
-    actions: ['DescribeOrganization', 'DescribeOrganizationNodes', 'DescribeOrganizationMembers']
-  }
-} as const
 
 /**
  * Limits the specs state in prose, each with the China site's words and, where

@@ -5,9 +5,10 @@
  * continuation lines (a trailing backslash, or a wrapped line that goes on
  * with --).
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tsFilesUnder } from './files.js'
 
 export interface TccliCommand {
   where: string
@@ -19,23 +20,13 @@ export interface TccliCommand {
 const COMMAND =
   /tccli ([a-z]+) ([A-Z][a-z]+[A-Z]\w*)([^`'\n\\]*(?:(?:\\\n|\n\s*(?=--))[^`\n\\]*)*)/g
 
-function filesUnder(folder: string): string[] {
-  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? filesUnder(join(folder, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(folder, entry.name)]
-        : []
-  )
-}
-
 /** src/ templates join a command over lines with `' +`: the pieces are put back together first. */
 const joined = (text: string) => text.replace(/` \+\n\s*`|' \+\n\s*'|` \+\n\s*'|' \+\n\s*`/g, '')
 
 export function tccliCommands(root: URL): TccliCommand[] {
   const dir = fileURLToPath(root)
   const sources = [
-    ...filesUnder(join(dir, 'src')).map((file) => ({
+    ...tsFilesUnder(join(dir, 'src')).map((file) => ({
       where: file.slice(dir.length),
       text: joined(readFileSync(file, 'utf8'))
     })),

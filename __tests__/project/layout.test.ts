@@ -11,20 +11,12 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
+import { tsFilesUnder } from '../helpers/files.js'
 
 const LAYERS = ['common', 'cloud', 'sharing', 'action']
 const src = fileURLToPath(new URL('../../src/', import.meta.url))
 
-/** Every .ts file under a folder, at any depth. */
-function modulesIn(folder: string): string[] {
-  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? modulesIn(join(folder, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(folder, entry.name)]
-        : []
-  )
-}
+const modulesIn = tsFilesUnder
 
 /** The layer a path under src/ is in: its first folder. */
 const layerOf = (path: string) => relative(src, path).split(sep)[0]

@@ -133,9 +133,7 @@ export class Placement {
     for (const region of roomy) {
       deps.log.info(`[${region}] Dry run: a copy of ${request.image.id} would be made here.`)
       const record = this.open(region, '', 'would-make')
-      // A new copy has no shares: every listed account would get it, no revoke is needed.
-      record.record(request.wanted.share, 'shared')
-      record.record(request.wanted.revoke, 'not-shared')
+      record.recordPlannedNewImage(request.wanted.share, request.wanted.revoke)
       const failure = await this.keepFamily(record, {
         shared: true,
         log: withPrefix(deps.log, `[${region}] `),

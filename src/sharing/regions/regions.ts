@@ -130,8 +130,7 @@ function plannedBlueprint(deps: RegionDeps, request: RegionsRequest): RegionResu
   )
   return regions.map((region) => {
     const record = deps.records.open(region, '', 'would-make')
-    record.record(request.wanted.share, 'shared')
-    record.record(request.wanted.revoke, 'not-shared')
+    record.recordPlannedNewImage(request.wanted.share, request.wanted.revoke)
     return { region, origin: 'would-make' as const, record }
   })
 }

@@ -122,6 +122,12 @@ export class RegionRecord {
     this.regionQuota ??= quota
   }
 
+  /** A new image a dry run would make (a copy, a blueprint) has no shares: every account would get it, none lose it. */
+  recordPlannedNewImage(share: readonly string[], revoke: readonly string[]): void {
+    this.record(share, 'shared')
+    this.record(revoke, 'not-shared')
+  }
+
   /** The copy's mark was written (in a dry run: would be), or may have been. */
   recordMark(): void {
     this.copyMarked = true
