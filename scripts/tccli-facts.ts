@@ -1,6 +1,6 @@
 /**
  * Writes __tests__/contract/tccli-actions.json: for every `tccli <service>
- * <Action>` command that src/ can print or the README shows, the action's
+ * <Action>` command that src/ can print or the README and docs/ show, the action's
  * parameters and the required ones, from the China spec of
  * TencentCloud/tencentcloud-cli (the api.json that tccli itself reads).
  *

@@ -12,8 +12,8 @@ export const ACTION_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.
 const ACTION_NODE = process.env.ACTION_NODE || process.execPath
 
 interface ActionMetadata {
-  inputs: Record<string, { default?: string; required?: boolean }>
-  outputs: Record<string, unknown>
+  inputs: Record<string, { description: string; default?: string; required?: boolean }>
+  outputs: Record<string, { description: string }>
 }
 
 /** action.yml: what the runner reads to start the action. */

@@ -1,13 +1,14 @@
 /**
  * Every `tccli <service> <Action> --Param …` command that src/ can print or
- * the README shows, with the parameters it gives. A command in src/ is read
- * up to the end of its template or string; in the README, with its
+ * the README and the guides show, with the parameters it gives. A command in
+ * src/ is read up to the end of its template or string; in a document, with its
  * continuation lines (a trailing backslash, or a wrapped line that goes on
  * with --).
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { userDocuments } from './documents.js'
 import { tsFilesUnder } from './files.js'
 
 export interface TccliCommand {
@@ -30,7 +31,7 @@ export function tccliCommands(root: URL): TccliCommand[] {
       where: file.slice(dir.length),
       text: joined(readFileSync(file, 'utf8'))
     })),
-    { where: 'README.md', text: readFileSync(join(dir, 'README.md'), 'utf8') }
+    ...userDocuments(root)
   ]
   return sources.flatMap(({ where, text }) =>
     [...text.matchAll(COMMAND)].map(([, service, action, rest]) => ({

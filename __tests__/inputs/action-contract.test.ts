@@ -90,22 +90,95 @@ describe('action.yml and the code', () => {
   })
 })
 
-describe("the README's input table", () => {
+/** A README table's rows: the name in its first cell, then the other cells. */
+function readmeRows(heading: string, next: string): { name: string; cells: string[] }[] {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
-  // The table of the Inputs section (blueprint-id is an output too).
-  const inputsSection = readme.slice(readme.indexOf('\n## Inputs'), readme.indexOf('\n## Outputs'))
-  const inputRows = [...inputsSection.matchAll(/^\| `([a-z-]+)` +\| ([^|]*)\|/gm)].map(
-    ([, name, defaultCell]) => ({ name, defaultCell: defaultCell.trim() })
+  const section = readme.slice(
+    readme.indexOf(`\n## ${heading}\n`),
+    readme.indexOf(`\n## ${next}\n`)
   )
+  return [...section.matchAll(/^\| `([a-z-]+)` \|(.*)\|$/gm)].map(([, name, rest]) => ({
+    name,
+    cells: rest.split(' | ').map((cell) => cell.trim())
+  }))
+}
 
-  test('lists every input of action.yml, and no other', () => {
-    expect(inputRows.map((r) => r.name).sort()).toEqual(declaredInputs)
+const inputRows = readmeRows('Inputs', 'Outputs')
+const outputRows = readmeRows('Outputs', 'How it works')
+const description = (name: string) => ACTION_METADATA.inputs[name].description
+const outputDescription = (name: string) => ACTION_METADATA.outputs[name].description
+
+/** How a text marks what is new in 1.1.0: the whole entry, a part of it, or nothing. */
+const sinceMark = (text: string) =>
+  /\*\*Since 1\.1\.0\.\*\*|Since 1\.1\.0\.$/.test(text.trim())
+    ? 'entry'
+    : /since 1\.1\.0/.test(text)
+      ? 'part'
+      : 'none'
+/** The input names a sentence of action.yml (or a README cell) names. */
+const inputsNamed = (text: string) =>
+  declaredInputs.filter((name) => new RegExp(`(^|[^a-z-])${name}([^a-z-]|$)`).test(text))
+/** The sentence of a description that starts with a word, e.g. "Required" or "Defaults". */
+const sentence = (text: string, start: string) =>
+  new RegExp(`(?:^|\\. )(${start}[^.]*(?:\\.[a-z][^.]*)*)`).exec(text.replace(/\s+/g, ' '))?.[1]
+
+describe("the README's tables and action.yml", () => {
+  test('list the same inputs in the same order', () => {
+    expect(inputRows.map((row) => row.name)).toEqual(Object.keys(ACTION_METADATA.inputs))
   })
 
-  test('gives each declared default', () => {
+  test('list the same outputs in the same order', () => {
+    expect(outputRows.map((row) => row.name)).toEqual(Object.keys(ACTION_METADATA.outputs))
+  })
+
+  test('give each declared default', () => {
     const withDefaults = inputRows.filter(({ name }) => name in declaredDefaults)
-    expect(withDefaults.map((r) => [r.name, r.defaultCell])).toEqual(
+    expect(withDefaults.map((r) => [r.name, r.cells[0]])).toEqual(
       withDefaults.map((r) => [r.name, `\`${declaredDefaults[r.name]}\``])
     )
+  })
+
+  test('name the same default where the runner has none: an environment variable, a derived value', () => {
+    const derived = inputRows.filter(
+      ({ name, cells }) =>
+        !(name in declaredDefaults) && cells[0] && !cells[0].startsWith('required')
+    )
+    expect(derived.length).toBeGreaterThan(0)
+    for (const { name, cells } of derived) {
+      const declared = sentence(description(name), 'Defaults to')
+      expect({ name, declared: declared !== undefined }).toEqual({ name, declared: true })
+      for (const [, token] of cells[0].matchAll(/`([^`]+)`/g)) {
+        expect({ name, token, inDescription: declared!.includes(token) }).toEqual({
+          name,
+          token,
+          inDescription: true
+        })
+      }
+    }
+  })
+
+  test('say an input is required in the same cases, naming the same inputs', () => {
+    for (const { name, cells } of inputRows) {
+      const readme = cells[0].startsWith('required') ? cells[0] : undefined
+      const declared = sentence(description(name), 'Required')
+      expect({ name, readme: readme && inputsNamed(readme) }).toEqual({
+        name,
+        readme: declared && inputsNamed(declared)
+      })
+    }
+  })
+
+  test('mark the same inputs and outputs as new in 1.1.0, wholly or in part', () => {
+    const marks = (rows: { name: string; cells: string[] }[]) =>
+      rows.map(({ name, cells }) => [name, sinceMark(cells.at(-1)!)])
+    expect(marks(inputRows)).toEqual(
+      inputRows.map(({ name }) => [name, sinceMark(description(name))])
+    )
+    expect(marks(outputRows)).toEqual(
+      outputRows.map(({ name }) => [name, sinceMark(outputDescription(name))])
+    )
+    expect(
+      marks([...inputRows, ...outputRows]).filter(([, mark]) => mark !== 'none').length
+    ).toBeGreaterThan(0)
   })
 })

@@ -2,6 +2,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { readFileSync, readdirSync } from 'node:fs'
 import { parse } from 'yaml'
+import { userDocuments } from '../helpers/documents.js'
 
 const root = new URL('../../', import.meta.url)
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8')
@@ -43,9 +44,11 @@ describe.each(workflows)('workflow $name', ({ text }) => {
   })
 })
 
-/** Every `run:` script in the README's YAML examples (fragments included). */
+/** Every `run:` script in the YAML examples of the README and the guides (fragments included). */
 function readmeRunScripts(): string[] {
-  const blocks = [...read('README.md').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1])
+  const blocks = userDocuments(root).flatMap(({ text }) =>
+    [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1])
+  )
   const scripts: string[] = []
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(visit)
@@ -75,7 +78,7 @@ function readmeRunScripts(): string[] {
   return scripts
 }
 
-describe("the README's examples", () => {
+describe('the examples of the README and the guides', () => {
   const scripts = readmeRunScripts()
 
   test('have run scripts to check', () => {

@@ -196,7 +196,7 @@ class BatchCall {
     const { change, record, deps } = this.context
     if (this.pending.length > 1) return 'give-up'
     return {
-      // After a lost answer, most likely the lost call did it; the answer cannot tell (see the README).
+      // After a lost answer, most likely the lost call did it; the answer cannot tell (docs/how-it-works.md, "Both sites").
       before: () => {
         record.record(this.pending, this.unsettled ? change.done : change.noop, {
           requestId: error.requestId
