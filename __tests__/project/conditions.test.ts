@@ -5,8 +5,9 @@
  * for. A new `if:` fails this test until its cases are written here.
  */
 import { expect, test } from '@jest/globals'
-import { Evaluator, Lexer, Parser, data } from '@actions/expressions'
+import { data } from '@actions/expressions'
 import { truthy } from '@actions/expressions/result'
+import { evaluate, type Value } from '../helpers/examples.js'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -28,24 +29,8 @@ const statusFunctions = new Map(
   ])
 )
 
-type Value = string | boolean | null | { [key: string]: Value }
-const toData = (value: Value): data.ExpressionData =>
-  typeof value === 'string'
-    ? new data.StringData(value)
-    : typeof value === 'boolean'
-      ? new data.BooleanData(value)
-      : value === null
-        ? new data.Null()
-        : new data.Dictionary(
-            ...Object.entries(value).map(([key, v]) => ({ key, value: toData(v) }))
-          )
-
-function evaluate(expression: string, context: Record<string, Value>): boolean {
-  const { tokens } = new Lexer(expression).lex()
-  const parsed = new Parser(tokens, Object.keys(context), [...statusFunctions.values()]).parse()
-  const contextData = toData(context) as data.Dictionary
-  return truthy(new Evaluator(parsed, contextData, statusFunctions).evaluate())
-}
+const evaluateCondition = (expression: string, context: Record<string, Value>): boolean =>
+  truthy(evaluate(expression, context, statusFunctions))
 
 const REPOSITORY = 'octo-org/golden-images'
 /** The github context of the events the project's conditions are meant for. */
@@ -125,7 +110,7 @@ test('every condition the project writes has its cases here', () => {
 
 test.each(Object.entries(CASES))('%s does what it says', (expression, cases) => {
   for (const { context, expected } of cases) {
-    expect([JSON.stringify(context), evaluate(expression, context)]).toEqual([
+    expect([JSON.stringify(context), evaluateCondition(expression, context)]).toEqual([
       JSON.stringify(context),
       expected
     ])
@@ -134,6 +119,6 @@ test.each(Object.entries(CASES))('%s does what it says', (expression, cases) => 
 
 test('the evaluator tells the cases apart: the old fork advice skipped the push to main', () => {
   const old = 'github.event.pull_request.head.repo.full_name == github.repository'
-  expect(evaluate(old, { github: EVENTS['push to main'] })).toBe(false)
-  expect(evaluate(old, { github: EVENTS['same-repository pull request'] })).toBe(true)
+  expect(evaluateCondition(old, { github: EVENTS['push to main'] })).toBe(false)
+  expect(evaluateCondition(old, { github: EVENTS['same-repository pull request'] })).toBe(true)
 })

@@ -1,0 +1,93 @@
+/**
+ * The steps of the README's and the guides' examples that use this action,
+ * and GitHub's own expression evaluator to resolve their `${{ }}` against
+ * a context, as the runner would.
+ */
+import { Evaluator, Lexer, Parser, data } from '@actions/expressions'
+import type { FunctionDefinition } from '@actions/expressions/funcs/info'
+import { parse } from 'yaml'
+import { userDocuments } from './documents.js'
+
+export type Value = string | boolean | null | { [key: string]: Value }
+
+export interface ExampleStep {
+  /** The document it is in, e.g. `docs/copies.md`. */
+  where: string
+  with: Record<string, string>
+  /** The steps after it in the same job (their `env` and `run`), as written. */
+  after: { env?: Record<string, string>; run?: string }[]
+}
+
+const THIS_ACTION = /^your-org\/lighthouse-share-blueprint-action@/
+
+/** A YAML block, fragments included: its common indentation taken off. */
+function parseBlock(block: string): unknown {
+  const lines = block.split('\n')
+  const indent = Math.min(...lines.filter(Boolean).map((line) => /^ */.exec(line)![0].length))
+  return parse(lines.map((line) => line.slice(indent)).join('\n'))
+}
+
+/** Every list of steps in a parsed block: a job's `steps`, or a fragment that is a list itself. */
+function stepLists(node: unknown): Record<string, unknown>[][] {
+  if (Array.isArray(node)) return [node as Record<string, unknown>[]]
+  if (!node || typeof node !== 'object') return []
+  const jobs = (node as { jobs?: Record<string, { steps?: Record<string, unknown>[] }> }).jobs
+  return Object.values(jobs ?? {}).flatMap((job) => (job.steps ? [job.steps] : []))
+}
+
+export function exampleSteps(root: URL): ExampleStep[] {
+  return userDocuments(root).flatMap(({ where, text }) =>
+    [...text.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .flatMap(([, block]) => stepLists(parseBlock(block)))
+      .flatMap((steps) =>
+        steps.flatMap((step, i) =>
+          typeof step.uses === 'string' && THIS_ACTION.test(step.uses)
+            ? [
+                {
+                  where,
+                  // The runner passes every input as a string: `2` and `true` included.
+                  with: Object.fromEntries(
+                    Object.entries(step.with as Record<string, unknown>).map(([name, value]) => [
+                      name,
+                      String(value as string | number | boolean)
+                    ])
+                  ),
+                  after: steps.slice(i + 1)
+                }
+              ]
+            : []
+        )
+      )
+  )
+}
+
+const toData = (value: Value): data.ExpressionData =>
+  typeof value === 'string'
+    ? new data.StringData(value)
+    : typeof value === 'boolean'
+      ? new data.BooleanData(value)
+      : value === null
+        ? new data.Null()
+        : new data.Dictionary(
+            ...Object.entries(value).map(([key, v]) => ({ key, value: toData(v) }))
+          )
+
+/** One expression's value, with GitHub's evaluator; `functions` are the status functions a condition may call. */
+export function evaluate(
+  expression: string,
+  context: Record<string, Value>,
+  functions = new Map<string, FunctionDefinition>()
+): data.ExpressionData {
+  const { tokens } = new Lexer(expression).lex()
+  const parsed = new Parser(tokens, Object.keys(context), [...functions.values()]).parse()
+  return new Evaluator(parsed, toData(context) as data.Dictionary, functions).evaluate()
+}
+
+/** A text with its `${{ }}` replaced by their values as strings, as the runner passes inputs. */
+export function interpolate(text: string, context: Record<string, Value>): string {
+  return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) => {
+    const result = evaluate(expression.trim(), context)
+    const { value } = result as { value?: string | number | boolean | null }
+    return value === undefined || value === null ? '' : String(value)
+  })
+}
