@@ -1,12 +1,15 @@
 /**
  * The CI job that runs the action with `uses: ./` on a hosted runner, played
- * here step by step: scripts/emulator.ts as its own process, each `uses: ./`
+ * here step by step: the step that starts scripts/emulator.ts in the
+ * background, run in bash as the runner runs it (its shell ends, so the later
+ * steps reach the emulator only if it outlives that shell), each `uses: ./`
  * step as `node dist/index.js` with the step's inputs, and each check script
  * in bash with the step outputs it reads. A change to action.yml, the
  * emulator script or the job that would break the job breaks this test.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,19 +31,34 @@ const ci = parse(readFileSync(new URL('.github/workflows/ci.yml', root), 'utf8')
 }
 const steps = ci.jobs.action.steps
 
-let emulator: ChildProcess
+let starter: ChildProcess
+let runnerTemp: string
 let endpoint: string
 beforeAll(async () => {
-  const tsx = new URL('node_modules/.bin/tsx', root).pathname
-  emulator = spawn(tsx, [new URL('scripts/emulator.ts', root).pathname], {
-    stdio: ['ignore', 'pipe', 'inherit']
+  runnerTemp = mkdtempSync(join(tmpdir(), 'runner-'))
+  const output = join(runnerTemp, 'output')
+  // On a free port, so that a run here never collides with anything on the job's port.
+  const script = steps
+    .find((step) => step.id === 'emulator')!
+    .run!.replace(/--port \d+/, '--port 0')
+  // A process group of its own: afterAll ends the emulator it leaves behind.
+  starter = spawn('bash', ['-e', '-c', script], {
+    cwd: root,
+    detached: true,
+    env: { ...process.env, RUNNER_TEMP: runnerTemp, GITHUB_OUTPUT: output },
+    stdio: ['ignore', 'inherit', 'inherit']
   })
-  const lines = createInterface({ input: emulator.stdout! })[Symbol.asyncIterator]()
-  const line = (await lines.next()).value as string
-  endpoint = (JSON.parse(line) as { endpoint: string }).endpoint
+  const [status] = (await once(starter, 'exit')) as [number | null]
+  if (status !== 0) throw new Error(`The step that starts the emulator exited with ${status}.`)
+  endpoint = /^endpoint=(.*)$/m.exec(readFileSync(output, 'utf8'))![1]
 }, 30_000)
 afterAll(() => {
-  emulator.kill('SIGTERM')
+  rmSync(runnerTemp, { recursive: true, force: true })
+  try {
+    process.kill(-starter.pid!, 'SIGTERM')
+  } catch {
+    // Nothing is left of it: the test above says why.
+  }
 })
 
 /** Replaces ${{ steps.ID.outputs.NAME }} with what the step set, as the runner does. */
