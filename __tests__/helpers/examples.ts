@@ -72,6 +72,25 @@ const toData = (value: Value): data.ExpressionData =>
             ...Object.entries(value).map(([key, v]) => ({ key, value: toData(v) }))
           )
 
+/**
+ * The status functions a step's `if:` may call, for a job whose steps so far
+ * all succeeded (or not).
+ */
+export function statusFunctions(succeeded = true): Map<string, FunctionDefinition> {
+  const results: Record<string, boolean> = {
+    always: true,
+    success: succeeded,
+    failure: !succeeded,
+    cancelled: false
+  }
+  return new Map(
+    Object.entries(results).map(([name, result]) => [
+      name,
+      { name, description: name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(result) }
+    ])
+  )
+}
+
 /** One expression's value, with GitHub's evaluator; `functions` are the status functions a condition may call. */
 export function evaluate(
   expression: string,

@@ -5,32 +5,17 @@
  * for. A new `if:` fails this test until its cases are written here.
  */
 import { expect, test } from '@jest/globals'
-import { data } from '@actions/expressions'
 import { truthy } from '@actions/expressions/result'
-import { evaluate, type Value } from '../helpers/examples.js'
+import { evaluate, statusFunctions, type Value } from '../helpers/examples.js'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
-/** The status functions a step's `if:` may call; the cases here are of runs that are going well. */
-const STATUS = ['always', 'success', 'failure', 'cancelled']
-const statusFunctions = new Map(
-  STATUS.map((name) => [
-    name,
-    {
-      name,
-      description: name,
-      minArgs: 0,
-      maxArgs: 0,
-      call: () => new data.BooleanData(name !== 'failure' && name !== 'cancelled')
-    }
-  ])
-)
-
+/** The cases here are of runs that are going well. */
 const evaluateCondition = (expression: string, context: Record<string, Value>): boolean =>
-  truthy(evaluate(expression, context, statusFunctions))
+  truthy(evaluate(expression, context, statusFunctions()))
 
 const REPOSITORY = 'octo-org/golden-images'
 /** The github context of the events the project's conditions are meant for. */
