@@ -15,7 +15,10 @@ const emulator = emulatorForEachTest((created) => {
 
 test('FailedOperation.DescribeBlueprintsFailed ("try again later") during the wait is retried, not the end of the run', async () => {
   emulator.setBlueprintState(BLUEPRINT_ID, 'SYNCING')
-  emulator.setBlueprintState(BLUEPRINT_ID, 'NORMAL', 2500)
+  // 2.5 s after the first read, however long the step took to start.
+  emulator.before('DescribeBlueprints', () =>
+    emulator.setBlueprintState(BLUEPRINT_ID, 'NORMAL', 2500)
+  )
   emulator.inject(
     'DescribeBlueprints',
     { kind: 'error', code: 'FailedOperation.DescribeBlueprintsFailed' },

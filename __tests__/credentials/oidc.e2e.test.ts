@@ -132,7 +132,10 @@ test('an audience the provider does not trust is rejected', async () => {
 test('credentials that expire during a long wait are renewed before they do', async () => {
   const [a] = rootAccounts(1)
   emulator.addAccounts('root', [a]).addBlueprint({ id: BLUEPRINT_ID, state: 'SYNCING' })
-  emulator.setBlueprintState(BLUEPRINT_ID, 'NORMAL', 4000)
+  // Four seconds after the first read, however long the step took to start.
+  emulator.before('DescribeBlueprints', () =>
+    emulator.setBlueprintState(BLUEPRINT_ID, 'NORMAL', 4000)
+  )
   emulator.identity.credentialSeconds = 3
 
   const result = await runAction(oidcInputs({ 'account-ids': a }), emulator.idTokenVariables)
