@@ -196,6 +196,27 @@ describe('organization-units', () => {
   })
 })
 
+/** Every member shared with by a GitHub OIDC role that assumes the organization role to read `org`. */
+function oidcOrganizationStep(org: OrganizationEmulator) {
+  const oidcRole = `qcs::cam::uin/${OWNER_UIN}:roleName/github-image-sharer`
+  emulator.identity
+    .addProvider('github-actions')
+    .addRole({ arn: oidcRole, providerId: 'github-actions', subject: '*' })
+    .addTrustingRole({ arn: ROLE, trustedAccounts: [OWNER_UIN] })
+  emulator.organization = org
+  return orgStep(
+    {
+      'secret-id': '',
+      'secret-key': '',
+      'role-arn': oidcRole,
+      'oidc-provider-id': 'github-actions',
+      'organization-units': 'all',
+      'organization-role-arn': ROLE
+    },
+    emulator.idTokenVariables
+  )
+}
+
 describe('the organization role', () => {
   test("is assumed with the step's keys, and only it reads the organization", async () => {
     emulator.organization = organization(MANAGEMENT).addMembers({ uin: OWNER_UIN, unit: TEST })
@@ -227,23 +248,8 @@ describe('the organization role', () => {
   })
 
   test('works with GitHub OIDC: the OIDC role assumes the organization role', async () => {
-    const oidcRole = `qcs::cam::uin/${OWNER_UIN}:roleName/github-image-sharer`
-    emulator.identity
-      .addProvider('github-actions')
-      .addRole({ arn: oidcRole, providerId: 'github-actions', subject: '*' })
-      .addTrustingRole({ arn: ROLE, trustedAccounts: [OWNER_UIN] })
-    emulator.organization = organization(MANAGEMENT).addMembers({ uin: OWNER_UIN, unit: TEST })
-
-    const result = await orgStep(
-      {
-        'secret-id': '',
-        'secret-key': '',
-        'role-arn': oidcRole,
-        'oidc-provider-id': 'github-actions',
-        'organization-units': 'all',
-        'organization-role-arn': ROLE
-      },
-      emulator.idTokenVariables
+    const result = await oidcOrganizationStep(
+      organization(MANAGEMENT).addMembers({ uin: OWNER_UIN, unit: TEST })
     )
 
     expect(errorLine(result)).toBe('')
@@ -256,25 +262,7 @@ describe('the organization role', () => {
 })
 
 describe('STS answers for the organization role', () => {
-  const oidcRole = `qcs::cam::uin/${OWNER_UIN}:roleName/github-image-sharer`
-  const oidcStep = () => {
-    emulator.identity
-      .addProvider('github-actions')
-      .addRole({ arn: oidcRole, providerId: 'github-actions', subject: '*' })
-      .addTrustingRole({ arn: ROLE, trustedAccounts: [OWNER_UIN] })
-    emulator.organization = organization(MANAGEMENT)
-    return orgStep(
-      {
-        'secret-id': '',
-        'secret-key': '',
-        'role-arn': oidcRole,
-        'oidc-provider-id': 'github-actions',
-        'organization-units': 'all',
-        'organization-role-arn': ROLE
-      },
-      emulator.idTokenVariables
-    )
-  }
+  const oidcStep = () => oidcOrganizationStep(organization(MANAGEMENT))
 
   test('ServiceUnavailable on AssumeRole is retried, and the members are shared', async () => {
     emulator.inject('AssumeRole', { kind: 'error', code: 'ServiceUnavailable' })
