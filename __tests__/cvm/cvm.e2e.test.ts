@@ -71,6 +71,28 @@ describe('from a CVM image', () => {
     expect(again.outputs.changed).toBe('false')
   })
 
+  test('with family, a re-run reads the CVM image only while its blueprint is not yet named for the family', async () => {
+    const withFamily = { family: 'golden-ubuntu-*' }
+    const first = await cvmStep(withFamily)
+    const made = first.outputs['blueprint-id']
+    expect(emulator.blueprint(made).name).toBe(NAME)
+    const readsBefore = emulator.callsTo('DescribeImagesToShare').length
+
+    const again = await cvmStep(withFamily)
+
+    expect(errorLine(again)).toBe('')
+    expect(again.outputs['blueprint-id']).toBe(made)
+    expect(emulator.callsTo('DescribeImagesToShare')).toHaveLength(readsBefore)
+    expect(emulator.callsTo('ModifyBlueprintAttribute')).toHaveLength(1)
+
+    // A blueprint an earlier run made but did not name yet is read for and named.
+    emulator.blueprint(made).name = IMAGE
+    const named = await cvmStep(withFamily)
+    expect(errorLine(named)).toBe('')
+    expect(emulator.callsTo('DescribeImagesToShare')).toHaveLength(readsBefore + 1)
+    expect(emulator.blueprint(made).name).toBe(NAME)
+  })
+
   test('a lost ModifyImageSharePermission answer is settled by looking, never by a second blueprint', async () => {
     emulator.inject(CONVERT, { kind: 'lose-answer' })
 

@@ -13,6 +13,7 @@ import type { CvmImage } from '../cloud/image-conversion.js'
 import type { Clock } from '../common/clock.js'
 import type { Logger } from '../common/logger.js'
 import type { ImageSelector } from './image.js'
+import { inFamily } from './lifecycle/versions.js'
 import { COPY_WAIT_SECONDS } from './regions/road.js'
 import { waitForNormal, type WaitSchedule } from './wait.js'
 
@@ -173,7 +174,10 @@ async function usable(
     onState: () => undefined,
     schedule: deps.waitSchedule
   })
-  if (context.familyPattern === undefined) return image
+  // Named already (by an earlier run, or by Tencent): the family matches it, and the CVM image need not be read.
+  if (context.familyPattern === undefined || inFamily(image.nameAsGiven, context.familyPattern)) {
+    return image
+  }
   const source = cvm ?? (await deps.api.describeImageToShare(imageId))
   const name = source?.nameAsGiven.slice(0, 60)
   if (!source || !name || name === image.nameAsGiven || context.dryRun) return image
