@@ -112,7 +112,7 @@ const outputDescription = (name: string) => ACTION_METADATA.outputs[name].descri
 const sinceMark = (text: string) =>
   /\*\*Since 1\.1\.0\.\*\*|Since 1\.1\.0\.$/.test(text.trim())
     ? 'entry'
-    : /since 1\.1\.0/.test(text)
+    : /since 1\.1\.0/i.test(text)
       ? 'part'
       : 'none'
 /** The input names a sentence of action.yml (or a README cell) names. */
