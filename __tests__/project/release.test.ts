@@ -68,30 +68,48 @@ const tags = () =>
     .split('\n')
     .filter(Boolean)
 
-test('tags vX.Y.Z and the major tag when dist/ is the build of src/', () => {
-  // Built here first: bundle module IDs depend on where node_modules lies, and here it is a link.
+/** Builds here and commits dist/: bundle module IDs depend on where node_modules lies, and here it is a link. */
+function commitBuild() {
   execFileSync('npm', ['run', 'build'], { cwd: clone, stdio: 'pipe' })
-  execFileSync(
-    'git',
-    [
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@e.invalid',
-      'commit',
-      '-qam',
-      'build',
-      '--allow-empty'
-    ],
-    {
-      cwd: clone
-    }
-  )
+  const author = ['-c', 'user.name=t', '-c', 'user.email=t@e.invalid']
+  execFileSync('git', [...author, 'commit', '-qam', 'build', '--allow-empty'], { cwd: clone })
+}
+const major = () => `v${version().split('.')[0]}`
+
+test('tags vX.Y.Z and the major tag when dist/ is the build of src/', () => {
+  commitBuild()
   const result = release(version())
   expect(result.stderr).toBe('')
   expect(result.status).toBe(0)
-  expect(tags().sort()).toEqual([`v${version()}`, `v${version().split('.')[0]}`].sort())
+  expect(tags().sort()).toEqual([`v${version()}`, major()].sort())
+  expect(result.stdout).toContain(
+    `Publish with: git push origin refs/tags/v${version()} +refs/tags/${major()}`
+  )
 }, 60_000)
+
+test('leaves the major tag on a newer release: a patch of an older line does not take it back', () => {
+  commitBuild()
+  const [maj, minor] = version().split('.').map(Number)
+  const newer = `v${maj}.${minor + 1}.0`
+  const author = ['-c', 'user.name=t', '-c', 'user.email=t@e.invalid']
+  execFileSync('git', [...author, 'tag', '-a', newer, '-m', newer, 'HEAD~1'], { cwd: clone })
+  execFileSync('git', [...author, 'tag', '-fa', major(), '-m', newer, 'HEAD~1'], { cwd: clone })
+
+  const result = release(version())
+
+  expect(result.status).toBe(0)
+  expect(tags()).toEqual([`v${version()}`])
+  expect(result.stdout).toContain(`${major()} stays on ${newer}, which is newer`)
+  expect(result.stdout).toContain(`Publish with: git push origin refs/tags/v${version()}\n`)
+}, 60_000)
+
+test('refuses --push without a remote named origin, before tagging', () => {
+  execFileSync('git', ['remote', 'remove', 'origin'], { cwd: clone })
+  const result = release(version(), '--push')
+  expect(result.status).toBe(1)
+  expect(result.stderr).toContain('--push needs a remote named origin')
+  expect(tags()).toEqual([])
+})
 
 test('refuses when dist/ is not the build of src/', () => {
   const main = join(clone, 'src/action/main.ts')
