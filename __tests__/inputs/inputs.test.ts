@@ -216,7 +216,7 @@ describe('parseAccountIds', () => {
     ['7000 0016', 'two short numbers']
   ])('refuses %s (%s) before any call', (value) => {
     expect(() => parseAccountIds(value, 'account-ids')).toThrow(
-      /has (an )?invalid account IDs?: .*5 to 20 digits with no leading zero/
+      /has (an )?invalid account IDs?: .*5 to 20 digits with no leading zero, .*\(a # starts a comment .*\), or a JSON array of strings\./
     )
   })
 

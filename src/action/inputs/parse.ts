@@ -100,7 +100,8 @@ export function parseAccountIds(
     throw new InputError(
       `Input ${named(inputName)} has ${invalid.length === 1 ? 'an invalid account ID' : 'invalid account IDs'}: ${list}. ` +
         'Give the account ID of each root account (Account Center > Account Information): ' +
-        '5 to 20 digits with no leading zero, separated by commas, spaces or newlines.'
+        '5 to 20 digits with no leading zero, separated by commas, spaces or newlines (a # starts a comment ' +
+        'to the end of its line), or a JSON array of strings.'
     )
   }
   if (ids.length === 0) {
