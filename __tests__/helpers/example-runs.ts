@@ -21,9 +21,11 @@ export const PULL_REQUEST = 'repo:octo-org/golden-images:pull_request'
 export const CHINA_HOST = 'lighthouse.tencentcloudapi.com'
 export const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString()
 
-/** The one example in a document that gives an input. */
-export function example(where: string, input: string): ExampleStep {
-  const found = examples.filter((step) => step.where === where && input in step.with)
+/** The one example in a document that gives an input (with a value like `value`, if given). */
+export function example(where: string, input: string, value = /(?:)/): ExampleStep {
+  const found = examples.filter(
+    (step) => step.where === where && input in step.with && value.test(step.with[input])
+  )
   expect(found.map((step) => step.where)).toEqual([where])
   return found[0]
 }

@@ -16,6 +16,8 @@ export interface ExampleStep {
   with: Record<string, string>
   /** The steps after it in the same job (their `env` and `run`), as written. */
   after: { env?: Record<string, string>; run?: string }[]
+  /** The `include` entries of its job's matrix, if it has one. */
+  matrix: Record<string, string>[]
 }
 
 const THIS_ACTION = /^your-org\/lighthouse-share-blueprint-action@/
@@ -27,19 +29,28 @@ function parseBlock(block: string): unknown {
   return parse(lines.map((line) => line.slice(indent)).join('\n'))
 }
 
-/** Every list of steps in a parsed block: a job's `steps`, or a fragment that is a list itself. */
-function stepLists(node: unknown): Record<string, unknown>[][] {
-  if (Array.isArray(node)) return [node as Record<string, unknown>[]]
+interface Job {
+  steps?: Record<string, unknown>[]
+  strategy?: { matrix?: { include?: Record<string, string>[] } }
+}
+
+/** Every list of steps in a parsed block (a job's, or a fragment that is a list itself), with its job's matrix. */
+function stepLists(
+  node: unknown
+): { steps: Record<string, unknown>[]; matrix: Record<string, string>[] }[] {
+  if (Array.isArray(node)) return [{ steps: node as Record<string, unknown>[], matrix: [] }]
   if (!node || typeof node !== 'object') return []
-  const jobs = (node as { jobs?: Record<string, { steps?: Record<string, unknown>[] }> }).jobs
-  return Object.values(jobs ?? {}).flatMap((job) => (job.steps ? [job.steps] : []))
+  const jobs = Object.values((node as { jobs?: Record<string, Job> }).jobs ?? {})
+  return jobs.flatMap((job) =>
+    job.steps ? [{ steps: job.steps, matrix: job.strategy?.matrix?.include ?? [] }] : []
+  )
 }
 
 export function exampleSteps(root: URL): ExampleStep[] {
   return userDocuments(root).flatMap(({ where, text }) =>
     [...text.matchAll(/```yaml\n([\s\S]*?)```/g)]
       .flatMap(([, block]) => stepLists(parseBlock(block)))
-      .flatMap((steps) =>
+      .flatMap(({ steps, matrix }) =>
         steps.flatMap((step, i) =>
           typeof step.uses === 'string' && THIS_ACTION.test(step.uses)
             ? [
@@ -52,7 +63,8 @@ export function exampleSteps(root: URL): ExampleStep[] {
                       String(value as string | number | boolean)
                     ])
                   ),
-                  after: steps.slice(i + 1)
+                  after: steps.slice(i + 1),
+                  matrix
                 }
               ]
             : []

@@ -43,6 +43,29 @@ describe('the guides', () => {
     })
   })
 
+  test("copies made some other way: each matrix entry shares its own region's image", async () => {
+    const step = example('docs/copies.md', 'region', /matrix\./)
+    expect(step.matrix.length).toBeGreaterThan(1)
+    await onSiteOf(step, async (emulator) => {
+      emulator.addAccounts('root', listed(step))
+      for (const entry of step.matrix) {
+        emulator.addBlueprint({ id: entry['blueprint-id'], region: entry.region })
+      }
+      trustRoles(emulator, { [step.with['role-arn']]: MAIN })
+
+      for (const entry of step.matrix) {
+        const result = await runExample(emulator, step, { matrix: entry })
+        expect(errorLine(result)).toBe('')
+        expect(JSON.parse(result.outputs['blueprint-ids'])).toEqual({
+          [entry.region]: entry['blueprint-id']
+        })
+      }
+      for (const { 'blueprint-id': id } of step.matrix) {
+        expect(emulator.sharesOf(id).sort()).toEqual(listed(step).sort())
+      }
+    })
+  })
+
   test('families: the newest two builds keep their shares, and five images stay', async () => {
     const step = example('docs/families.md', 'family')
     const weeks = [43, 44, 45, 46, 47, 48, 49].map((week) => ({
