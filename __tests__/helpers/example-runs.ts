@@ -10,7 +10,7 @@ import { expect } from '@jest/globals'
 import type { LighthouseEmulator } from '../emulator/lighthouse-emulator.js'
 import type { Site } from '../emulator/spec.js'
 import { CANCEL, SHARE } from './actions.js'
-import { exampleSteps, interpolate, type ExampleStep, type Value } from './examples.js'
+import { exampleSteps, interpolateAll, type ExampleStep, type Value } from './examples.js'
 import { startEmulator } from './fixtures.js'
 import { runAction, type ActionResult } from './run-action.js'
 
@@ -76,9 +76,7 @@ export function runExample(
   context: Record<string, Value> = {},
   env: Record<string, string> = {}
 ): Promise<ActionResult> {
-  const inputs = Object.fromEntries(
-    Object.entries(step.with).map(([name, value]) => [name, interpolate(value, context)])
-  )
+  const inputs = interpolateAll(step.with, context)
   const oidc = inputs['role-arn'] ? emulator.idTokenVariables : {}
   return runAction({ ...inputs, endpoint: emulator.endpoint }, { ...oidc, ...env })
 }

@@ -122,3 +122,13 @@ export function interpolate(text: string, context: Record<string, Value>): strin
     return value === undefined || value === null ? '' : String(value)
   })
 }
+
+/** Each of a step's values (its `with:` or `env:`) interpolated. */
+export function interpolateAll(
+  values: Record<string, string> = {},
+  context: Record<string, Value>
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [name, interpolate(String(value), context)])
+  )
+}

@@ -99,11 +99,18 @@ export async function runAction(
   }
 }
 
-/** Reads the `name<<delimiter ... delimiter` blocks @actions/core writes. */
+/**
+ * Reads a GITHUB_OUTPUT file as the runner does: the `name<<delimiter ...
+ * delimiter` blocks @actions/core writes, and the `name=value` lines of a
+ * script's `echo`.
+ */
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {}
-  const block = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
-  for (const match of text.matchAll(block)) outputs[match[1]] = match[3]
+  const entry = /^([^\n<=]+)<<(\S+)\n([\s\S]*?)\n\2$|^([^\n<=]+)=(.*)$/gm
+  for (const [, name, , block, lineName, line] of text.matchAll(entry)) {
+    if (name) outputs[name] = block
+    else outputs[lineName] = line
+  }
   return outputs
 }
 

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { LighthouseEmulator } from '../emulator/lighthouse-emulator.js'
-import { interpolate } from '../helpers/examples.js'
+import { interpolateAll } from '../helpers/examples.js'
 import { SECRET_ID, SECRET_KEY } from '../helpers/fixtures.js'
 import { errorLine, listOutput } from '../helpers/run-action.js'
 import {
@@ -58,12 +58,7 @@ describe("the README's first example", () => {
 
       expect(errorLine(result)).toBe('')
       const [report] = withKeys.after
-      const env = Object.fromEntries(
-        Object.entries(report.env ?? {}).map(([name, value]) => [
-          name,
-          interpolate(value, { steps: { share: { outputs: result.outputs } } })
-        ])
-      )
+      const env = interpolateAll(report.env, { steps: { share: { outputs: result.outputs } } })
       const script = spawnSync('bash', ['-e', '-c', report.run!], { env, encoding: 'utf8' })
       expect(script.stdout.trim()).toBe(
         `Shared with ${result.outputs['shared-account-ids']} (RequestId ${result.outputs['request-id']})`

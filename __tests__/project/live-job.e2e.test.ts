@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { truthy } from '@actions/expressions/result'
 import { parse } from 'yaml'
 import type { Site } from '../emulator/spec.js'
-import { evaluate, interpolate, statusFunctions, type Value } from '../helpers/examples.js'
+import { evaluate, interpolateAll, statusFunctions, type Value } from '../helpers/examples.js'
 import { trustRoles, MAIN, CHINA_HOST } from '../helpers/example-runs.js'
 import { OWNER_UIN, startEmulator } from '../helpers/fixtures.js'
 import { parseOutputFile, runAction } from '../helpers/run-action.js'
@@ -45,14 +45,6 @@ const HOSTS: Record<Site, string> = {
   international: 'lighthouse.intl.tencentcloudapi.com'
 }
 
-/** A script's outputs: `name=value` lines and `name<<delimiter` blocks, as the runner reads them. */
-const stepOutputs = (text: string): Record<string, string> => ({
-  ...Object.fromEntries(
-    [...text.matchAll(/^([\w-]+)=(.*)$/gm)].map(([, name, value]) => [name, value])
-  ),
-  ...parseOutputFile(text)
-})
-
 /** What each step did: skipped, or its exit status. */
 type Ran = { step: string; status: number | 'skipped' }[]
 
@@ -65,10 +57,7 @@ async function playLiveJob(site: Site, vars: Record<string, string>): Promise<Ra
     trustRoles(emulator, { [`qcs::cam::uin/${OWNER_UIN}:roleName/live-check`]: MAIN })
     const steps: Record<string, Value> = {}
     const context = () => ({ vars, steps })
-    const resolved = (values: Record<string, string> = {}) =>
-      Object.fromEntries(
-        Object.entries(values).map(([name, value]) => [name, interpolate(String(value), context())])
-      )
+    const resolved = (values?: Record<string, string>) => interpolateAll(values, context())
     const jobEnv = resolved(job.env)
     const ran: Ran = []
     for (const step of job.steps) {
@@ -94,7 +83,7 @@ async function playLiveJob(site: Site, vars: Record<string, string>): Promise<Ra
           env: { ...env, ...resolved(step.env) },
           encoding: 'utf8'
         })
-        if (step.id) steps[step.id] = { outputs: stepOutputs(readFileSync(output, 'utf8')) }
+        if (step.id) steps[step.id] = { outputs: parseOutputFile(readFileSync(output, 'utf8')) }
         ran.push({ step: name, status: script.status ?? -1 })
       } else {
         ran.push({ step: name, status: 0 }) // actions/checkout: nothing to check here

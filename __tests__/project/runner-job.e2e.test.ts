@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parse } from 'yaml'
-import { runAction, type ActionResult } from '../helpers/run-action.js'
+import { interpolateAll, type Value } from '../helpers/examples.js'
+import { parseOutputFile, runAction, type ActionResult } from '../helpers/run-action.js'
 
 interface Step {
   id?: string
@@ -50,7 +51,7 @@ beforeAll(async () => {
   })
   const [status] = (await once(starter, 'exit')) as [number | null]
   if (status !== 0) throw new Error(`The step that starts the emulator exited with ${status}.`)
-  endpoint = /^endpoint=(.*)$/m.exec(readFileSync(output, 'utf8'))![1]
+  endpoint = parseOutputFile(readFileSync(output, 'utf8')).endpoint
 }, 30_000)
 afterAll(() => {
   rmSync(runnerTemp, { recursive: true, force: true })
@@ -61,30 +62,18 @@ afterAll(() => {
   }
 })
 
-/** Replaces ${{ steps.ID.outputs.NAME }} with what the step set, as the runner does. */
-function resolve(text: string, outputs: Record<string, Record<string, string>>): string {
-  const expression = /\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}/g
-  return text.replace(expression, (_, id: string, name: string) => {
-    return id === 'emulator' && name === 'endpoint' ? endpoint : (outputs[id]?.[name] ?? '')
-  })
-}
-
 test("the CI job's `uses: ./` steps and checks pass against the emulator script", async () => {
-  const outputs: Record<string, Record<string, string>> = {}
+  // The steps context: what each step set, as later steps' ${{ steps.ID.outputs.NAME }} read it.
+  const done: Record<string, Value> = { emulator: { outputs: { endpoint } } }
   /** What each step did, as the job's log would show it: its kind and its exit status. */
   const ran: { step: string; status: number | null; detail: string }[] = []
   for (const step of steps) {
     if (step.uses === './') {
-      const inputs = Object.fromEntries(
-        Object.entries(step.with ?? {}).map(([k, v]) => [k, resolve(String(v), outputs)])
-      )
-      const result: ActionResult = await runAction(inputs)
-      outputs[step.id!] = result.outputs
+      const result: ActionResult = await runAction(interpolateAll(step.with, { steps: done }))
+      done[step.id!] = { outputs: result.outputs }
       ran.push({ step: `uses ${step.id}`, status: result.exitCode, detail: result.stdout })
     } else if (step.run && step.env) {
-      const env = Object.fromEntries(
-        Object.entries(step.env).map(([k, v]) => [k, resolve(String(v), outputs)])
-      )
+      const env = interpolateAll(step.env, { steps: done })
       const check = spawnSync('bash', ['-e', '-c', step.run], {
         env: { PATH: process.env.PATH, ...env },
         encoding: 'utf8'
