@@ -194,6 +194,24 @@ describe('an image that cannot become a blueprint stops the step before any chan
   })
 })
 
+test('a blueprint made before its rename failed is named in the failure and the outputs', async () => {
+  emulator.inject('ModifyBlueprintAttribute', {
+    kind: 'error',
+    code: 'InvalidParameterValue.TooLong'
+  })
+
+  const result = await cvmStep({ family: 'golden-ubuntu-*' })
+
+  expect(result.exitCode).toBe(1)
+  const [made] = blueprintsOf(IMAGE)
+  expect(errorLine(result)).toContain('InvalidParameterValue.TooLong')
+  expect(errorLine(result)).toContain(
+    `(${made.id} was made from CVM image ${IMAGE} before the step stopped; a re-run uses it.)`
+  )
+  expect(result.outputs['blueprint-id']).toBe(made.id)
+  expect(result.outputs.changed).toBe('true')
+})
+
 test('a step that stops after the blueprint was made says so, and names it in the outputs', async () => {
   // No organization exists: the targets fail after the conversion.
   const result = await cvmStep({ 'organization-units': 'all' })

@@ -41,10 +41,20 @@ async function steps(runtime: Runtime, journal: Journal, learn: Learn): Promise<
   const api = clients.apiFor(settings.region)
   // A CVM image is made a blueprint first (or found as the one made before); a dry run makes none.
   const { selector } = journal.converted(
-    await blueprintFor({ api, clock, log, waitSchedule }, settings.image, {
-      ...settings,
-      familyPattern: settings.family?.pattern
-    })
+    await blueprintFor(
+      {
+        api,
+        clock,
+        log,
+        waitSchedule,
+        onConverted: (conversion) => journal.converted({ conversion })
+      },
+      settings.image,
+      {
+        ...settings,
+        familyPattern: settings.family?.pattern
+      }
+    )
   )
   // The image first: one read, and a name that finds none stops the step before the organization is read.
   const image = await chooseImage(

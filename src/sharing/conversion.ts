@@ -31,6 +31,8 @@ export interface ConversionDeps {
   clock: Clock
   log: Logger
   waitSchedule?: WaitSchedule
+  /** Told of the blueprint as soon as it is made or found: a wait or a rename that fails after must not lose it. */
+  onConverted?: (conversion: Conversion) => void
 }
 
 /** The CVM image cannot become a blueprint: it is missing, not NORMAL, or a condition Tencent states is not met. */
@@ -54,6 +56,7 @@ export async function blueprintFor(
   const earlier = await blueprintOf(deps.api, imageId)
   if (earlier) {
     deps.log.info(`${earlier.id} is the blueprint an earlier run made from CVM image ${imageId}.`)
+    deps.onConverted?.({ imageId, how: 'found', blueprintId: earlier.id })
     const image = await usable(deps, earlier.id, context, imageId)
     return {
       selector: { id: image.id, ready: image },
@@ -66,6 +69,7 @@ export async function blueprintFor(
     return { selector: { plannedFrom: imageId }, conversion: { imageId, how: 'planned' } }
   }
   const made = await convert(deps, imageId)
+  deps.onConverted?.({ imageId, how: 'made', ...made })
   const image = await usable(deps, made.blueprintId, context, imageId, cvm)
   return {
     selector: { id: image.id, ready: image },
