@@ -4,19 +4,12 @@
  * a false "not found". The bundled action against the emulator.
  */
 import { describe, expect, test } from '@jest/globals'
-import {
-  BLUEPRINT_ID,
-  emulatorForEachTest,
-  rootAccounts,
-  shareInputs
-} from '../helpers/fixtures.js'
+import { BLUEPRINT_ID, emulatorWithImage, rootAccounts, shareInputs } from '../helpers/fixtures.js'
 import { errorLine, listOutput, runAction } from '../helpers/run-action.js'
 import { SHARE } from '../helpers/actions.js'
 
 const accounts = rootAccounts(2)
-const emulator = emulatorForEachTest((created) => {
-  created.addAccounts('root', accounts).addBlueprint({ id: BLUEPRINT_ID, name: 'golden' })
-})
+const emulator = emulatorWithImage(accounts, { name: 'golden' })
 const share = (overrides: Record<string, string> = {}) =>
   runAction(shareInputs(emulator, { 'account-ids': accounts.join(','), ...overrides }))
 

@@ -1,17 +1,10 @@
 /** Codes read as Tencent lists them per action: the bundled action against the emulator. */
 import { expect, test } from '@jest/globals'
-import {
-  BLUEPRINT_ID,
-  emulatorForEachTest,
-  rootAccounts,
-  shareInputs
-} from '../helpers/fixtures.js'
+import { BLUEPRINT_ID, emulatorWithImage, rootAccounts, shareInputs } from '../helpers/fixtures.js'
 import { errorLine, listOutput, runAction } from '../helpers/run-action.js'
 
 const accounts = rootAccounts(2)
-const emulator = emulatorForEachTest((created) => {
-  created.addAccounts('root', accounts).addBlueprint({ id: BLUEPRINT_ID })
-})
+const emulator = emulatorWithImage(accounts)
 
 test('FailedOperation.DescribeBlueprintsFailed ("try again later") during the wait is retried, not the end of the run', async () => {
   emulator.setBlueprintState(BLUEPRINT_ID, 'SYNCING')

@@ -8,13 +8,13 @@ import { describe, expect, test } from '@jest/globals'
 import { emulatorForEachTest, rootAccounts, shareInputs } from '../helpers/fixtures.js'
 import { errorLine, runAction, type ActionResult } from '../helpers/run-action.js'
 import { MODIFY } from '../helpers/actions.js'
+import { hoursAgo } from '../helpers/builds.js'
 
 const SOURCE = 'ap-singapore'
 const NAME = 'golden-ubuntu-24.04'
 const OLD = 'lhbp-old00001'
 const NEW = 'lhbp-new00001'
 const [a, b, c] = rootAccounts(3)
-const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString()
 
 const emulator = emulatorForEachTest((created) => {
   created

@@ -8,6 +8,7 @@
 import { expect, test } from '@jest/globals'
 import { emulatorForEachTest, rootAccounts, shareInputs } from '../helpers/fixtures.js'
 import { runAction } from '../helpers/run-action.js'
+import { hoursAgo } from '../helpers/builds.js'
 
 const SOURCE = 'ap-singapore'
 const COPIES = 'ap-tokyo'
@@ -16,7 +17,6 @@ const B1 = 'lhbp-bld00001'
 const B2 = 'lhbp-bld00002'
 const B2_COPY = 'lhbp-cpy00002'
 const [a] = rootAccounts(1)
-const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString()
 
 const emulator = emulatorForEachTest((created) => {
   created.addAccounts('root', [a]).addBlueprint({

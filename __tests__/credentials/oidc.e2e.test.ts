@@ -2,40 +2,26 @@
 import { expect, test } from '@jest/globals'
 import {
   BLUEPRINT_ID,
-  REGION,
+  ROLE_ARN,
   SECRET_ID,
   SECRET_KEY,
   rootAccounts,
-  emulatorForEachTest
+  emulatorForEachTest,
+  oidcInputs,
+  oidcRole
 } from '../helpers/fixtures.js'
 import { errorLine, runAction } from '../helpers/run-action.js'
 
-const ROLE_ARN = 'qcs::cam::uin/100000000001:roleName/github-image-sharer'
-const PROVIDER = 'github-actions'
 const SUBJECT = 'repo:octo-org/golden-images:ref:refs/heads/main'
 
 const emulator = emulatorForEachTest((emulator) => {
-  emulator.identity.addProvider(PROVIDER).addRole({
-    arn: ROLE_ARN,
-    providerId: PROVIDER,
-    subject: 'repo:octo-org/golden-images:*',
-    audience: 'sts.tencentcloudapi.com'
-  })
+  oidcRole(emulator, { audience: 'sts.tencentcloudapi.com' })
   emulator.identity.subject = SUBJECT
 })
 
-/** A share step with role-arn and no keys; the STS endpoint defaults to the emulator's host. */
-function oidcInputs(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    'blueprint-id': BLUEPRINT_ID,
-    'account-ids': rootAccounts(2).join(','),
-    region: REGION,
-    endpoint: emulator.endpoint,
-    'role-arn': ROLE_ARN,
-    'oidc-provider-id': PROVIDER,
-    ...overrides
-  }
-}
+/** A share step with role-arn and no keys, for two accounts; the STS endpoint defaults to the emulator's host. */
+const oidcShare = (overrides: Record<string, string> = {}) =>
+  oidcInputs(emulator, { 'account-ids': rootAccounts(2).join(','), ...overrides })
 
 function visibleOutput(result: Awaited<ReturnType<typeof runAction>>): string {
   return [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs)]
@@ -48,7 +34,7 @@ function visibleOutput(result: Awaited<ReturnType<typeof runAction>>): string {
 test('shares with credentials from GitHub OIDC only, and never shows them', async () => {
   emulator.addAccounts('root', rootAccounts(2)).addBlueprint({ id: BLUEPRINT_ID })
 
-  const result = await runAction(oidcInputs(), {
+  const result = await runAction(oidcShare(), {
     ...emulator.idTokenVariables,
     GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '1'
@@ -80,7 +66,7 @@ test('shares with credentials from GitHub OIDC only, and never shows them', asyn
 
 test('without id-token: write the step says what permission the job needs, and calls nothing', async () => {
   emulator.addBlueprint({ id: BLUEPRINT_ID })
-  const result = await runAction(oidcInputs())
+  const result = await runAction(oidcShare())
   expect(result.exitCode).toBe(1)
   expect(errorLine(result)).toContain('this job cannot get a GitHub OIDC token')
   expect(errorLine(result)).toContain('Give the job "permissions: id-token: write"')
@@ -93,7 +79,7 @@ test('a role whose trust policy does not match the job fails with the STS code, 
   emulator.addBlueprint({ id: BLUEPRINT_ID })
   emulator.identity.subject = 'repo:someone-else/fork:ref:refs/heads/main'
 
-  const result = await runAction(oidcInputs(), emulator.idTokenVariables)
+  const result = await runAction(oidcShare(), emulator.idTokenVariables)
 
   expect(result.exitCode).toBe(1)
   const requestId = emulator.calls[0].requestId
@@ -110,7 +96,7 @@ test('a role whose trust policy does not match the job fails with the STS code, 
 test('a wrong provider name is named in the hint', async () => {
   emulator.addBlueprint({ id: BLUEPRINT_ID })
   const result = await runAction(
-    oidcInputs({ 'oidc-provider-id': 'no-such-provider' }),
+    oidcShare({ 'oidc-provider-id': 'no-such-provider' }),
     emulator.idTokenVariables
   )
   expect(errorLine(result)).toContain('InvalidParameter.WebIdentityTokenError')
@@ -122,7 +108,7 @@ test('a wrong provider name is named in the hint', async () => {
 test('an audience the provider does not trust is rejected', async () => {
   emulator.addBlueprint({ id: BLUEPRINT_ID })
   const result = await runAction(
-    oidcInputs({ 'oidc-audience': 'https://github.com/octo-org' }),
+    oidcShare({ 'oidc-audience': 'https://github.com/octo-org' }),
     emulator.idTokenVariables
   )
   expect(emulator.identity.idTokenAudiences).toEqual(['https://github.com/octo-org'])
@@ -138,7 +124,7 @@ test('credentials that expire during a long wait are renewed before they do', as
   )
   emulator.identity.credentialSeconds = 3
 
-  const result = await runAction(oidcInputs({ 'account-ids': a }), emulator.idTokenVariables)
+  const result = await runAction(oidcShare({ 'account-ids': a }), emulator.idTokenVariables)
 
   expect(result.exitCode).toBe(0)
   expect(emulator.identity.issued.length).toBeGreaterThanOrEqual(2)
@@ -154,7 +140,7 @@ test('credentials that expire during a long wait are renewed before they do', as
 
 test('role-arn with API key inputs is an error that says to choose one', async () => {
   const result = await runAction(
-    oidcInputs({ 'secret-id': SECRET_ID, 'secret-key': SECRET_KEY }),
+    oidcShare({ 'secret-id': SECRET_ID, 'secret-key': SECRET_KEY }),
     emulator.idTokenVariables
   )
   expect(errorLine(result)).toContain(
@@ -165,7 +151,7 @@ test('role-arn with API key inputs is an error that says to choose one', async (
 
 test('API keys in the environment are ignored with a notice when role-arn is set', async () => {
   emulator.addAccounts('root', rootAccounts(2)).addBlueprint({ id: BLUEPRINT_ID })
-  const result = await runAction(oidcInputs(), {
+  const result = await runAction(oidcShare(), {
     ...emulator.idTokenVariables,
     TENCENTCLOUD_SECRET_ID: SECRET_ID,
     TENCENTCLOUD_SECRET_KEY: SECRET_KEY
@@ -181,7 +167,7 @@ test('a role STS cannot get fails at once with the code it really returns and a 
   emulator.addAccounts('root', rootAccounts(2)).addBlueprint({ id: BLUEPRINT_ID })
 
   const result = await runAction(
-    oidcInputs({ 'role-arn': 'qcs::cam::uin/100000000001:roleName/no-such-role' }),
+    oidcShare({ 'role-arn': 'qcs::cam::uin/100000000001:roleName/no-such-role' }),
     emulator.idTokenVariables
   )
 
@@ -200,7 +186,7 @@ test("credentials whose ExpiredTime is already past on the runner's clock are as
   emulator.identity.expiredTimeSkewSeconds = -7200
 
   const result = await runAction(
-    oidcInputs({ 'account-ids': accounts.join(',') }),
+    oidcShare({ 'account-ids': accounts.join(',') }),
     emulator.idTokenVariables
   )
 
@@ -214,7 +200,7 @@ test('STS busy (ServiceUnavailable) is retried: the step signs in on the next at
   emulator.addAccounts('root', rootAccounts(2)).addBlueprint({ id: BLUEPRINT_ID })
   emulator.inject('AssumeRoleWithWebIdentity', { kind: 'error', code: 'ServiceUnavailable' })
 
-  const result = await runAction(oidcInputs(), emulator.idTokenVariables)
+  const result = await runAction(oidcShare(), emulator.idTokenVariables)
 
   expect(errorLine(result)).toBe('')
   expect(emulator.callsTo('AssumeRoleWithWebIdentity').map((c) => c.outcome)).toEqual([
@@ -230,7 +216,7 @@ test('a slow sign-in does not age the request it was for: the time is taken afte
   emulator.signatureWindowSeconds = 1
   emulator.inject('AssumeRoleWithWebIdentity', { kind: 'delay', ms: 2500 })
 
-  const result = await runAction(oidcInputs(), emulator.idTokenVariables)
+  const result = await runAction(oidcShare(), emulator.idTokenVariables)
 
   expect(errorLine(result)).toBe('')
   expect(emulator.calls.filter((c) => c.outcome === 'AuthFailure.SignatureExpire')).toEqual([])

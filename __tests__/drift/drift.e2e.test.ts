@@ -14,16 +14,11 @@ import {
   shareInputs
 } from '../helpers/fixtures.js'
 import { errorLine, runAction } from '../helpers/run-action.js'
+import { weeklyBuilds } from '../helpers/builds.js'
 
 const [a, b, c] = rootAccounts(3)
-const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString()
 /** Three weekly builds, w1 the oldest, each shared with a and b as last week's run left them. */
-const [w1, w2, w3] = [1, 2, 3].map((week) => ({
-  id: `lhbp-week000${week}`,
-  name: `golden-ubuntu-2026-w0${week}`,
-  createdTime: daysAgo(7 * (4 - week)),
-  sharedWith: [a, b]
-}))
+const [w1, w2, w3] = weeklyBuilds(3).map((build) => ({ ...build, sharedWith: [a, b] }))
 
 const emulator = emulatorForEachTest((created) => {
   created.addAccounts('root', [a, b, c])

@@ -13,37 +13,62 @@ import {
   shareInputs,
   REGION
 } from '../helpers/fixtures.js'
-import { errorLine, runAction, type ActionResult } from '../helpers/run-action.js'
+import { errorLine, objectOutput, runAction, type ActionResult } from '../helpers/run-action.js'
 import { readableSummary } from '../helpers/readable-summary.js'
+import { daysAgo, familyStepOn, weeklyBuilds } from '../helpers/builds.js'
 import { OrganizationEmulator } from '../emulator/organization.js'
 
 const [a, b, c] = rootAccounts(3)
 const COPIES = 'ap-shanghai'
-const DAY = 86_400_000
-const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString()
 /** A timestamp as a copy's mark carries it: 2026-11-01T00:00:00Z as 20261101T000000Z. */
 const compact = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')
-/** Weekly builds, w1 the oldest, each shared with a and b as last week's run left them. */
-const week = (n: number) => ({
-  id: `lhbp-week000${n}`,
-  name: `golden-ubuntu-2026-w0${n}`,
-  createdTime: daysAgo(7 * (6 - n))
-})
-const [w1, w2, w3, w4, w5] = [1, 2, 3, 4, 5].map(week)
+/** Weekly builds, w1 the oldest. */
+const [w1, w2, w3, w4, w5] = weeklyBuilds(5)
+type Build = typeof w1
 const markOf = (build: { id: string; createdTime: string }) =>
   `Copy of ${build.id} from ${REGION} ${compact(new Date(build.createdTime).toISOString())}`
+/** A build's copy in the copy region, marked as of that build and made at its time. */
+const copyOf = (build: Build, sharedWith: string[]) => ({
+  id: `lhbp-shweek0${build.id.slice(-1)}`,
+  region: COPIES,
+  name: build.name,
+  description: markOf(build),
+  createdTime: build.createdTime,
+  sharedWith
+})
+/** The changes to shares and images, each checked never to happen on a guess. */
+const CHANGES = [
+  'ShareBlueprintAcrossAccounts',
+  'CancelShareBlueprintAcrossAccounts',
+  'DeleteBlueprints'
+]
 
 const emulator = emulatorForEachTest((created) => {
   created.addAccounts('root', [a, b, c])
 })
 
-const familyStep = (overrides: Record<string, string>, env: Record<string, string> = {}) =>
+/** Adds the builds, each shared with `sharedWith` (a and b, as last week's run left them). */
+const addBuilds = (builds: Build[], sharedWith = [a, b]) => {
+  for (const build of builds) emulator.addBlueprint({ ...build, sharedWith })
+}
+const familyStep = familyStepOn(emulator, [a, b])
+/** A step on w2 shared with a only, c offboarded. */
+const offboardC = (overrides: Record<string, string>) =>
+  familyStep({ 'blueprint-id': w2.id, 'account-ids': a, 'revoke-account-ids': c, ...overrides })
+/** A step on `image` taking the organization's members in `units` as the list, revoke-unlisted on. */
+const organizationStep = (image: Build, units: string) =>
   runAction(
-    shareInputs(emulator, { 'account-ids': `${a},${b}`, family: 'golden-ubuntu-*', ...overrides }),
-    env
+    shareInputs(emulator, {
+      'blueprint-id': image.id,
+      'organization-units': units,
+      'revoke-unlisted': 'true'
+    })
   )
-const objectOutput = <T = Record<string, string[]>>(result: ActionResult, name: string) =>
-  JSON.parse(result.outputs[name] ?? 'null') as T
+/** The accounts looked up by their ID in the organization. */
+const searchedMembers = () =>
+  emulator
+    .callsTo('DescribeOrganizationMembers')
+    .flatMap((call) => (call.params.SearchKey ? [call.params.SearchKey] : []))
 const exists = (id: string) =>
   [...emulator.allBlueprints()].some((image) => image.id === id && image.state !== 'DELETING')
 const copyIn = (result: ActionResult, region = COPIES) =>
@@ -51,25 +76,11 @@ const copyIn = (result: ActionResult, region = COPIES) =>
 
 describe('1. copies are dated by the build their mark names', () => {
   test('a copy made today of an older build (week 1 re-run after week 2) is the older version in every region', async () => {
-    for (const build of [w1, w2, w3]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+    addBuilds([w1, w2, w3])
     // Week 2 was copied 10 days ago; week 1 was re-run and copied yesterday.
     emulator
-      .addBlueprint({
-        id: 'lhbp-shweek02',
-        region: COPIES,
-        name: w2.name,
-        description: markOf(w2),
-        createdTime: daysAgo(10),
-        sharedWith: [a, b]
-      })
-      .addBlueprint({
-        id: 'lhbp-shweek01',
-        region: COPIES,
-        name: w1.name,
-        description: markOf(w1),
-        createdTime: daysAgo(1),
-        sharedWith: [a, b]
-      })
+      .addBlueprint({ ...copyOf(w2, [a, b]), createdTime: daysAgo(10) })
+      .addBlueprint({ ...copyOf(w1, [a, b]), createdTime: daysAgo(1) })
 
     const result = await familyStep({
       'blueprint-id': w3.id,
@@ -91,7 +102,7 @@ describe('1. copies are dated by the build their mark names', () => {
   }, 30_000)
 
   test('with keep-shared, a copy that cannot be marked fails its region before its shares change', async () => {
-    for (const build of [w1, w2, w3]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+    addBuilds([w1, w2, w3])
     const noMarking = 'AKIDnoModifyBlueprintAttribute01'
     emulator.addCredential({
       secretId: noMarking,
@@ -128,7 +139,7 @@ describe('1. copies are dated by the build their mark names', () => {
   }, 30_000)
 
   test('an unmarked image in a copy region is not known to be a version: kept, with the command that settles it', async () => {
-    for (const build of [w1, w2, w3]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+    addBuilds([w1, w2, w3])
     emulator.addBlueprint({
       id: 'lhbp-shnomark',
       region: COPIES,
@@ -170,7 +181,7 @@ describe('2. only a list read whole is acted on', () => {
         createdTime: daysAgo(1 + i / 1000)
       })
     }
-    for (const build of [w1, w2, w3, w4]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+    addBuilds([w1, w2, w3, w4])
   }
 
   test('an image made while the pages are read is seen once: the third-newest version is kept', async () => {
@@ -218,12 +229,7 @@ describe('2. only a list read whole is acted on', () => {
     expect(result.exitCode).toBe(1)
     expect(errorLine(result)).toContain('DescribeBlueprints: the list changed while it was read')
     expect(errorLine(result)).toContain('so nothing that depends on it is done')
-    const changes = [
-      'ShareBlueprintAcrossAccounts',
-      'CancelShareBlueprintAcrossAccounts',
-      'DeleteBlueprints'
-    ]
-    expect(emulator.calls.filter((call) => changes.includes(call.action))).toEqual([])
+    expect(emulator.calls.filter((call) => CHANGES.includes(call.action))).toEqual([])
   }, 30_000)
 })
 
@@ -250,13 +256,7 @@ describe('3. an account loses a share for leaving only on proof that it left', (
       { nth: 2 }
     )
 
-    const result = await runAction(
-      shareInputs(emulator, {
-        'blueprint-id': w5.id,
-        'organization-units': 'all',
-        'revoke-unlisted': 'true'
-      })
-    )
+    const result = await organizationStep(w5, 'all')
 
     expect(errorLine(result)).toBe('')
     // The member the shifted page skipped never left: it keeps the share. (The leaver was on the page
@@ -265,10 +265,7 @@ describe('3. an account loses a share for leaving only on proof that it left', (
     expect(emulator.sharesOf(w5.id)).toContain(joiner)
     expect(JSON.parse(result.outputs['revoked-account-ids'])).toEqual([])
     // The account about to lose the share was looked up by its ID first.
-    const searched = emulator
-      .callsTo('DescribeOrganizationMembers')
-      .flatMap((call) => (call.params.SearchKey ? [call.params.SearchKey] : []))
-    expect(searched).toEqual([missed])
+    expect(searchedMembers()).toEqual([missed])
     expect(leaver).not.toBe(missed)
     expect(result.stdout).toContain(
       `::warning::1 account(s) not listed keep the share of ${w5.id}: they are not proven to have left (${missed})`
@@ -307,13 +304,7 @@ describe('3. an account loses a share for leaving only on proof that it left', (
       { nth: 2 }
     )
 
-    const result = await runAction(
-      shareInputs(emulator, {
-        'blueprint-id': w5.id,
-        'organization-units': String(prod),
-        'revoke-unlisted': 'true'
-      })
-    )
+    const result = await organizationStep(w5, String(prod))
 
     expect(errorLine(result)).toBe('')
     expect(emulator.sharesOf(w5.id)).toEqual([inMissedUnit, inProd])
@@ -330,17 +321,8 @@ describe('3. an account loses a share for leaving only on proof that it left', (
 describe('4. copies whose source was deleted are still dated, and regions converge', () => {
   test('a region skipped once catches up: its copies are retired and deleted by their marks', async () => {
     // The source region kept w4 and w5 only (older ones deleted while ap-shanghai was skipped).
-    for (const build of [w4, w5]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
-    for (const build of [w1, w2, w3, w4]) {
-      emulator.addBlueprint({
-        id: `lhbp-shweek0${build.id.slice(-1)}`,
-        region: COPIES,
-        name: build.name,
-        description: markOf(build),
-        createdTime: build.createdTime,
-        sharedWith: [a, b]
-      })
-    }
+    addBuilds([w4, w5])
+    for (const build of [w1, w2, w3, w4]) emulator.addBlueprint(copyOf(build, [a, b]))
     // A copy marked by an earlier release, whose source is gone: it cannot be dated.
     emulator.addBlueprint({
       id: 'lhbp-sholdmrk',
@@ -383,7 +365,7 @@ describe('5. a delete whose answer was lost is settled by reading', () => {
   ])(
     'an answer %s: the image is in deleted-blueprint-ids',
     async (_, fault, sent) => {
-      for (const build of [w1, w2, w3]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+      addBuilds([w1, w2, w3])
       emulator.inject('DeleteBlueprints', fault)
 
       const result = await familyStep({
@@ -406,7 +388,7 @@ describe('5. a delete whose answer was lost is settled by reading', () => {
   )
 
   test('an image someone else deleted first is reported as gone, not as deleted by this run', async () => {
-    for (const build of [w1, w2, w3]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+    addBuilds([w1, w2, w3])
     emulator.before('DeleteBlueprints', () => (emulator.blueprint(w1.id).state = 'DELETING'))
 
     const result = await familyStep({
@@ -558,16 +540,13 @@ describe('retiring is by version, not by account', () => {
     expect(emulator.sharesOf(w5.id)).toEqual([member])
     expect(emulator.sharesOf(w4.id)).toEqual([])
     // No one was looked up: a retire needs no proof of anyone's leaving.
-    const searched = emulator
-      .callsTo('DescribeOrganizationMembers')
-      .flatMap((call) => (call.params.SearchKey ? [call.params.SearchKey] : []))
-    expect(searched).toEqual([])
+    expect(searchedMembers()).toEqual([])
   }, 30_000)
 })
 
 describe('8. a CreatedTime not in the documented form dates nothing', () => {
   test('"0" and a time without a zone leave those images alone, and the summary says why', async () => {
-    for (const build of [w1, w2, w3, w4]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+    addBuilds([w1, w2, w3, w4])
     const odd: Record<string, string> = { [w1.id]: '0', [w2.id]: '2026-10-01T00:00:00' }
     emulator.inject(
       'DescribeBlueprints',
@@ -608,7 +587,7 @@ describe('8. a CreatedTime not in the documented form dates nothing', () => {
 
 describe('only the caller’s own images', () => {
   test('a SHARED image named like the family, even the newest, is never chosen, ranked or changed', async () => {
-    for (const build of [w1, w2]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+    addBuilds([w1, w2])
     // Answered in the image lists although they ask for custom images only: the filter is trusted no further.
     const theirs = {
       BlueprintId: 'lhbp-theirs01',
@@ -652,22 +631,11 @@ describe('only the caller’s own images', () => {
 
 /** Found by trying to make the step do the wrong thing, and kept so it never does again. */
 describe('attacks on the irreversible acts', () => {
-  const CHANGES = [
-    'ShareBlueprintAcrossAccounts',
-    'CancelShareBlueprintAcrossAccounts',
-    'DeleteBlueprints'
-  ]
-
   test('revoke-unlisted without the share list changes nothing, older versions included', async () => {
     emulator.site = 'international'
     emulator.addBlueprint({ ...w1, sharedWith: [a, c] }).addBlueprint({ ...w2, sharedWith: [a] })
 
-    const result = await familyStep({
-      'blueprint-id': w2.id,
-      'account-ids': a,
-      'revoke-account-ids': c,
-      'revoke-unlisted': 'true'
-    })
+    const result = await offboardC({ 'revoke-unlisted': 'true' })
 
     expect(result.exitCode).toBe(1)
     expect(errorLine(result)).toContain('Nothing was changed')
@@ -676,7 +644,7 @@ describe('attacks on the irreversible acts', () => {
   }, 30_000)
 
   test('a share made while a delete is tried again keeps the image: the shares are read before every attempt', async () => {
-    for (const build of [w1, w2, w3]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+    addBuilds([w1, w2, w3])
     // The first delete is dropped unanswered, and someone shares w1 just then.
     emulator
       .before('DeleteBlueprints', () =>
@@ -700,17 +668,8 @@ describe('attacks on the irreversible acts', () => {
 
   test('a dry run plans the deletes the real run makes, in a region whose copy it would make (international site)', async () => {
     emulator.site = 'international'
-    for (const build of [w1, w2, w3]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
-    for (const build of [w1, w2]) {
-      emulator.addBlueprint({
-        id: `lhbp-shweek0${build.id.slice(-1)}`,
-        region: COPIES,
-        name: build.name,
-        description: markOf(build),
-        createdTime: build.createdTime,
-        sharedWith: [a, b]
-      })
-    }
+    addBuilds([w1, w2, w3])
+    for (const build of [w1, w2]) emulator.addBlueprint(copyOf(build, [a, b]))
     const step = (dryRun: string) =>
       familyStep({
         'blueprint-id': w3.id,
@@ -774,13 +733,7 @@ describe('attacks on the irreversible acts', () => {
       { nth: 2 }
     )
 
-    const result = await runAction(
-      shareInputs(emulator, {
-        'blueprint-id': w5.id,
-        'organization-units': '701',
-        'revoke-unlisted': 'true'
-      })
-    )
+    const result = await organizationStep(w5, '701')
 
     expect(errorLine(result)).toBe('')
     expect(emulator.sharesOf(w5.id)).toEqual([moved, inProd])
@@ -816,7 +769,7 @@ describe('attacks on the irreversible acts', () => {
 
   test('ties in CreatedTime rank together: both kept while keep-images needs one of them', async () => {
     const w2b = { ...w2, id: 'lhbp-week002b' }
-    for (const build of [w1, w2, w2b, w3]) emulator.addBlueprint({ ...build, sharedWith: [a] })
+    addBuilds([w1, w2, w2b, w3], [a])
 
     const result = await familyStep({
       'blueprint-id': w3.id,
@@ -873,13 +826,7 @@ describe('attacks on the irreversible acts', () => {
       }
     )
 
-    const result = await runAction(
-      shareInputs(emulator, {
-        'blueprint-id': w3.id,
-        'organization-units': 'all',
-        'revoke-unlisted': 'true'
-      })
-    )
+    const result = await organizationStep(w3, 'all')
 
     expect(errorLine(result)).toBe('')
     expect(emulator.sharesOf(w3.id).sort()).toEqual([rejoins, stays].sort())
@@ -889,17 +836,12 @@ describe('attacks on the irreversible acts', () => {
 /** Found by a second attack, on the mends of the first, and kept so they never come back. */
 describe('a second attack on the irreversible acts', () => {
   type Versions = Record<string, Record<string, { 'revoked-account-ids': string[]; image: string }>>
-  const copyOf = (
-    build: { id: string; name: string; createdTime: string },
-    sharedWith: string[]
-  ) => ({
-    id: `lhbp-shweek0${build.id.slice(-1)}`,
-    region: COPIES,
-    name: build.name,
-    description: markOf(build),
-    createdTime: build.createdTime,
-    sharedWith
-  })
+  /** w1 shared with a and c in both regions; w2, the image, with a only. */
+  const offboardingFamily = () =>
+    emulator
+      .addBlueprint({ ...w1, sharedWith: [a, c] })
+      .addBlueprint({ ...w2, sharedWith: [a] })
+      .addBlueprint(copyOf(w1, [a, c]))
   const liveFamily = (region: string) =>
     [...emulator.allBlueprints()]
       .filter(
@@ -909,59 +851,45 @@ describe('a second attack on the irreversible acts', () => {
       .sort()
 
   describe('A. keep-images: a region never keeps fewer than M', () => {
-    test('A1. a newer kept version deleted by someone else while this run deletes: the next deletes stop', async () => {
-      for (const build of [w1, w2, w3, w4, w5])
-        emulator.addBlueprint({ ...build, sharedWith: [a, b] })
-      // After the one re-read of the region and the first delete (w3): w4 goes, before the second delete.
-      emulator.before('DeleteBlueprints', () => (emulator.blueprint(w4.id).state = 'DELETING'), {
-        nth: 2
-      })
+    // w4 is deleted by someone else just before the nth call of an action; the step runs
+    // keep-images 2 on the newest of the builds, and 2 must be left.
+    test.each([
+      [
+        'A1. a newer kept version deleted by someone else while this run deletes: the next deletes stop',
+        // After the one re-read of the region and the first delete (w3): w4 goes, before the second delete.
+        // A re-read before w2's delete shows w5 as its only newer version: w2 stays, with w5.
+        { builds: [w1, w2, w3, w4, w5], before: 'DeleteBlueprints', nth: 2 }
+      ],
+      [
+        'A2. the image itself deleted meanwhile still counts as a newer version in the fresh read',
+        // DescribeBlueprints: 1 choose the image, 2 actIn, 3 the re-read just before deleting.
+        // Left: w3 (and w2, which the fresh read shows has one newer version only).
+        { builds: [w1, w2, w3, w4], before: 'DescribeBlueprints', nth: 3 }
+      ]
+    ])(
+      '%s',
+      async (_, { builds, before, nth }) => {
+        addBuilds(builds)
+        emulator.before(before, () => (emulator.blueprint(w4.id).state = 'DELETING'), { nth })
 
-      const result = await familyStep({
-        'blueprint-id': w5.id,
-        'keep-shared': '1',
-        'keep-images': '2'
-      })
+        const result = await familyStep({
+          'blueprint-id': builds[builds.length - 1].id,
+          'keep-shared': '1',
+          'keep-images': '2'
+        })
 
-      expect(errorLine(result)).toBe('')
-      // A re-read before w2's delete shows w5 as its only newer version: w2 stays, with w5.
-      expect(liveFamily(REGION).length).toBeGreaterThanOrEqual(2)
-    }, 30_000)
-
-    test('A2. the image itself deleted meanwhile still counts as a newer version in the fresh read', async () => {
-      for (const build of [w1, w2, w3, w4]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
-      // DescribeBlueprints: 1 choose the image, 2 actIn, 3 the re-read just before deleting.
-      emulator.before('DescribeBlueprints', () => (emulator.blueprint(w4.id).state = 'DELETING'), {
-        nth: 3
-      })
-
-      const result = await familyStep({
-        'blueprint-id': w4.id,
-        'keep-shared': '1',
-        'keep-images': '2'
-      })
-
-      expect(errorLine(result)).toBe('')
-      // Left: w3 (and w2, which the fresh read shows has one newer version only).
-      expect(liveFamily(REGION).length).toBeGreaterThanOrEqual(2)
-    }, 30_000)
+        expect(errorLine(result)).toBe('')
+        expect(liveFamily(REGION).length).toBeGreaterThanOrEqual(2)
+      },
+      30_000
+    )
   })
 
   describe('B. a dry run plans what the real run does', () => {
     test('B1. a copy region without quota: the real run offboards its older versions, the dry run must show it', async () => {
-      emulator
-        .addBlueprint({ ...w1, sharedWith: [a, c] })
-        .addBlueprint({ ...w2, sharedWith: [a] })
-        .addBlueprint(copyOf(w1, [a, c]))
+      offboardingFamily()
       emulator.blueprintQuota.set(COPIES, 1)
-      const step = (dryRun: string) =>
-        familyStep({
-          'blueprint-id': w2.id,
-          'account-ids': a,
-          'revoke-account-ids': c,
-          'copy-to-regions': COPIES,
-          'dry-run': dryRun
-        })
+      const step = (dryRun: string) => offboardC({ 'copy-to-regions': COPIES, 'dry-run': dryRun })
 
       const dry = await step('true')
       expect(emulator.sharesOf('lhbp-shweek01')).toEqual([a, c])
@@ -979,21 +907,13 @@ describe('a second attack on the irreversible acts', () => {
 
   describe('C. "Nothing was changed" only when nothing was', () => {
     test('C1. a region whose copy is unclear says nothing changed there, yet its older versions were offboarded', async () => {
-      emulator
-        .addBlueprint({ ...w1, sharedWith: [a, c] })
-        .addBlueprint({ ...w2, sharedWith: [a] })
-        .addBlueprint(copyOf(w1, [a, c]))
+      offboardingFamily()
       // Two unmarked namesakes of w2 there: which is its copy cannot be told.
       for (const id of ['lhbp-shdup001', 'lhbp-shdup002']) {
         emulator.addBlueprint({ id, region: COPIES, name: w2.name, createdTime: daysAgo(1) })
       }
 
-      const result = await familyStep({
-        'blueprint-id': w2.id,
-        'account-ids': a,
-        'revoke-account-ids': c,
-        'copy-to-regions': COPIES
-      })
+      const result = await offboardC({ 'copy-to-regions': COPIES })
 
       expect(result.exitCode).toBe(1)
       // Something was changed in ap-shanghai: c lost the older copy's share there.
@@ -1040,18 +960,10 @@ describe('a second attack on the irreversible acts', () => {
   describe('D. offboarding reaches older versions in a copy region that failed (international site)', () => {
     test('D1. quota full in the copy region: revoke-account-ids still loses the older copy, as in the source region', async () => {
       emulator.site = 'international'
-      emulator
-        .addBlueprint({ ...w1, sharedWith: [a, c] })
-        .addBlueprint({ ...w2, sharedWith: [a] })
-        .addBlueprint(copyOf(w1, [a, c]))
+      offboardingFamily()
       emulator.blueprintQuota.set(COPIES, 1)
 
-      const result = await familyStep({
-        'blueprint-id': w2.id,
-        'account-ids': a,
-        'revoke-account-ids': c,
-        'copy-to-regions': COPIES
-      })
+      const result = await offboardC({ 'copy-to-regions': COPIES })
 
       expect(result.exitCode).toBe(1)
       // In the source region the older version loses c by the call's own answer.
@@ -1067,12 +979,7 @@ describe('a second attack on the irreversible acts', () => {
         .addBlueprint({ ...w1, sharedWith: [a, c] })
         .addBlueprint({ ...w2, state: 'CREATING' })
 
-      const result = await familyStep({
-        'blueprint-id': w2.id,
-        'account-ids': a,
-        'revoke-account-ids': c,
-        'wait-timeout-seconds': '0'
-      })
+      const result = await offboardC({ 'wait-timeout-seconds': '0' })
 
       expect(result.exitCode).toBe(1)
       expect(emulator.sharesOf(w1.id)).toEqual([a])
@@ -1089,12 +996,7 @@ describe('a second attack on the irreversible acts', () => {
         code: 'UnsupportedOperation.BlueprintOccupied'
       })
 
-      const result = await familyStep({
-        'blueprint-id': w2.id,
-        'account-ids': a,
-        'revoke-account-ids': c,
-        'wait-timeout-seconds': '0'
-      })
+      const result = await offboardC({ 'wait-timeout-seconds': '0' })
 
       expect(result.exitCode).toBe(1)
       expect(errorLine(result)).toContain('is in state CREATING')
@@ -1104,7 +1006,7 @@ describe('a second attack on the irreversible acts', () => {
 
   describe('E. a delete only on a read that proves no share', () => {
     test('E1. a share-list answer naming another image is not proof of no share (off-spec, mangled)', async () => {
-      for (const build of [w1, w2, w3]) emulator.addBlueprint({ ...build, sharedWith: [a, b] })
+      addBuilds([w1, w2, w3])
       // Share reads: w3, w2 and w1 for their retire, then w1's just before its delete: c shares meanwhile,
       // and the answer labels its entries with another image's ID.
       emulator.before(

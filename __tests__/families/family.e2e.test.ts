@@ -6,17 +6,13 @@
  */
 import { describe, expect, test } from '@jest/globals'
 import { emulatorForEachTest, rootAccounts, shareInputs, REGION } from '../helpers/fixtures.js'
-import { errorLine, runAction } from '../helpers/run-action.js'
+import { errorLine, objectOutput, runAction } from '../helpers/run-action.js'
 import { readableSummary } from '../helpers/readable-summary.js'
+import { daysAgo, familyStepOn, weeklyBuilds } from '../helpers/builds.js'
 
 const [a, b, c] = rootAccounts(3)
-const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString()
 /** Five weekly builds, w1 the oldest. */
-const WEEKS = [1, 2, 3, 4, 5].map((week) => ({
-  id: `lhbp-week000${week}`,
-  name: `golden-ubuntu-2026-w0${week}`,
-  createdTime: daysAgo(7 * (6 - week))
-}))
+const WEEKS = weeklyBuilds(5)
 const [w1, w2, w3, w4, w5] = WEEKS
 const OUTSIDER = 'lhbp-0ther001'
 const COPY_REGION = 'ap-shanghai'
@@ -33,22 +29,13 @@ const emulator = emulatorForEachTest((created) => {
   })
 })
 
-const familyStep = (overrides: Record<string, string>) =>
-  runAction(
-    shareInputs(emulator, {
-      'account-ids': `${a},${b}`,
-      family: 'golden-ubuntu-*',
-      ...overrides
-    })
-  )
+const familyStep = familyStepOn(emulator, [a, b])
 const changes = () =>
   emulator.calls.filter((call) =>
     ['CancelShareBlueprintAcrossAccounts', 'DeleteBlueprints', 'SyncBlueprint'].includes(
       call.action
     )
   )
-const objectOutput = (result: Awaited<ReturnType<typeof runAction>>, name: string) =>
-  JSON.parse(result.outputs[name] ?? 'null') as Record<string, string[]>
 
 describe('blueprint-name', () => {
   test('is the newest image of exactly that name, not a longer name the filter also returns', async () => {

@@ -19,7 +19,6 @@ const examples = exampleSteps(new URL('../../', import.meta.url))
 export const MAIN = 'repo:octo-org/golden-images:ref:refs/heads/main'
 export const PULL_REQUEST = 'repo:octo-org/golden-images:pull_request'
 export const CHINA_HOST = 'lighthouse.tencentcloudapi.com'
-export const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString()
 
 /** The one example in a document that gives an input (with a value like `value`, if given). */
 export function example(where: string, input: string, value = /(?:)/): ExampleStep {

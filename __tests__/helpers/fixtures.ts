@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, expect } from '@jest/globals'
 import { LighthouseEmulator } from '../emulator/lighthouse-emulator.js'
 import type { Site } from '../emulator/spec.js'
+import type { OidcRole } from '../emulator/identity.js'
 
 export const SECRET_ID = 'AKIDt3stKeyIdForTheEmulator0001'
 export const SECRET_KEY = 'tEsTsEcReTkEyThatMustNeverBePrinted'
@@ -9,6 +10,10 @@ export const BLUEPRINT_ID = 'lhbp-6jc6l8yb'
 export const REGION = 'ap-guangzhou'
 /** The account that owns the keys and the images. */
 export const OWNER_UIN = '100000000001'
+
+/** The role a job takes with its GitHub token, and the CAM OIDC provider its trust policy names. */
+export const ROLE_ARN = `qcs::cam::uin/${OWNER_UIN}:roleName/github-image-sharer`
+export const OIDC_PROVIDER = 'github-actions'
 
 /** Root accounts the emulator knows: ROOT[0] ... ROOT[n-1]. */
 export function rootAccounts(count: number, first = 200000000001): string[] {
@@ -34,6 +39,35 @@ export function shareInputs(
     'secret-id': SECRET_ID,
     'secret-key': SECRET_KEY,
     endpoint: emulator.endpoint,
+    ...overrides
+  }
+}
+
+/**
+ * Lets a job of octo-org/golden-images (any ref) take ROLE_ARN with its token,
+ * through OIDC_PROVIDER; `role` changes what the trust policy says.
+ */
+export function oidcRole(emulator: LighthouseEmulator, role: Partial<OidcRole> = {}): void {
+  const providerId = role.providerId ?? OIDC_PROVIDER
+  emulator.identity.addProvider(providerId).addRole({
+    arn: ROLE_ARN,
+    providerId,
+    subject: 'repo:octo-org/golden-images:*',
+    ...role
+  })
+}
+
+/** The inputs of a share step that takes ROLE_ARN with the job's token instead of keys. */
+export function oidcInputs(
+  emulator: LighthouseEmulator,
+  overrides: Record<string, string> = {}
+): Record<string, string> {
+  return {
+    'blueprint-id': BLUEPRINT_ID,
+    region: REGION,
+    endpoint: emulator.endpoint,
+    'role-arn': ROLE_ARN,
+    'oidc-provider-id': OIDC_PROVIDER,
     ...overrides
   }
 }
@@ -72,5 +106,20 @@ export function emulatorForEachTest(
         : value
     },
     set: (_, name, value) => Reflect.set(now(), name, value)
+  })
+}
+
+/**
+ * emulatorForEachTest for tests of one image: `accounts` are root accounts,
+ * the image (BLUEPRINT_ID, with what `image` adds) exists, and setUp runs after.
+ */
+export function emulatorWithImage(
+  accounts: string[],
+  image: Partial<Parameters<LighthouseEmulator['addBlueprint']>[0]> = {},
+  setUp: (emulator: LighthouseEmulator) => void = () => undefined
+): LighthouseEmulator {
+  return emulatorForEachTest((created) => {
+    created.addAccounts('root', accounts).addBlueprint({ id: BLUEPRINT_ID, ...image })
+    setUp(created)
   })
 }

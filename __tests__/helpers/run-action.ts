@@ -123,3 +123,7 @@ export function errorLine(result: ActionResult): string {
 export function listOutput(result: ActionResult, name: string): unknown {
   return JSON.parse(result.outputs[name] ?? 'null')
 }
+
+/** An output that is an object (by region, by image), parsed. */
+export const objectOutput = <T = Record<string, string[]>>(result: ActionResult, name: string) =>
+  JSON.parse(result.outputs[name] ?? 'null') as T

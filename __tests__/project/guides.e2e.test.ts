@@ -10,10 +10,10 @@ import { dirname, join } from 'node:path'
 import { OrganizationEmulator } from '../emulator/organization.js'
 import { OWNER_UIN } from '../helpers/fixtures.js'
 import { errorLine, listOutput } from '../helpers/run-action.js'
+import { daysAgo } from '../helpers/builds.js'
 import {
   MAIN,
   changeCalls,
-  daysAgo,
   example,
   listed,
   onSiteOf,

@@ -8,35 +8,16 @@ import { describe, expect, test } from '@jest/globals'
 import { HtmlRenderer, Parser } from 'commonmark'
 import {
   BLUEPRINT_ID,
-  REGION,
   rootAccounts,
   shareInputs,
-  emulatorForEachTest
+  emulatorForEachTest,
+  oidcInputs,
+  oidcRole
 } from '../helpers/fixtures.js'
 import { errorLine, listOutput, runAction, type ActionResult } from '../helpers/run-action.js'
 import { SHARE, CANCEL, SHARE_INFO, DESCRIBE, ASSUME } from '../helpers/actions.js'
 
-const ROLE_ARN = 'qcs::cam::uin/100000000001:roleName/github-image-sharer'
-const PROVIDER = 'github-actions'
-
-const emulator = emulatorForEachTest((emulator) => {
-  emulator.identity.addProvider(PROVIDER).addRole({
-    arn: ROLE_ARN,
-    providerId: PROVIDER,
-    subject: 'repo:octo-org/golden-images:*'
-  })
-})
-
-function oidcInputs(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    'blueprint-id': BLUEPRINT_ID,
-    region: REGION,
-    endpoint: emulator.endpoint,
-    'role-arn': ROLE_ARN,
-    'oidc-provider-id': PROVIDER,
-    ...overrides
-  }
-}
+const emulator = emulatorForEachTest((created) => oidcRole(created))
 
 /** The summary as GitHub would show it: Markdown with HTML blocks, rendered by a CommonMark renderer. */
 function renderSummary(result: ActionResult): string {
@@ -106,7 +87,10 @@ describe('credentials', () => {
     // Answered after the credentials it was signed with have expired.
     emulator.inject(DESCRIBE, { kind: 'delay', ms: 3500 })
 
-    const result = await runAction(oidcInputs({ 'account-ids': a }), emulator.idTokenVariables)
+    const result = await runAction(
+      oidcInputs(emulator, { 'account-ids': a }),
+      emulator.idTokenVariables
+    )
 
     expect(errorLine(result)).toBe('')
     expect(result.exitCode).toBe(0)
@@ -123,7 +107,10 @@ describe('credentials', () => {
     emulator.addAccounts('root', [a]).addBlueprint({ id: BLUEPRINT_ID })
     emulator.inject(ASSUME, { kind: 'error', code: 'InvalidParameter.OverLimit' })
 
-    const result = await runAction(oidcInputs({ 'account-ids': a }), emulator.idTokenVariables)
+    const result = await runAction(
+      oidcInputs(emulator, { 'account-ids': a }),
+      emulator.idTokenVariables
+    )
 
     expect(result.exitCode).toBe(0)
     expect(emulator.callsTo(ASSUME).map((c) => c.outcome)).toEqual([
@@ -152,7 +139,10 @@ describe('a host that does not exist', () => {
   test('fails at once, naming the host and the input "sts-endpoint"', async () => {
     const started = Date.now()
     const result = await runAction(
-      oidcInputs({ 'account-ids': '200000000001', 'sts-endpoint': 'sts.no-such-host.invalid' }),
+      oidcInputs(emulator, {
+        'account-ids': '200000000001',
+        'sts-endpoint': 'sts.no-such-host.invalid'
+      }),
       emulator.idTokenVariables
     )
     expect(result.exitCode).toBe(1)
@@ -165,7 +155,7 @@ describe('a host that does not exist', () => {
 describe('where the GitHub token may go', () => {
   test('not to an STS host derived from a custom endpoint outside tencentcloudapi.com', async () => {
     const result = await runAction(
-      oidcInputs({
+      oidcInputs(emulator, {
         'account-ids': '200000000001',
         endpoint: 'https://api.example-gateway.invalid'
       }),

@@ -7,21 +7,21 @@
 import { expect, test } from '@jest/globals'
 import {
   BLUEPRINT_ID,
+  OIDC_PROVIDER,
   OWNER_UIN,
+  ROLE_ARN,
+  oidcRole,
   emulatorForEachTest,
   rootAccounts,
   shareInputs
 } from '../helpers/fixtures.js'
 import { errorLine, listOutput, runAction, type ActionResult } from '../helpers/run-action.js'
 
-const ROLE_ARN = `qcs::cam::uin/${OWNER_UIN}:roleName/github-image-sharer`
 const [granted, unlisted] = rootAccounts(2)
 const MISSING = '200000000099'
 const emulator = emulatorForEachTest((created) => {
   created.addAccounts('root', [granted]).addBlueprint({ id: BLUEPRINT_ID, sharedWith: [unlisted] })
-  created.identity
-    .addProvider('github-actions')
-    .addRole({ arn: ROLE_ARN, providerId: 'github-actions', subject: '*' })
+  oidcRole(created, { subject: '*' })
 })
 
 /** Everything the step printed or wrote for a person: not the outputs, and not the mask registrations. */
@@ -49,7 +49,7 @@ test('no known account ID is printed in full: inputs, the owner in role-arn, an 
       'revoke-unlisted': 'true',
       'mask-account-ids': 'true',
       'role-arn': ROLE_ARN,
-      'oidc-provider-id': 'github-actions',
+      'oidc-provider-id': OIDC_PROVIDER,
       'on-account-error': 'fail'
     },
     emulator.idTokenVariables

@@ -3,20 +3,12 @@ import { expect, test } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  BLUEPRINT_ID,
-  emulatorForEachTest,
-  rootAccounts,
-  shareInputs
-} from '../helpers/fixtures.js'
+import { emulatorWithImage, rootAccounts, shareInputs } from '../helpers/fixtures.js'
 import { errorLine, listOutput, runAction } from '../helpers/run-action.js'
 
 const accounts = rootAccounts(4)
-const emulator = emulatorForEachTest((created) => {
-  created
-    .addAccounts('root', accounts)
-    .addAccounts('sub', ['300000000001'])
-    .addBlueprint({ id: BLUEPRINT_ID })
+const emulator = emulatorWithImage(accounts, {}, (created) => {
+  created.addAccounts('sub', ['300000000001'])
 })
 
 test('account-ids-file is read from the workspace, as if in account-ids, with comments; both give the union', async () => {
