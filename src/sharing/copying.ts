@@ -152,7 +152,11 @@ async function syncRegions(
       }
     },
     (error, attempt) => {
-      if (!(error instanceof TransportError) || attempt >= policy.maxAttempts) return 'give-up'
+      if (!(error instanceof TransportError)) return 'give-up'
+      // The last answer was lost too: look once more, so a copy it made is reported, not "could not copy".
+      if (attempt >= policy.maxAttempts) {
+        return { before: () => lookForCopies(error).then(() => Promise.reject(error)) }
+      }
       return {
         waitMs: backoffDelay(attempt, policy, random),
         before: () => lookForCopies(error)
