@@ -194,6 +194,33 @@ describe('an image that cannot become a blueprint stops the step before any chan
   })
 })
 
+test('an old CVM image made a blueprint again (a rollback) never outranks newer builds', async () => {
+  const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString()
+  emulator.cvmImages.get(IMAGE)!.createdTime = daysAgo(30).replace(/\.\d{3}Z$/, 'Z')
+  emulator.addBlueprint({
+    id: 'lhbp-w48build',
+    name: 'golden-ubuntu-2026-w48',
+    createdTime: daysAgo(7),
+    sharedWith: [a, b]
+  })
+
+  const result = await cvmStep({
+    family: 'golden-ubuntu-*',
+    'keep-shared': '1',
+    'keep-images': '1'
+  })
+
+  expect(errorLine(result)).toBe('')
+  const [made] = blueprintsOf(IMAGE)
+  expect(emulator.sharesOf(made.id).sort()).toEqual([a, b])
+  // The newer build keeps its shares and its image.
+  expect(emulator.sharesOf('lhbp-w48build').sort()).toEqual([a, b])
+  expect(result.outputs['deleted-blueprint-ids']).toBe('{"ap-guangzhou":[]}')
+  expect(result.stdout).toContain(
+    'keep their shares: this image was made now from a CVM image built before lhbp-w48build'
+  )
+})
+
 test('a blueprint made before its rename failed is named in the failure and the outputs', async () => {
   emulator.inject('ModifyBlueprintAttribute', {
     kind: 'error',

@@ -15,6 +15,8 @@ export interface EmulatedCvmImage {
   unshareableReason: string
   /** Shared to Lighthouse already (ModifyImageSharePermission SHARE was made). */
   sharedToLighthouse: boolean
+  /** When it was made, as CreatedTime reads. */
+  createdTime: string
 }
 
 const CVM_IMAGE_ID = /^img-[a-z0-9]{8}$/
@@ -44,7 +46,7 @@ export function imageAnswer(image: EmulatedCvmImage): Params {
     Architecture: 'x86_64',
     OsName: 'Ubuntu Server 22.04 LTS 64bit',
     Platform: 'Ubuntu',
-    CreatedTime: '2026-11-30T00:00:00Z',
+    CreatedTime: image.createdTime,
     IsShareable: image.shareable && !image.sharedToLighthouse,
     UnshareableReason: image.sharedToLighthouse
       ? 'The image is shared to Lighthouse already.'

@@ -56,6 +56,8 @@ export class LighthouseEmulator extends LighthouseImages {
       shareable: true,
       unshareableReason: '',
       sharedToLighthouse: false,
+      // Built just now, unless the test says when.
+      createdTime: apiTime(new Date()),
       ...image
     })
     return this

@@ -25,10 +25,9 @@ export class Journal {
     return settings
   }
 
-  /** With image-id: the blueprint made from the CVM image, found, or (a dry run) to be made. */
-  converted<T extends { conversion?: Conversion }>(result: T): T {
-    this.cvm = result.conversion
-    return result
+  /** With image-id: the blueprint made from the CVM image, found, or (a dry run) to be made; told as soon as it is. */
+  readonly converted = (conversion: Conversion): void => {
+    this.cvm = conversion
   }
 
   get conversion(): Conversion | undefined {

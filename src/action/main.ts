@@ -40,21 +40,10 @@ async function steps(runtime: Runtime, journal: Journal, learn: Learn): Promise<
   const { clock, random, waitSchedule, retryPolicy: policy } = runtime
   const api = clients.apiFor(settings.region)
   // A CVM image is made a blueprint first (or found as the one made before); a dry run makes none.
-  const { selector } = journal.converted(
-    await blueprintFor(
-      {
-        api,
-        clock,
-        log,
-        waitSchedule,
-        onConverted: (conversion) => journal.converted({ conversion })
-      },
-      settings.image,
-      {
-        ...settings,
-        familyPattern: settings.family?.pattern
-      }
-    )
+  const { selector } = await blueprintFor(
+    { api, clock, log, waitSchedule, onConverted: journal.converted },
+    settings.image,
+    { ...settings, familyPattern: settings.family?.pattern }
   )
   // The image first: one read, and a name that finds none stops the step before the organization is read.
   const image = await chooseImage(
@@ -73,7 +62,14 @@ async function steps(runtime: Runtime, journal: Journal, learn: Learn): Promise<
     )
   )
   const lifecycle = journal.lifecycle(
-    FamilyLifecycle.of(settings.family, settings.region, image, clients.identity)
+    // A blueprint made now from an old CVM image must not outrank newer builds: its image's build time comes along.
+    FamilyLifecycle.of(
+      settings.family,
+      settings.region,
+      image,
+      clients.identity,
+      journal.conversion?.builtAt
+    )
   )
   const records = journal.records({
     identity: clients.identity,

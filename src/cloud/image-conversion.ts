@@ -4,6 +4,7 @@
  * (make it one). Each answer is read against its spec shape.
  */
 import { isBlueprintId, isCvmImageId } from '../common/ids.js'
+import { parseApiTime } from '../common/times.js'
 import { OUTSIDE_TEXT_LIMIT, bounded, neutralize } from '../common/untrusted.js'
 import { listOf, membersOf, unreadable } from './answers.js'
 import type { ApiResponse } from './api-transport.js'
@@ -21,6 +22,8 @@ export interface CvmImage {
   /** Whether Lighthouse can make a blueprint of it, and if not, Tencent's reason (safe to print). */
   shareable: boolean
   unshareableReason: string
+  /** When the CVM image was made (its build), in ms; NaN when CreatedTime is not in the documented form. */
+  createdAt: number
 }
 
 export interface ImageConversionApi {
@@ -80,7 +83,8 @@ function readImages(response: ApiResponse): CvmImage[] {
       nameAsGiven: text('ImageName'),
       state: safe(image.ImageState),
       shareable: image.IsShareable,
-      unshareableReason: neutralize(bounded(text('UnshareableReason'), OUTSIDE_TEXT_LIMIT.message))
+      unshareableReason: neutralize(bounded(text('UnshareableReason'), OUTSIDE_TEXT_LIMIT.message)),
+      createdAt: parseApiTime(text('CreatedTime'))
     }
   })
 }

@@ -24,6 +24,12 @@ export interface Conversion {
   blueprintId?: string
   /** ModifyImageSharePermission's RequestId, when this run made it. */
   requestId?: string
+  /**
+   * When this run made the blueprint: when the CVM image was built. The new
+   * blueprint's own CreatedTime is now, so an old image made one again (a
+   * rollback) must not count as the newest build.
+   */
+  builtAt?: number
 }
 
 export interface ConversionDeps {
@@ -31,7 +37,7 @@ export interface ConversionDeps {
   clock: Clock
   log: Logger
   waitSchedule?: WaitSchedule
-  /** Told of the blueprint as soon as it is made or found: a wait or a rename that fails after must not lose it. */
+  /** Told of the blueprint as soon as it is made, found or planned: a wait or a rename that fails after must not lose it. */
   onConverted?: (conversion: Conversion) => void
 }
 
@@ -66,9 +72,10 @@ export async function blueprintFor(
   const cvm = await checked(deps.api, imageId, context.region)
   if (context.dryRun) {
     deps.log.info(`Dry run: a blueprint would be made from CVM image ${imageId} ("${cvm.name}").`)
+    deps.onConverted?.({ imageId, how: 'planned' })
     return { selector: { plannedFrom: imageId }, conversion: { imageId, how: 'planned' } }
   }
-  const made = await convert(deps, imageId)
+  const made = { ...(await convert(deps, imageId)), builtAt: cvm.createdAt }
   deps.onConverted?.({ imageId, how: 'made', ...made })
   const image = await usable(deps, made.blueprintId, context, imageId, cvm)
   return {

@@ -54,7 +54,9 @@ export class FamilyLifecycle {
     region: string,
     sourceImages: readonly Blueprint[],
     current: Blueprint,
-    private readonly identity: string
+    private readonly identity: string,
+    /** When this run made the image from a CVM image: that image's build time (NaN when unknown). */
+    private readonly madeFromBuilt?: number
   ) {
     this.rules = rulesOf(rule)
     this.builds = buildRegion(region, sourceImages)
@@ -71,10 +73,12 @@ export class FamilyLifecycle {
     rule: FamilyRule | undefined,
     region: string,
     image: ChosenImage,
-    identity: string
+    identity: string,
+    /** When this run made the image from a CVM image: that image's build time. */
+    madeFromBuilt?: number
   ): FamilyLifecycle | undefined {
     return rule && image.found
-      ? new FamilyLifecycle(rule, region, image.images, image.found, identity)
+      ? new FamilyLifecycle(rule, region, image.images, image.found, identity, madeFromBuilt)
       : undefined
   }
 
@@ -113,7 +117,8 @@ export class FamilyLifecycle {
     )
     this.records.set(request.region, record)
     this.warnUnknown(record, deps)
-    record.skipped = this.holdBack(state, deps)
+    record.skipped =
+      this.holdBack(state, deps) ?? this.rollback(record, state.record.blueprintId, deps)
     const unreadable = this.unreadable(state)
     const context = { identity: this.identity, unreadable }
     const failures: string[] = []
@@ -168,6 +173,34 @@ export class FamilyLifecycle {
         ? 'not every share of this image succeeded here'
         : 'this image is not shared here'
       : `${failed} account(s) did not get this image here, and must not be left without a version`
+    if (this.rules.length > 0) {
+      deps.log.warning(`Older versions of "${this.rule.pattern}" keep their shares: ${why}.`)
+    }
+    return why
+  }
+
+  /**
+   * Why no version loses its shares when this run made the image from a CVM
+   * image built before some version here (an old build made a blueprint
+   * again): the new blueprint is dated now, and would outrank newer builds.
+   */
+  private rollback(
+    record: RegionLifecycle,
+    currentId: string,
+    deps: ShareDeps
+  ): string | undefined {
+    const built = this.madeFromBuilt
+    if (built === undefined) return undefined
+    const newer = record.versions
+      .map(({ version }) => version)
+      .filter(
+        ({ image, dating }) =>
+          image.id !== currentId && dating.known && (Number.isNaN(built) || dating.builtAt > built)
+      )
+    if (newer.length === 0) return undefined
+    const why = Number.isNaN(built)
+      ? 'this image was made now from a CVM image whose build time cannot be read'
+      : `this image was made now from a CVM image built before ${newer.map((v) => v.image.id).join(', ')}`
     if (this.rules.length > 0) {
       deps.log.warning(`Older versions of "${this.rule.pattern}" keep their shares: ${why}.`)
     }
