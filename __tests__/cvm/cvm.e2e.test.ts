@@ -48,6 +48,7 @@ describe('from a CVM image', () => {
     expect(readableSummary(result.summary)).toContain(
       `${made.id} was made from CVM image ${IMAGE} by this run.`
     )
+    expect(result.stdout).toContain(`Updating the shares of the blueprint of CVM image ${IMAGE} in`)
   })
 
   test("takes the entry for region from Packer's artifact ID with two regions", async () => {

@@ -53,9 +53,13 @@ export function connect(
   const credentials = connections.credentials()
   const { log } = runtime
   const { endpoint } = settings
+  const { image } = settings
+  const which =
+    image.id ??
+    (image.cvmImage ? `the blueprint of CVM image ${image.cvmImage}` : undefined) ??
+    `the newest image named "${image.name}"`
   log.info(
-    `${settings.dryRun ? 'Dry run for' : 'Updating'} the shares of ` +
-      `${settings.image.id ?? `the newest image named "${settings.image.name}"`} in ${settings.region} ` +
+    `${settings.dryRun ? 'Dry run for' : 'Updating'} the shares of ${which} in ${settings.region} ` +
       `through ${endpoint.protocol}${endpoint.host} as ${credentials.identity}`
   )
   const proxy = proxyFor(endpoint)

@@ -14,7 +14,7 @@ import type { Clock } from '../common/clock.js'
 import type { Logger } from '../common/logger.js'
 import type { ImageSelector } from './image.js'
 import { inFamily } from './lifecycle/versions.js'
-import { COPY_WAIT_SECONDS } from './regions/road.js'
+import { copyWaitSeconds } from './regions/road.js'
 import { waitForNormal, type WaitSchedule } from './wait.js'
 
 /** What became of the CVM image: its blueprint made now, found (made before), or (a dry run) to be made. */
@@ -56,7 +56,7 @@ export async function blueprintFor(
   // The step made the image itself: wait-timeout-seconds 0 (meant for a given image) does not refuse the wait.
   const context = {
     ...request,
-    waitSeconds: Math.max(request.waitTimeoutSeconds, COPY_WAIT_SECONDS)
+    waitSeconds: copyWaitSeconds(request.waitTimeoutSeconds)
   }
   const imageId = selector.cvmImage
   const earlier = await blueprintOf(deps.api, imageId)

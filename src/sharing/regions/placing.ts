@@ -10,7 +10,7 @@ import { findCopy, markedSource, type CopySearch } from '../copies.js'
 import { makeCopies, quotaFailure, readQuotas } from '../copying.js'
 import type { CopyOrigin, RegionRecord } from '../share/region-record.js'
 import {
-  COPY_WAIT_SECONDS,
+  copyWaitSeconds,
   runLifecycle,
   type LifecycleState,
   type RegionDeps,
@@ -149,7 +149,7 @@ export class Placement {
   /** SyncBlueprint for the regions with room; a region whose copy failed fails. */
   private async copy(roomy: readonly string[]): Promise<RegionImage[]> {
     if (roomy.length === 0) return []
-    const copyWait = Math.max(this.request.waitTimeoutSeconds, COPY_WAIT_SECONDS)
+    const copyWait = copyWaitSeconds(this.request.waitTimeoutSeconds)
     const made = await makeCopies(this.deps, this.source.copy, roomy, () =>
       this.source.waitFor(copyWait)
     )

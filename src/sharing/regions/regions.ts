@@ -10,7 +10,7 @@ import { BufferedLog, withPrefix } from '../../common/logger.js'
 import { markCopy } from '../copying.js'
 import { shareBlueprint } from '../share/share.js'
 import {
-  COPY_WAIT_SECONDS,
+  copyWaitSeconds,
   runLifecycle,
   type RegionDeps,
   type RegionImage,
@@ -73,7 +73,7 @@ async function shareIn(
   const buffer = request.copyTo.length > 0 ? new BufferedLog() : undefined
   const log = buffer ? withPrefix(buffer, `[${region}] `) : deps.log
   const done = () => buffer?.flush(deps.log, `Region ${region}: ${blueprintId}`)
-  const copyWait = Math.max(request.waitTimeoutSeconds, COPY_WAIT_SECONDS)
+  const copyWait = copyWaitSeconds(request.waitTimeoutSeconds)
   try {
     await shareBlueprint(
       { ...deps, api: deps.apiFor(region), log },

@@ -47,6 +47,11 @@ export interface RegionResult {
  */
 export const COPY_WAIT_SECONDS = 1800
 
+/** How long a wait the step caused itself may take: COPY_WAIT_SECONDS, or wait-timeout-seconds if longer. */
+export function copyWaitSeconds(waitTimeoutSeconds: number): number {
+  return Math.max(waitTimeoutSeconds, COPY_WAIT_SECONDS)
+}
+
 /** A region's image: the source, a copy the region already has, or one just made. */
 export interface RegionImage {
   region: string
